@@ -1,0 +1,15 @@
+// @ts-check
+/**
+ * Next.js configuration. Server-only packages with native or Wasm parts stay external to the
+ * bundle. Configuration itself is validated by server/env.ts at start-up (instrumentation.ts).
+ * @type {import('next').NextConfig}
+ */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "pino", "@node-rs/argon2", "passkit-generator", "@parse/node-apn", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  // Tests run their own Next.js server next to `npm run dev`; each needs its own build folder.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
+};
+
+module.exports = nextConfig;

@@ -1,0 +1,236 @@
+/**
+ * The CLI's commands (commander). Each action calls a `server/` function and prints its result.
+ */
+import { Command, CommanderError } from "commander";
+import { env } from "../env";
+import { DomainError } from "../errors";
+import { resolveDatabase, type ResolvedDatabase } from "../db/url";
+import { closeDb, db } from "../db/client";
+import { migrateDeploy, pendingMigrations } from "../db/migrate";
+import { seedDemo } from "../seed";
+import { createTenant, listTenants } from "../tenants/tenants";
+import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
+import { createStaff } from "../staff";
+import { issuePass, showPass } from "../passes/passes";
+import { formatCliError } from "./errors";
+
+const ACTOR = "cli";
+
+function out(line: string) {
+  process.stdout.write(line + "\n");
+}
+
+function json(value: unknown) {
+  out(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new DomainError("invalid_input", "--password-stdin expects the password on standard input", "password");
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Parses `key=value` pairs given with --identifier. */
+function pairs(list: string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const item of list) {
+    const i = item.indexOf("=");
+    if (i <= 0) throw new DomainError("invalid_input", `--identifier expects key=value, got ${JSON.stringify(item)}`, "identifier");
+    result[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return result;
+}
+
+/**
+ * Opens the database for a command. The embedded database is migrated on first use; a real
+ * server must be migrated explicitly (`db migrate`) and is refused while migrations are pending.
+ */
+async function openDatabase(): Promise<ResolvedDatabase> {
+  const resolved = await resolveDatabase();
+  const pending = await pendingMigrations(db());
+  if (pending.length) {
+    if (resolved.embedded) await migrateDeploy(resolved.url);
+    else throw new DomainError("invalid_input", `database has ${pending.length} pending migration(s): run \`npm run db:migrate\``);
+  }
+  return resolved;
+}
+
+function withDb<A extends unknown[]>(action: (...args: A) => Promise<void>, opts: { migrate?: boolean } = {}) {
+  return async (...args: A) => {
+    const resolved = opts.migrate === false ? await resolveDatabase() : await openDatabase();
+    try {
+      await action(...args);
+    } finally {
+      await closeDb();
+      await resolved.release();
+    }
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command("passflow")
+    .description("Passflow operator CLI")
+    .showHelpAfterError()
+    .exitOverride();
+
+  const dbCmd = program.command("db").description("database");
+  dbCmd
+    .command("migrate")
+    .description("apply pending migrations (idempotent)")
+    .option("--json", "print a JSON summary")
+    .action(
+      withDb(
+        async (opts: { json?: boolean }) => {
+          const applied = await migrateDeploy(process.env.DATABASE_URL!);
+          if (opts.json) json({ applied });
+          else out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date");
+        },
+        { migrate: false },
+      ),
+    );
+  dbCmd
+    .command("seed")
+    .description("create the demo tenant, its staff admin, customers and passes (if absent)")
+    .option("--json", "print a JSON summary")
+    .action(
+      withDb(async (opts: { json?: boolean }) => {
+        const result = await seedDemo({ actor: ACTOR });
+        if (opts.json) json(result);
+        else if (result.created) out(`seeded tenant ${result.tenant}; admin ${result.admin.email} password ${result.admin.password}`);
+        else out(`tenant ${result.tenant} already exists; nothing seeded`);
+      }),
+    );
+
+  const tenant = program.command("tenant").description("tenants (merchants)");
+  tenant
+    .command("create <slug>")
+    .description("create a tenant with the starter pass types basic and premium")
+    .requiredOption("--name <name>", "display name")
+    .option("--custom-identifier <key>", "custom identifier key (repeatable)", collect, [])
+    .option("--json", "print the tenant as JSON")
+    .action(
+      withDb(async (slug: string, opts: { name: string; customIdentifier: string[]; json?: boolean }) => {
+        const t = await createTenant({ slug, name: opts.name, customIdentifierKeys: opts.customIdentifier, actor: ACTOR });
+        if (opts.json) json({ id: t.id, slug: t.slug, name: t.name, status: t.status, klaviyoEnabled: t.klaviyoEnabled, defaultPhoneRegion: t.defaultPhoneRegion });
+        else out(t.slug);
+      }),
+    );
+  tenant
+    .command("list")
+    .description("list tenants")
+    .option("--json", "print JSON")
+    .action(
+      withDb(async (opts: { json?: boolean }) => {
+        const rows = await listTenants();
+        if (opts.json) json(rows.map(({ _count, ...t }) => ({ ...t, passes: _count.passes, customers: _count.customers })));
+        else for (const t of rows) out(`${t.slug}\t${t.name}\t${t.status}\tklaviyo=${t.klaviyoEnabled ? "on" : "off"}\tpasses=${t._count.passes}`);
+      }),
+    );
+
+  const apikey = program.command("apikey").description("tenant API keys for the Klaviyo listeners");
+  apikey
+    .command("create")
+    .description("create a key and print it once (only its hash is stored)")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .option("--scope <scope>", `scope (repeatable; default ${KLAVIYO_LISTENER_SCOPE})`, collect, [])
+    .option("--name <name>", "label shown in the console", "cli")
+    .option("--json", "print { id, prefix, key } as JSON")
+    .action(
+      withDb(async (opts: { tenant: string; scope: string[]; name: string; json?: boolean }) => {
+        const created = await createApiKey({
+          tenant: opts.tenant,
+          name: opts.name,
+          scopes: opts.scope.length ? opts.scope : [KLAVIYO_LISTENER_SCOPE],
+          actor: ACTOR,
+        });
+        if (opts.json) json(created);
+        else out(created.key);
+      }),
+    );
+  apikey
+    .command("revoke <prefix>")
+    .description("revoke a key by its prefix (pf_xxxxxxxx)")
+    .action(
+      withDb(async (prefix: string) => {
+        const r = await revokeApiKey({ prefix, actor: ACTOR });
+        out(`revoked ${r.prefix} at ${r.revokedAt.toISOString()}`);
+      }),
+    );
+
+  program
+    .command("staff")
+    .description("console staff")
+    .command("create")
+    .description("create a staff user; the password is read from standard input")
+    .requiredOption("--email <email>", "login email")
+    .requiredOption("--role <role>", "ADMIN, OPERATOR or VIEWER")
+    .option("--name <name>", "display name")
+    .option("--password-stdin", "read the password from standard input (required)")
+    .option("--json", "print the user as JSON")
+    .action(
+      withDb(async (opts: { email: string; role: string; name?: string; passwordStdin?: boolean; json?: boolean }) => {
+        if (!opts.passwordStdin) throw new DomainError("invalid_input", "give --password-stdin and pipe the password in", "password");
+        const user = await createStaff({ email: opts.email, role: opts.role.toUpperCase(), name: opts.name, password: await readStdin(), actor: ACTOR });
+        if (opts.json) json(user);
+        else out(user.id);
+      }),
+    );
+
+  const pass = program.command("pass").description("passes");
+  pass
+    .command("issue")
+    .description("issue a pass (creating the customer if needed) and print its serialNumber")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .requiredOption("--type <key>", "pass type key (basic, premium…)")
+    .option("--email <email>")
+    .option("--phone <phone>", "any format; read with the tenant's default region")
+    .option("--customer-id <id>", "the merchant's customer id")
+    .option("--identifier <key=value>", "custom identifier (repeatable)", collect, [])
+    .option("--json", "print { serialNumber, created } as JSON")
+    .action(
+      withDb(async (opts: { tenant: string; type: string; email?: string; phone?: string; customerId?: string; identifier: string[]; json?: boolean }) => {
+        const r = await issuePass({
+          tenant: opts.tenant,
+          passType: opts.type,
+          identifiers: { ...pairs(opts.identifier), email: opts.email, phone: opts.phone, customerId: opts.customerId },
+        });
+        if (opts.json) json(r);
+        else out(r.serialNumber);
+      }),
+    );
+  pass
+    .command("show")
+    .description("show a pass")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .requiredOption("--serial <serialNumber>")
+    .option("--json", "print JSON (default)")
+    .action(
+      withDb(async (opts: { tenant: string; serial: string }) => {
+        json(await showPass(opts.tenant, opts.serial));
+      }),
+    );
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script). Resolves with the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  void env; // configuration is validated when this module loads
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message (usage errors) or help/version output
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`error: ${formatCliError(err)}\n`);
+    return 1;
+  }
+}

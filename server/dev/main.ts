@@ -1,0 +1,99 @@
+/**
+ * `npm run dev`: the main job on the embedded default (or DATABASE_URL when set).
+ *
+ * Supervises the local processes: serves the embedded PostgreSQL (this process owns the data
+ * directory), applies migrations, seeds the demo tenant when absent, starts Next.js, and prints
+ * the console URL, a demo staff login, a fresh demo API key and a ready `curl`. Ctrl-C stops all.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { formatCliError } from "../cli/errors";
+
+async function main() {
+  const { env } = await import("../env");
+  const { resolveDatabase } = await import("../db/url");
+  const { db, closeDb } = await import("../db/client");
+  const { migrateDeploy, pendingMigrations } = await import("../db/migrate");
+  const { seedDemo } = await import("../seed");
+  const { prepareDemoAccess } = await import("./demo-access");
+  const { devSecrets } = await import("../data-dir");
+
+  const database = await resolveDatabase();
+  if ((await pendingMigrations(db())).length) await migrateDeploy(database.url);
+  await seedDemo();
+  const access = await prepareDemoAccess();
+  await closeDb();
+
+  const port = env.PORT;
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  const secrets = env.PASSFLOW_ENCRYPTION_KEY && env.NEXTAUTH_SECRET ? undefined : devSecrets();
+  const nextBin = createRequire(path.join(process.cwd(), "package.json")).resolve("next/dist/bin/next");
+  const child: ChildProcess = spawn(process.execPath, [nextBin, "dev", "--port", String(port), "--hostname", "0.0.0.0"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PUBLIC_URL: publicUrl,
+      NEXTAUTH_URL: env.NEXTAUTH_URL ?? publicUrl,
+      NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? secrets?.nextAuthSecret,
+      PASSFLOW_ENCRYPTION_KEY: env.PASSFLOW_ENCRYPTION_KEY ?? secrets?.encryptionKey,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    await database.release();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  child.on("exit", (code) => void stop(code ?? 1));
+
+  await waitForReady(`http://127.0.0.1:${port}/api/ready`);
+  const curl = [
+    `curl -i -X POST '${publicUrl}/api/demo/webhooks/listeners/klaviyo/passes/pushUpdate'`,
+    `  -H 'Authorization: Bearer ${access.apiKey}'`,
+    `  -H 'Content-Type: application/json'`,
+    `  -d '{"identifiers":{"email":"jane.doe@example.com"},"additionalData":{"points":"1250","tier":"Gold"}}'`,
+  ].join(" \\\n");
+  process.stdout.write(
+    [
+      "",
+      "  Passflow is running",
+      `  Console:     ${publicUrl}`,
+      `  Database:    ${database.embedded ? `embedded PostgreSQL (${env.PASSFLOW_DATA_DIR}/postgres)` : "DATABASE_URL"}`,
+      `  Staff login: ${access.email} / ${access.password}`,
+      `  API key:     ${access.apiKey}   (tenant demo, scope KlaviyoListener.Write)`,
+      "",
+      "  Send a Klaviyo pushUpdate webhook:",
+      curl.replace(/^/gm, "    "),
+      "",
+      "",
+    ].join("\n"),
+  );
+}
+
+async function waitForReady(url: string) {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the app did not become ready at ${url} within 180 s`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`error: ${formatCliError(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+/**
+ * Configuration, validated once at start-up with zod. A wrong or missing value throws an
+ * `EnvError` whose message names the variable; entry points print that one line and exit 1.
+ * Every variable is documented in `.env.example`.
+ */
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.url().optional());
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL URL. Unset: the embedded PostgreSQL (PGlite) under PASSFLOW_DATA_DIR. */
+  DATABASE_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  /** Connections per process in the Prisma pool. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Where the embedded default keeps its database and development certificates. */
+  PASSFLOW_DATA_DIR: z.string().min(1).default(".data"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Base URL phones and Klaviyo reach Passflow at (webServiceURL, download links). */
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * 32-byte key (base64 or 64 hex characters) for AES-256-GCM encryption of stored secrets.
+   * Required in production; the embedded default derives a development key per data directory.
+   */
+  PASSFLOW_ENCRYPTION_KEY: optionalString.refine(
+    (v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, "base64").length === 32,
+    "must be 32 bytes as base64 or 64 hex characters",
+  ),
+  /** Previous encryption key, still accepted for decryption during rotation. */
+  PASSFLOW_ENCRYPTION_KEY_PREVIOUS: optionalString,
+  /** next-auth session signing secret (required in production). */
+  NEXTAUTH_SECRET: optionalString,
+  NEXTAUTH_URL: optionalUrl,
+  /** Inngest: unset means the embedded executor. */
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_BASE_URL: optionalUrl,
+  INNGEST_DEV: optionalString,
+  /** Optional Redis for shared throttling across instances. */
+  REDIS_URL: optionalUrl,
+  /** Verbose SQL logs. */
+  DEBUG_SQL: bool,
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** Raised for invalid configuration; `message` is one line naming the variable(s). */
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses `source` (default `process.env`); throws EnvError naming every invalid variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  const env = result.data;
+  if (env.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build") {
+    const missing = (["PASSFLOW_ENCRYPTION_KEY", "NEXTAUTH_SECRET"] as const).filter((k) => !env[k]);
+    if (missing.length) throw new EnvError(`invalid configuration: ${missing.join(", ")} required when NODE_ENV=production`);
+  }
+  return env;
+}
+
+/** The validated configuration of this process. */
+export const env: Env = parseEnv();

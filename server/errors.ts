@@ -1,0 +1,24 @@
+/**
+ * Domain errors. Each carries a stable `code` (snake_case) that tasks store as `errorCode`, the
+ * CLI prints, and HTTP/tRPC layers map to a status in one place each.
+ */
+export type DomainErrorCode =
+  | "not_found"
+  | "conflict"
+  | "invalid_input"
+  | "tenant_not_found"
+  | "pass_type_not_found"
+  | "pass_not_found"
+  | "identifier_conflict";
+
+export class DomainError extends Error {
+  override name = "DomainError";
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    /** The input field at fault, as a path such as `identifiers.phone`. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}

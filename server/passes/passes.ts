@@ -1,0 +1,100 @@
+/**
+ * Issuing and reading passes. A pass gets a random serialNumber (UUID) and a random
+ * authenticationToken (32 characters; stored encrypted) that never change afterwards (Apple
+ * "Wallet Passes" web service reference: the token authenticates every device call).
+ */
+import { randomUUID } from "node:crypto";
+import type { Prisma } from "@prisma/client";
+import { db } from "../db/client";
+import { DomainError } from "../errors";
+import { decryptSecret, encryptSecret, randomToken } from "../crypto";
+import { getTenant } from "../tenants/tenants";
+import { hasIdentifier, normalizeIdentifiers } from "../customers/identifiers";
+import { findOrCreateCustomer } from "../customers/resolve";
+import { computeMetadata } from "./pass-types";
+
+export interface IssuePassInput {
+  tenant: string;
+  passType: string;
+  /** Raw identifiers (email, phone, customerId, custom keys), normalized here. */
+  identifiers: Record<string, string | undefined>;
+  /** Initial field values. */
+  data?: Record<string, unknown>;
+}
+
+/**
+ * Issues a pass of `passType` to the customer the identifiers name (created if new). Idempotent:
+ * a customer holds at most one live pass per pass type, and issuing again returns it.
+ * @throws DomainError tenant_not_found, pass_type_not_found, invalid_input, identifier_conflict
+ */
+export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: string; created: boolean }> {
+  const tenant = await getTenant(input.tenant);
+  const ids = normalizeIdentifiers(input.identifiers, tenant);
+  if (!hasIdentifier(ids)) throw new DomainError("invalid_input", "give at least one identifier (email, phone, customer id)", "identifiers");
+  return db().$transaction(async (tx) => {
+    const passType = await tx.passType.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key: input.passType } } });
+    if (!passType) throw new DomainError("pass_type_not_found", `tenant ${tenant.slug} has no pass type ${JSON.stringify(input.passType)}`, "passType");
+    const customer = await findOrCreateCustomer(tenant.id, ids, tx);
+    const existing = await tx.pass.findFirst({ where: { customerRecordId: customer.id, passTypeId: passType.id, voided: false } });
+    if (existing) return { serialNumber: existing.serialNumber, created: false };
+    const data = { points: 0, tier: "Member", ...input.data } as Prisma.InputJsonObject;
+    const pass = await tx.pass.create({
+      data: {
+        tenantId: tenant.id,
+        customerRecordId: customer.id,
+        passTypeId: passType.id,
+        serialNumber: randomUUID(),
+        authenticationTokenEncrypted: encryptSecret(randomToken(24)),
+        data,
+        metadata: computeMetadata(passType, data) as unknown as Prisma.InputJsonObject,
+      },
+    });
+    return { serialNumber: pass.serialNumber, created: true };
+  });
+}
+
+/** Everything about one pass that operators and scripts need (`pass show --json`). */
+export interface PassView {
+  serialNumber: string;
+  authenticationToken: string;
+  passTypeIdentifier: string;
+  teamIdentifier: string;
+  passType: string;
+  tenant: string;
+  customer: { email: string | null; phone: string | null; customerId: string | null; custom: Record<string, string> };
+  data: unknown;
+  metadata: unknown;
+  /** Decimal string: the tag is a 64-bit sequence value. */
+  versionTag: string;
+  voided: boolean;
+  updatedAt: string;
+}
+
+/** @throws DomainError tenant_not_found, pass_not_found */
+export async function showPass(tenantRef: string, serialNumber: string): Promise<PassView> {
+  const tenant = await getTenant(tenantRef);
+  const pass = await db().pass.findFirst({
+    where: { tenantId: tenant.id, serialNumber },
+    include: { passType: true, customer: { include: { identifiers: true } } },
+  });
+  if (!pass) throw new DomainError("pass_not_found", `tenant ${tenant.slug} has no pass ${JSON.stringify(serialNumber)}`, "serialNumber");
+  return {
+    serialNumber: pass.serialNumber,
+    authenticationToken: decryptSecret(pass.authenticationTokenEncrypted),
+    passTypeIdentifier: pass.passType.passTypeIdentifier,
+    teamIdentifier: pass.passType.teamIdentifier,
+    passType: pass.passType.key,
+    tenant: tenant.slug,
+    customer: {
+      email: pass.customer.email,
+      phone: pass.customer.phone,
+      customerId: pass.customer.customerId,
+      custom: Object.fromEntries(pass.customer.identifiers.map((i) => [i.key, i.value])),
+    },
+    data: pass.data,
+    metadata: pass.metadata,
+    versionTag: pass.versionTag.toString(),
+    voided: pass.voided,
+    updatedAt: pass.updatedAt.toISOString(),
+  };
+}

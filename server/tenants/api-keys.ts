@@ -1,0 +1,69 @@
+/**
+ * Tenant API keys: the credential a merchant pastes into a Klaviyo flow's webhook headers.
+ * Format `pf_<8 chars>_<43 chars>`: the first part (`prefix`, e.g. `pf_k3j9x0qa`) is public and
+ * finds the row; only the SHA-256 hash of the whole key is stored. The key is shown once.
+ */
+import { randomBytes } from "node:crypto";
+import { db } from "../db/client";
+import { DomainError } from "../errors";
+import { hashToken } from "../crypto";
+import { audit } from "../audit";
+import { getTenant } from "./tenants";
+
+/** The scope the Klaviyo listeners require. */
+export const KLAVIYO_LISTENER_SCOPE = "KlaviyoListener.Write";
+export const KNOWN_SCOPES = [KLAVIYO_LISTENER_SCOPE] as const;
+
+const PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+function randomPrefix(): string {
+  const bytes = randomBytes(8);
+  return "pf_" + Array.from(bytes, (b) => PREFIX_ALPHABET[b % PREFIX_ALPHABET.length]).join("");
+}
+
+export interface CreatedApiKey {
+  id: string;
+  prefix: string;
+  /** The whole key; never stored, never shown again. */
+  key: string;
+}
+
+/**
+ * Creates an API key for a tenant.
+ * @throws DomainError tenant_not_found, invalid_input (unknown scope)
+ */
+export async function createApiKey(input: { tenant: string; name: string; scopes: string[]; actor: string }): Promise<CreatedApiKey> {
+  const unknown = input.scopes.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s));
+  if (unknown.length || input.scopes.length === 0) {
+    throw new DomainError("invalid_input", `unknown scope ${unknown.join(", ") || "(none)"}; known: ${KNOWN_SCOPES.join(", ")}`, "scope");
+  }
+  const tenant = await getTenant(input.tenant);
+  const prefix = randomPrefix();
+  const key = `${prefix}_${randomBytes(32).toString("base64url")}`;
+  const row = await db().$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { tenantId: tenant.id, name: input.name, prefix, hash: hashToken(key), scopes: input.scopes },
+    });
+    await audit(
+      { actor: input.actor, action: "apikey.create", targetType: "ApiKey", targetId: created.id, tenantId: tenant.id, details: { prefix, name: input.name } },
+      tx,
+    );
+    return created;
+  });
+  return { id: row.id, prefix, key };
+}
+
+/**
+ * Revokes a key by its prefix (idempotent: revoking a revoked key keeps the first time).
+ * @throws DomainError not_found
+ */
+export async function revokeApiKey(input: { prefix: string; actor: string }): Promise<{ prefix: string; revokedAt: Date }> {
+  const row = await db().apiKey.findUnique({ where: { prefix: input.prefix } });
+  if (!row) throw new DomainError("not_found", `no API key ${JSON.stringify(input.prefix)}`, "prefix");
+  if (row.revokedAt) return { prefix: row.prefix, revokedAt: row.revokedAt };
+  return db().$transaction(async (tx) => {
+    const updated = await tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    await audit({ actor: input.actor, action: "apikey.revoke", targetType: "ApiKey", targetId: row.id, tenantId: row.tenantId, details: { prefix: row.prefix } }, tx);
+    return { prefix: updated.prefix, revokedAt: updated.revokedAt! };
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Vitest global setup: a real PostgreSQL for the run. With DATABASE_URL set (CI: the local
+ * server) it is migrated and used; otherwise a throwaway in-memory embedded PostgreSQL is started
+ * on a free port. A temporary data directory keeps test secrets away from `.data/`.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "passflow-test-"));
+  process.env.PASSFLOW_DATA_DIR = dataDir;
+  process.env.LOG_LEVEL ??= "warn";
+  const { startEmbeddedPostgres } = await import("../db/embedded");
+  const { migrateDeploy } = await import("../db/migrate");
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: "memory://" });
+  const url = process.env.DATABASE_URL ?? embedded!.url;
+  process.env.DATABASE_URL = url;
+  await migrateDeploy(url);
+  project.provide("databaseUrl", url);
+  project.provide("dataDir", dataDir);
+  return async () => {
+    await embedded?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dataDir: string;
+  }
+}

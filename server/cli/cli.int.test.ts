@@ -38,7 +38,7 @@ describe("cli: tenants", () => {
   });
 
   it("exits 2 on a usage error", async () => {
-    const r = await runCli(["tenant", "create"]);
+    const r = await runCli(["tenant", "create", "--name", "x"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing required argument 'slug'/);
   });

@@ -20,7 +20,12 @@ export default async function setup(project: TestProject) {
   await migrateDeploy(url);
   project.provide("databaseUrl", url);
   project.provide("dataDir", dataDir);
+  // one app for the whole run, for tests over real HTTP
+  const { startApp } = await import("./app");
+  const app = await startApp({ name: "main", env: { DATABASE_URL: url, PASSFLOW_DATA_DIR: dataDir } });
+  project.provide("appUrl", app.url);
   return async () => {
+    await app.stop();
     await embedded?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -30,5 +35,6 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     dataDir: string;
+    appUrl: string;
   }
 }

@@ -1,0 +1,34 @@
+/**
+ * Every event Passflow sends or receives, with its data schema. Event ids are derived from the
+ * task id (`task-<id>`), so a repeated send of the same task collapses into one run.
+ */
+import { eventType } from "inngest";
+import { z } from "zod";
+
+const taskEventData = z.object({
+  /** SyncTask.id */
+  taskId: z.string(),
+  tenantId: z.string(),
+  correlationId: z.string(),
+});
+
+/** A pushUpdate webhook was accepted: run the pass-update function for the task. */
+export const passUpdateRequested = eventType("passflow/pass.update.requested", { schema: taskEventData });
+
+/** A profiles/sync webhook (flow or system webhook event) was accepted: run profile-sync. */
+export const profileSyncRequested = eventType("passflow/profile.sync.requested", { schema: taskEventData });
+
+/** A pass has a new version: push it to every registered device. */
+export const passChanged = eventType("passflow/pass.changed", {
+  schema: z.object({
+    passId: z.string(),
+    tenantId: z.string(),
+    /** Pass.versionTag as a decimal string. */
+    versionTag: z.string(),
+    /** The task that changed the pass, when one did. */
+    taskId: z.string().nullable(),
+    correlationId: z.string(),
+  }),
+});
+
+export type TaskEventData = z.infer<typeof taskEventData>;

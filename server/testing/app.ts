@@ -1,0 +1,93 @@
+/**
+ * Test helper: runs the real Next.js app in a child process on a free port, as `npm run dev`
+ * (`next dev`, build folder `.next-test`) or, with PASSFLOW_TEST_SERVER=start, from the
+ * production build (`next start`, as CI does after `npm run build`).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  logFile: string;
+  /** SIGTERM and wait. */
+  stop(): Promise<void>;
+  /** SIGKILL and wait (crash tests). */
+  kill(): Promise<void>;
+}
+
+/** A TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", () => r()));
+}
+
+/**
+ * Starts the app. `name` picks the dev build folder (`.next-test/<name>`): two `next dev`
+ * processes cannot share one, so extra instances in a test get their own.
+ */
+export async function startApp(opts: { env?: Record<string, string | undefined>; port?: number; name?: string } = {}): Promise<RunningApp> {
+  const port = opts.port ?? (await freePort());
+  const mode = process.env.PASSFLOW_TEST_SERVER === "start" ? "start" : "dev";
+  const nextBin = path.resolve("node_modules/next/dist/bin/next");
+  const logFile = path.join(mkdtempSync(path.join(tmpdir(), "passflow-app-")), "app.log");
+  const log = createWriteStream(logFile);
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [nextBin, mode, "--port", String(port), "--hostname", "127.0.0.1"], {
+    env: {
+      ...process.env,
+      NEXT_DIST_DIR: mode === "dev" ? `.next-test/${opts.name ?? `p${port}`}` : undefined,
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      PUBLIC_URL: url,
+      NEXTAUTH_URL: url,
+      ...opts.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (child.exitCode !== null || Date.now() >= deadline) {
+    child.kill("SIGKILL");
+    throw new Error(`app did not start (${mode}); log:\n${readFileSync(logFile, "utf8").slice(-4000)}`);
+  }
+  return {
+    url,
+    port,
+    child,
+    logFile,
+    async stop() {
+      child.kill("SIGTERM");
+      await exited(child);
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await exited(child);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The push sender seam between the pass-notify Inngest function and the Apple Wallet work.
+ * pass-notify calls `pushSender().send()` once per changed pass version; the sender pushes to
+ * every device registered for the pass and records one PushDelivery per device.
+ *
+ * The default sender records a PushDelivery per registration without contacting APNs (status
+ * QUEUED); the APNs sender (server/wallet/apns) replaces it with `setPushSender()`.
+ */
+import { db } from "../db/client";
+
+export interface PassPush {
+  passId: string;
+  versionTag: bigint;
+  correlationId: string;
+}
+
+export interface PushOutcome {
+  /** Registrations the pass had. */
+  devices: number;
+  accepted: number;
+  rejected: number;
+  failed: number;
+}
+
+export interface PushSender {
+  send(push: PassPush): Promise<PushOutcome>;
+}
+
+/** Records a QUEUED PushDelivery for every registration of the pass; sends nothing. */
+export const recordingPushSender: PushSender = {
+  async send(push) {
+    const registrations = await db().registration.findMany({ where: { passId: push.passId }, select: { deviceId: true } });
+    if (registrations.length) {
+      await db().pushDelivery.createMany({
+        data: registrations.map((r) => ({ passId: push.passId, deviceId: r.deviceId, versionTag: push.versionTag, correlationId: push.correlationId })),
+      });
+    }
+    return { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
+  },
+};
+
+let current: PushSender = recordingPushSender;
+
+/** The sender pass-notify uses. */
+export function pushSender(): PushSender {
+  return current;
+}
+
+/** Replaces the sender (the APNs sender at start-up; tests). */
+export function setPushSender(sender: PushSender): void {
+  current = sender;
+}

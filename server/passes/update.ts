@@ -60,10 +60,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-/** Field-by-field differences between two data objects. */
+/** Field-by-field differences between two data objects, by key in alphabetical order. */
 export function diffData(before: Record<string, unknown>, after: Record<string, unknown>): PassChanges {
   const changes: PassChanges = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     if (!jsonEqual(before[key], after[key])) changes[key] = { before: before[key] ?? null, after: after[key] ?? null };
   }
   return changes;

@@ -148,15 +148,17 @@ export async function recordTaskFailure(taskId: string, failure: TaskFailure): P
 }
 
 /**
- * The onFailure end of a task: FAILED with the last error, keeping a code already recorded by the
- * failing step, else the code in `message`, else `internal_error`. A SUCCEEDED task is left alone.
+ * The onFailure end of a task: FAILED with the last error and its code (the code in `message`
+ * made by formatTaskFailure, else one already recorded by the failing step, else
+ * `internal_error`). A SUCCEEDED task is left alone.
  */
 export async function failTask(taskId: string, message: string): Promise<void> {
   const code = parseTaskFailureCode(message);
+  const lastError = (code ? message.slice(code.length + 2) : message).slice(0, 2000);
   await db().$executeRaw`
     UPDATE "SyncTask"
        SET status = 'FAILED', "finishedAt" = COALESCE("finishedAt", now()), "updatedAt" = now(),
-           "lastError" = ${message.slice(0, 2000)},
+           "lastError" = ${lastError},
            "errorCode" = COALESCE(${code ?? null}::text, "errorCode", 'internal_error')
      WHERE id = ${taskId} AND status <> 'SUCCEEDED'`;
   logger.warn({ taskId, errorCode: code, err: message }, "task FAILED");

@@ -5,7 +5,8 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { classifyTaskError, failTask, formatTaskFailure, recordTaskFailure, RetriableTaskError } from "@/server/tasks/lifecycle";
 import { withCorrelation } from "@/server/log";
-import type { TaskEventData } from "./events";
+import { inngest } from "./client";
+import { passChanged, type TaskEventData } from "./events";
 
 /**
  * Runs a step body for the task with its correlation id on every log line. A failure is recorded
@@ -32,4 +33,21 @@ export function taskWork<T>(task: Pick<TaskEventData, "taskId" | "correlationId"
 export async function failTaskOnFailure({ event, error }: { event: { data: { event: { data: TaskEventData } } }; error: Error }): Promise<void> {
   const { taskId, correlationId } = event.data.event.data;
   await withCorrelation(correlationId, () => failTask(taskId, error.message));
+}
+
+/**
+ * Sends `pass.changed` for each changed pass version, from inside the step that changed them.
+ * The event id names the pass version, so a step retried after a partial failure sends nothing
+ * twice (Inngest drops repeated event ids).
+ */
+export async function emitPassChanged(task: TaskEventData, passes: { passId: string; versionTag: string }[]): Promise<void> {
+  if (passes.length === 0) return;
+  await inngest.send(
+    passes.map((p) =>
+      passChanged.create(
+        { passId: p.passId, tenantId: task.tenantId, versionTag: p.versionTag, taskId: task.taskId, correlationId: task.correlationId },
+        { id: `pass-changed-${p.passId}-${p.versionTag}` },
+      ),
+    ),
+  );
 }

@@ -31,6 +31,8 @@ const schema = z.object({
   /** Base URL phones and Klaviyo reach Passflow at (webServiceURL, download links). */
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Where log lines go; the CLI uses stderr so its stdout carries only results. */
+  LOG_DESTINATION: z.enum(["stdout", "stderr"]).default("stdout"),
   /**
    * 32-byte key (base64 or 64 hex characters) for AES-256-GCM encryption of stored secrets.
    * Required in production; the embedded default derives a development key per data directory.

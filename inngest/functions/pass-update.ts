@@ -1,10 +1,13 @@
 /**
  * pass-update: a Klaviyo pushUpdate task (SyncTask PASS_UPDATE) changes its pass.
  *
- * Steps: `apply-update` (resolve the customer and pass, apply the values, bump the version tag,
- * write the PassChange; server/passes/update.ts) → `emit-pass-changed` (only when something
- * changed) → `complete-task` (SUCCEEDED with `{ changed, passId, serialNumber, versionTag,
- * changedKeys }`).
+ * One step, `update-pass`: mark the task RUNNING; resolve the customer and pass, apply the values,
+ * bump the version tag and write the PassChange, all in one transaction that also stores the
+ * task's result (server/passes/update.ts); send `pass.changed` when something changed; mark the
+ * task SUCCEEDED with `{ changed, passId, serialNumber, versionTag, changedKeys }`. The step is
+ * idempotent: a retry after a partial failure finds the stored result (the pass never changes
+ * twice) and the event id names the pass version (it is never sent twice). One step keeps the
+ * run to two calls of the serve endpoint, which is what bounds throughput.
  *
  * Failures: identifier_conflict, pass_not_found, ambiguous_pass, pass_type_not_found,
  * invalid_field_value and invalid_input are final (NonRetriableError, no retry); anything else
@@ -12,12 +15,12 @@
  *
  * Concurrency: at most 25 runs per tenant, so one busy merchant cannot take every worker. Two
  * updates of one pass never interleave: the event names the task, not the pass (the pass is only
- * known after resolving the identifiers), so `apply-update` takes the pass's row lock for its
- * whole transaction and a second update of the same pass waits for the first to commit.
+ * known after resolving the identifiers), so the step takes the pass's row lock for its whole
+ * transaction and a second update of the same pass waits for the first to commit.
  */
 import { inngest } from "../client";
-import { passChanged, passUpdateRequested } from "../events";
-import { failTaskOnFailure, taskWork } from "../task-step";
+import { passUpdateRequested } from "../events";
+import { emitPassChanged, failTaskOnFailure, taskWork } from "../task-step";
 import { runPassUpdateTask } from "@/server/tasks/pass-update";
 import { completeTask } from "@/server/tasks/lifecycle";
 
@@ -30,21 +33,16 @@ export const passUpdate = inngest.createFunction(
     concurrency: [{ key: "event.data.tenantId", limit: 25 }],
     onFailure: failTaskOnFailure,
   },
-  async ({ event, step, attempt }) => {
-    const { taskId, tenantId, correlationId } = event.data;
-    const task = { taskId, correlationId };
-    const run = await step.run("apply-update", () => taskWork(task, () => runPassUpdateTask(taskId, attempt)));
-    if (run.duplicate) return { duplicate: true, status: run.status };
-    const result = run.value;
-    const { passId, versionTag } = result;
-    if (result.changed) {
-      await step.sendEvent(
-        "emit-pass-changed",
-        passChanged.create({ passId, tenantId, versionTag, taskId, correlationId }, { id: `pass-changed-${passId}-${versionTag}` }),
-      );
-    }
-    const output = { changed: result.changed, passId, serialNumber: result.serialNumber, versionTag, changedKeys: result.changedKeys };
-    await step.run("complete-task", () => taskWork(task, () => completeTask(taskId, output)));
-    return output;
-  },
+  async ({ event, step, attempt }) =>
+    step.run("update-pass", () =>
+      taskWork(event.data, async () => {
+        const run = await runPassUpdateTask(event.data.taskId, attempt);
+        if (run.duplicate) return { duplicate: true as const, status: run.status };
+        const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;
+        if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);
+        const output = { changed, passId, serialNumber, versionTag, changedKeys };
+        await completeTask(event.data.taskId, output);
+        return output;
+      }),
+    ),
 );

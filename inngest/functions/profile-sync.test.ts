@@ -1,15 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import type { Tenant } from "@prisma/client";
 import { db } from "@/server/db/client";
 import { profileSync } from "./profile-sync";
 import { profileSyncRequested } from "../events";
+import { inngest } from "../client";
 import { createTask, profileInput, testPass, testTenant } from "@/server/testing/tasks";
 import { startMerchantMock, type MerchantMock } from "@/server/testing/merchant";
 import type { ProfileSyncInput } from "@/server/tasks/inputs";
 
 const mocks: MerchantMock[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   await Promise.all(mocks.splice(0).map((m) => m.close()));
 });
 
@@ -19,17 +21,17 @@ async function merchant(tenant: Tenant) {
   return m;
 }
 
-/** Executes the function once for `taskId` in a fresh engine (step.sendEvent mocked). */
+/** Executes the function once for `taskId` in a fresh engine (event sends captured, not sent). */
 async function execute(tenant: Tenant, taskId: string, correlationId: string, attempt = 0) {
-  const emitted: unknown[] = [];
+  const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: [] });
   const t = new InngestTestEngine({
     function: profileSync,
     events: [profileSyncRequested.create({ taskId, tenantId: tenant.id, correlationId })],
-    steps: [{ id: "emit-pass-changed", handler: () => (emitted.push(true), { ids: [] }) }],
     transformCtx: (ctx) => ({ ...mockCtx(ctx), attempt }),
   });
   const out = await t.execute();
-  return { ...out, emitted: emitted.length, task: await db().syncTask.findUniqueOrThrow({ where: { id: taskId } }) };
+  const emitted = send.mock.calls.flatMap((c) => c[0] as unknown[]).length;
+  return { ...out, emitted, task: await db().syncTask.findUniqueOrThrow({ where: { id: taskId } }) };
 }
 
 async function run(tenant: Tenant, input: ProfileSyncInput) {
@@ -100,6 +102,7 @@ describe("profile-sync", () => {
     const m = await merchant(tenant);
     const { result, task } = await run(tenant, profileInput({ email: "stranger@example.com" }));
     expect(result).toEqual({ skipped: "customer_not_found", customerChanges: {}, passes: [] });
+    expect(task.output).toEqual({ skipped: "customer_not_found", customerChanges: {}, passes: [] });
     expect(task).toMatchObject({ status: "SUCCEEDED", output: { skipped: "customer_not_found" } });
     expect(m.received).toHaveLength(0);
   });

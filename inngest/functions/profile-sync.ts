@@ -2,10 +2,10 @@
  * profile-sync: a Klaviyo profile change (SyncTask PROFILE_SYNC) updates the customer and the
  * passes that show the changed values, then syncs the change back to the merchant's system.
  *
- * Steps: `apply-profile` (server/customers/profile-sync.ts; a profile with no customer ends
- * SUCCEEDED `{ skipped: "customer_not_found" }`) → `emit-pass-changed` (one event per changed
- * pass) → `sync-back` (server/merchant/sync-back.ts: Standard Webhooks signed POST, skipped when
- * the tenant has no merchant system or the change came from it) → `complete-task`.
+ * Steps: `apply-profile` (server/customers/profile-sync.ts, then `pass.changed` for each changed
+ * pass; a profile with no customer ends SUCCEEDED `{ skipped: "customer_not_found" }`) →
+ * `sync-back` (server/merchant/sync-back.ts: Standard Webhooks signed POST, skipped when the
+ * tenant has no merchant system or the change came from it) → `complete-task`.
  *
  * Failures: invalid_input, identifier_conflict, invalid_field_value and a merchant 4xx other
  * than 408/429 (merchant_rejected) are final. A merchant 5xx, 408, 429 or network error is
@@ -17,8 +17,8 @@
  * bounds the load we put on it); a customer's passes are row-locked while they change.
  */
 import { inngest } from "../client";
-import { passChanged, profileSyncRequested } from "../events";
-import { failTaskOnFailure, taskWork } from "../task-step";
+import { profileSyncRequested } from "../events";
+import { emitPassChanged, failTaskOnFailure, taskWork } from "../task-step";
 import { runProfileSyncTask, syncBackTask } from "@/server/tasks/profile-sync";
 import { completeTask } from "@/server/tasks/lifecycle";
 
@@ -32,26 +32,19 @@ export const profileSync = inngest.createFunction(
     onFailure: failTaskOnFailure,
   },
   async ({ event, step, attempt }) => {
-    const { taskId, tenantId, correlationId } = event.data;
-    const task = { taskId, correlationId };
-    const run = await step.run("apply-profile", () => taskWork(task, () => runProfileSyncTask(taskId, attempt)));
+    const { taskId } = event.data;
+    const run = await step.run("apply-profile", () =>
+      taskWork(event.data, async () => {
+        const applied = await runProfileSyncTask(taskId, attempt);
+        if (!applied.duplicate) await emitPassChanged(event.data, applied.value.passes);
+        return applied;
+      }),
+    );
     if (run.duplicate) return { duplicate: true, status: run.status };
     const applied = run.value;
-    if (applied.skipped) {
-      await step.run("complete-task", () => taskWork(task, () => completeTask(taskId, applied)));
-      return applied;
-    }
-    if (applied.passes.length) {
-      await step.sendEvent(
-        "emit-pass-changed",
-        applied.passes.map((p) =>
-          passChanged.create({ passId: p.passId, tenantId, versionTag: p.versionTag, taskId, correlationId }, { id: `pass-changed-${p.passId}-${p.versionTag}` }),
-        ),
-      );
-    }
-    const syncBack = await step.run("sync-back", () => taskWork(task, () => syncBackTask(taskId, attempt, applied)));
-    const output = { ...applied, syncBack };
-    await step.run("complete-task", () => taskWork(task, () => completeTask(taskId, output)));
+    const syncBack = applied.skipped ? undefined : await step.run("sync-back", () => taskWork(event.data, () => syncBackTask(taskId, attempt, applied)));
+    const output = { ...applied, ...(syncBack && { syncBack }) };
+    await step.run("complete-task", () => taskWork(event.data, () => completeTask(taskId, output)));
     return output;
   },
 );

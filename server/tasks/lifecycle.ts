@@ -116,8 +116,11 @@ export async function runTaskOnce<T extends object>(
 ): Promise<TaskRunResult<T>> {
   const task = await startTask(taskId, attempt);
   if (isTerminal(task)) return { duplicate: true, status: task.status };
-  if (task.output) return { duplicate: false, value: task.output as T };
   return db().$transaction(async (tx) => {
+    // the task's row lock makes this exactly-once even when two runs of the task race
+    const [current] = await tx.$queryRaw<Pick<SyncTask, "status" | "output">[]>`SELECT status, output FROM "SyncTask" WHERE id = ${taskId} FOR UPDATE`;
+    if (current && isTerminal(current)) return { duplicate: true as const, status: current.status };
+    if (current?.output) return { duplicate: false as const, value: current.output as T };
     const result = await apply(tx, task);
     const passId = passIdOf(result);
     await tx.syncTask.update({ where: { id: task.id }, data: { output: result as Prisma.InputJsonObject, ...(passId ? { passId } : {}) } });

@@ -31,7 +31,7 @@ import { logger as rootLogger, withCorrelation } from "@/server/log";
 import { pgConfigFromUrl } from "@/server/db/pg-config";
 import { callFunction, syncFunctions, type FunctionConfig, type SerializedError } from "./protocol";
 import { parseCron, type CronSchedule } from "./cron";
-import { finishRun, insertRuns, pruneRuns, saveProgress, unfinishedRuns, type NewRun, type RunState } from "./store";
+import { createRunStore, type NewRun, type RunState, type RunStore } from "./store";
 
 const log = rootLogger.child({ component: "executor" });
 
@@ -138,10 +138,13 @@ export class EmbeddedExecutor {
   private failed = 0;
   private stopped = false;
   private lockClient?: pg.Client;
+  private readonly store: RunStore;
   private markSynced!: () => void;
   private readonly synced = new Promise<void>((resolve) => (this.markSynced = resolve));
 
-  constructor(private readonly opts: ExecutorOptions) {}
+  constructor(private readonly opts: ExecutorOptions) {
+    this.store = createRunStore(opts.databaseUrl);
+  }
 
   get eventKey(): string {
     return this.opts.eventKey;
@@ -168,13 +171,13 @@ export class EmbeddedExecutor {
       }
     }
     this.markSynced();
-    const unfinished = await unfinishedRuns();
+    const unfinished = await this.store.unfinished();
     for (const run of unfinished) {
       if (this.fns.has(run.functionId)) this.schedule(run);
-      else await finishRun(run.id, { error: { name: "ExecutorError", message: `function ${run.functionId} is no longer served` } });
+      else await this.store.finish(run.id, { error: { name: "ExecutorError", message: `function ${run.functionId} is no longer served` } });
     }
     for (const fn of this.fns.values()) if (fn.cron) this.scheduleCron(fn);
-    const prune = setInterval(() => void pruneRuns(new Date(Date.now() - KEEP_FINISHED_MS)).catch(() => {}), 3600_000);
+    const prune = setInterval(() => void this.store.prune(new Date(Date.now() - KEEP_FINISHED_MS)).catch(() => {}), 3600_000);
     prune.unref();
     this.timers.add(prune);
     log.info({ functions: [...this.fns.keys()], resumed: unfinished.length, concurrency: this.opts.concurrency }, "embedded executor started");
@@ -187,6 +190,7 @@ export class EmbeddedExecutor {
     this.stopped = true;
     for (const t of [...this.timers, ...this.waiting.values()]) clearTimeout(t);
     await this.lockClient?.end().catch(() => {});
+    await this.store.close().catch(() => {});
   }
 
   stats(): ExecutorStats {
@@ -207,7 +211,7 @@ export class EmbeddedExecutor {
         if (hit) runs.push({ id: randomUUID(), functionId: fn.config.id, eventId: event.id as string, event });
       }
     }
-    for (const run of await insertRuns(runs)) this.schedule(run);
+    for (const run of await this.store.insert(runs)) this.schedule(run);
     return events.map((e) => e.id as string);
   }
 
@@ -248,7 +252,8 @@ export class EmbeddedExecutor {
       if (this.stopped) return;
       const id = `cron-${fn.config.id}-${at.toISOString()}`;
       const event = { name: "inngest/scheduled.timer", id, data: { cron: (fn.config.triggers.find((t) => "cron" in t) as { cron: string }).cron }, ts: at.getTime() };
-      void insertRuns([{ id: randomUUID(), functionId: fn.config.id, eventId: id, event }])
+      void this.store
+        .insert([{ id: randomUUID(), functionId: fn.config.id, eventId: id, event }])
         .then((runs) => runs.forEach((r) => this.schedule(r)))
         .catch((err: Error) => log.error({ err: err.message, functionId: fn.config.id }, "cron run not stored"));
       this.scheduleCron(fn);
@@ -305,7 +310,7 @@ export class EmbeddedExecutor {
         planned.shift(),
       );
       if (outcome.kind === "done") {
-        await finishRun(run.id, { output: outcome.output });
+        await this.store.finish(run.id, { output: outcome.output });
         this.completed++;
         log.debug({ runId: run.id, functionId: fn.config.id }, "run completed");
         return;
@@ -329,7 +334,7 @@ export class EmbeddedExecutor {
         }
       }
       if (stepError) return this.retryLater(run, fn, stepError, outcome.retryAfterMs);
-      await saveProgress(run);
+      await this.store.save(run);
     }
   }
 
@@ -337,7 +342,7 @@ export class EmbeddedExecutor {
     run.attempt++;
     const backoff = Math.min(this.opts.retryBaseMs * 2 ** (run.attempt - 1), RETRY_CAP_MS) * (0.75 + Math.random() * 0.5);
     run.runAfter = new Date(Date.now() + (retryAfterMs ?? backoff));
-    await saveProgress(run);
+    await this.store.save(run);
     log.info({ runId: run.id, functionId: fn.config.id, attempt: run.attempt, retryAt: run.runAfter.toISOString(), err: error.message }, "run will retry");
     this.schedule(run);
   }
@@ -348,7 +353,7 @@ export class EmbeddedExecutor {
       // stored before the run is marked FAILED: a crash in between replays the failure, never loses it
       await this.acceptEvents([{ name: "inngest/function.failed", id: `failed-${run.id}`, data: { function_id: fn.config.id, run_id: run.id, error, event: run.event } }]);
     }
-    await finishRun(run.id, { error });
+    await this.store.finish(run.id, { error });
     this.failed++;
     log.warn({ runId: run.id, functionId: fn.config.id, err: error.message }, "run failed");
   }

@@ -2,9 +2,13 @@
  * The embedded executor's durable state: one ExecutorRun row per function run, holding the
  * triggering event, the memoized step results and the retry position. Everything the executor
  * keeps in memory can be rebuilt from these rows after a crash.
+ *
+ * Plain SQL on a small `pg` pool of its own: this is the executor's hot path (a write per step),
+ * and it stays out of the app's Prisma pool that the functions themselves use. Times are stored
+ * as UTC `timestamp(3)` like Prisma stores them.
  */
-import type { Prisma } from "@prisma/client";
-import { db } from "@/server/db/client";
+import pg from "pg";
+import { pgConfigFromUrl } from "@/server/db/pg-config";
 import type { Memo, SerializedError } from "./protocol";
 
 export interface RunState {
@@ -24,53 +28,63 @@ export interface NewRun {
   event: Record<string, unknown>;
 }
 
-/** Inserts runs, skipping any whose (function, event id) already exists; returns the new ones. */
-export async function insertRuns(runs: NewRun[]): Promise<RunState[]> {
-  if (runs.length === 0) return [];
-  const created = await db().executorRun.createManyAndReturn({
-    data: runs.map((r) => ({ ...r, event: r.event as Prisma.InputJsonObject })),
-    skipDuplicates: true,
-    select: { id: true, functionId: true, runAfter: true },
-  });
-  const byId = new Map(runs.map((r) => [r.id, r]));
-  return created.map((c) => ({ id: c.id, functionId: c.functionId, event: byId.get(c.id)!.event, steps: {}, stack: [], attempt: 0, runAfter: c.runAfter }));
+export interface RunStore {
+  /** Inserts runs, skipping any whose (function, event id) already exists; returns the new ones. */
+  insert(runs: NewRun[]): Promise<RunState[]>;
+  /** Persists memoized steps and the retry position (the run is RUNNING from its first step on). */
+  save(run: RunState): Promise<void>;
+  /** Ends a run. */
+  finish(id: string, outcome: { output: unknown } | { error: SerializedError }): Promise<void>;
+  /** Runs a previous process left QUEUED or RUNNING, oldest first. */
+  unfinished(): Promise<RunState[]>;
+  /** Deletes finished runs older than `before` (event ids stay deduplicated until then). */
+  prune(before: Date): Promise<number>;
+  close(): Promise<void>;
 }
 
-/** Persists memoized steps and the retry position (the run is RUNNING from its first step on). */
-export async function saveProgress(run: RunState): Promise<void> {
-  await db().executorRun.update({
-    where: { id: run.id },
-    data: { status: "RUNNING", steps: run.steps as Prisma.InputJsonObject, stack: run.stack, attempt: run.attempt, runAfter: run.runAfter },
-  });
-}
-
-/** Ends a run. */
-export async function finishRun(id: string, outcome: { output: unknown } | { error: SerializedError }): Promise<void> {
-  await db().executorRun.update({
-    where: { id },
-    data:
-      "error" in outcome
-        ? { status: "FAILED", error: outcome.error as Prisma.InputJsonObject, finishedAt: new Date() }
-        : { status: "COMPLETED", output: (outcome.output ?? null) as Prisma.InputJsonValue, finishedAt: new Date() },
-  });
-}
-
-/** Runs a previous process left QUEUED or RUNNING, oldest first. */
-export async function unfinishedRuns(): Promise<RunState[]> {
-  const rows = await db().executorRun.findMany({
-    where: { status: { in: ["QUEUED", "RUNNING"] } },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, functionId: true, event: true, steps: true, stack: true, attempt: true, runAfter: true },
-  });
-  return rows.map((r) => ({
-    ...r,
-    event: r.event as Record<string, unknown>,
-    steps: r.steps as Record<string, Memo>,
-  }));
-}
-
-/** Deletes finished runs older than `before` (event ids stay deduplicated until then). */
-export async function pruneRuns(before: Date): Promise<number> {
-  const { count } = await db().executorRun.deleteMany({ where: { status: { in: ["COMPLETED", "FAILED"] }, finishedAt: { lt: before } } });
-  return count;
+/** A store on `databaseUrl` with at most `max` connections. */
+export function createRunStore(databaseUrl: string, max = 4): RunStore {
+  const pool = new pg.Pool({ ...pgConfigFromUrl(databaseUrl, max), idleTimeoutMillis: 10_000 });
+  return {
+    async insert(runs) {
+      if (runs.length === 0) return [];
+      const { rows } = await pool.query<{ id: string; runAfter: Date }>(
+        `INSERT INTO "ExecutorRun" (id, "functionId", "eventId", event, "updatedAt")
+         SELECT id, fn, ev, body, (now() AT TIME ZONE 'UTC') FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS r(id, fn, ev, body)
+         ON CONFLICT ("functionId", "eventId") DO NOTHING
+         RETURNING id, "runAfter" AT TIME ZONE 'UTC' AS "runAfter"`,
+        [runs.map((r) => r.id), runs.map((r) => r.functionId), runs.map((r) => r.eventId), runs.map((r) => JSON.stringify(r.event))],
+      );
+      const byId = new Map(runs.map((r) => [r.id, r]));
+      return rows.map((row) => {
+        const run = byId.get(row.id)!;
+        return { id: run.id, functionId: run.functionId, event: run.event, steps: {}, stack: [], attempt: 0, runAfter: row.runAfter };
+      });
+    },
+    async save(run) {
+      await pool.query(
+        `UPDATE "ExecutorRun" SET status = 'RUNNING', steps = $2::jsonb, stack = $3::text[], attempt = $4, "runAfter" = $5::timestamptz AT TIME ZONE 'UTC', "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`,
+        [run.id, JSON.stringify(run.steps), run.stack, run.attempt, run.runAfter.toISOString()],
+      );
+    },
+    async finish(id, outcome) {
+      const failed = "error" in outcome;
+      await pool.query(
+        `UPDATE "ExecutorRun" SET status = $2::"ExecutorRunStatus", output = $3::jsonb, error = $4::jsonb, "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`,
+        [id, failed ? "FAILED" : "COMPLETED", failed ? null : JSON.stringify(outcome.output ?? null), failed ? JSON.stringify(outcome.error) : null],
+      );
+    },
+    async unfinished() {
+      const { rows } = await pool.query<RunState>(
+        `SELECT id, "functionId", event, steps, COALESCE(stack, '{}') AS stack, attempt, "runAfter" AT TIME ZONE 'UTC' AS "runAfter" FROM "ExecutorRun"
+          WHERE status IN ('QUEUED', 'RUNNING') ORDER BY "createdAt", id`,
+      );
+      return rows;
+    },
+    async prune(before) {
+      const res = await pool.query(`DELETE FROM "ExecutorRun" WHERE status IN ('COMPLETED', 'FAILED') AND "finishedAt" < $1::timestamptz AT TIME ZONE 'UTC'`, [before.toISOString()]);
+      return res.rowCount ?? 0;
+    },
+    close: () => pool.end(),
+  };
 }

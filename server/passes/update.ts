@@ -116,7 +116,7 @@ export async function writePassVersion(
     UPDATE "Pass"
        SET data = ${JSON.stringify(next.data)}::jsonb, metadata = ${JSON.stringify(next.metadata)}::jsonb,
            "passTypeId" = ${next.passTypeId},
-           "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = now()
+           "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
      WHERE id = ${pass.id}
  RETURNING "versionTag"`;
   const versionTag = rows[0]!.versionTag;

@@ -81,7 +81,7 @@ export async function startTask(taskId: string, attempt: number, tx: Tx = db()):
   const rows = await tx.$queryRaw<StartedTask[]>`
     UPDATE "SyncTask"
        SET status = 'RUNNING', attempts = GREATEST(attempts, ${attempt + 1}),
-           "startedAt" = COALESCE("startedAt", now()), "updatedAt" = now()
+           "startedAt" = COALESCE("startedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC')
      WHERE id = ${taskId} AND status IN ('QUEUED', 'RUNNING')
  RETURNING id, "tenantId", kind, status, input, output, "correlationId", "passId"`;
   if (rows[0]) return rows[0];
@@ -123,17 +123,18 @@ export async function runTaskOnce<T extends object>(
     if (current?.output) return { duplicate: false as const, value: current.output as T };
     const result = await apply(tx, task);
     const passId = passIdOf(result);
-    await tx.syncTask.update({ where: { id: task.id }, data: { output: result as Prisma.InputJsonObject, ...(passId ? { passId } : {}) } });
+    await tx.$executeRaw`UPDATE "SyncTask" SET output = ${JSON.stringify(result)}::jsonb, "passId" = COALESCE(${passId}, "passId") WHERE id = ${task.id}`;
     return { duplicate: false as const, value: result };
   });
 }
 
 /** SUCCEEDED with `output` (a JSON object); clears errorCode. */
 export async function completeTask(taskId: string, output: object): Promise<void> {
-  await db().syncTask.updateMany({
-    where: { id: taskId, status: { in: ["QUEUED", "RUNNING"] } },
-    data: { status: "SUCCEEDED", output: output as Prisma.InputJsonObject, errorCode: null, finishedAt: new Date() },
-  });
+  await db().$executeRaw`
+    UPDATE "SyncTask"
+       SET status = 'SUCCEEDED', output = ${JSON.stringify(output)}::jsonb, "errorCode" = NULL,
+           "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
+     WHERE id = ${taskId} AND status IN ('QUEUED', 'RUNNING')`;
 }
 
 /** Records a failed attempt: FAILED (with finishedAt) when final, otherwise RUNNING until the retry. */
@@ -160,7 +161,7 @@ export async function failTask(taskId: string, message: string): Promise<void> {
   const lastError = (code ? message.slice(code.length + 2) : message).slice(0, 2000);
   await db().$executeRaw`
     UPDATE "SyncTask"
-       SET status = 'FAILED', "finishedAt" = COALESCE("finishedAt", now()), "updatedAt" = now(),
+       SET status = 'FAILED', "finishedAt" = COALESCE("finishedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC'),
            "lastError" = ${lastError},
            "errorCode" = COALESCE(${code ?? null}::text, "errorCode", 'internal_error')
      WHERE id = ${taskId} AND status <> 'SUCCEEDED'`;

@@ -91,17 +91,33 @@ async function main() {
   const { key } = await createApiKey({ tenant: slug, name: "bench", scopes: ["KlaviyoListener.Write"], actor: "bench" });
   await closeDb();
 
+  // a stand-in Inngest event API, so the app sends each task's event as in production
+  const sink = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"ids":[],"status":200}'));
+  });
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
+
   const body = JSON.stringify({ identifiers: { email: "Jane.Doe@Example.com", phone: "" }, additionalData: { points: "1250", tier: "Gold" }, updateMetadata: false });
   const { startApp } = await import("../testing/app");
   process.env.PASSFLOW_TEST_SERVER = "start";
   const app = await startApp({
-    env: { NODE_ENV: "production", DATABASE_URL, NEXTAUTH_SECRET: randomBytes(24).toString("base64url"), LOG_LEVEL: "warn" },
+    env: {
+      NODE_ENV: "production",
+      DATABASE_URL,
+      NEXTAUTH_SECRET: randomBytes(24).toString("base64url"),
+      LOG_LEVEL: "warn",
+      INNGEST_EVENT_KEY: "bench",
+      INNGEST_BASE_URL: sinkUrl,
+    },
   });
   let passflow: Figures;
   try {
     passflow = await load(`${app.url}/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`, { "content-type": "application/json", authorization: `Bearer ${key}` }, body);
   } finally {
     await app.stop();
+    sink.close();
   }
   const base = await baseline(body);
   const row = (name: string, f: Figures) =>

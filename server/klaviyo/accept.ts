@@ -8,6 +8,7 @@
  */
 import { Prisma, type SyncTaskKind, type WebhookEndpoint } from "@prisma/client";
 import { db } from "../db/client";
+import { insertFlowReceipt } from "./store";
 import type { PassUpdateInput, ProfileSyncInput } from "../tasks/inputs";
 
 /** How long an Idempotency-Key is remembered. */
@@ -41,7 +42,7 @@ interface ReceiptFields {
 const TASK_SELECT = { id: true, tenantId: true, kind: true, correlationId: true } as const;
 
 function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+  return (err as { code?: string }).code === "23505";
 }
 
 async function earlierDelivery(tenantId: string, idempotencyKey: string): Promise<Acceptance | undefined> {
@@ -68,27 +69,13 @@ export async function acceptFlowWebhook(
     if (earlier) return earlier;
   }
   try {
-    const created = await db().webhookReceipt.create({
-      data: {
-        tenantId: receipt.tenantId,
-        endpoint: receipt.endpoint,
-        correlationId: receipt.correlationId,
-        idempotencyKey: receipt.idempotencyKey,
-        headers: receipt.headers,
-        rawBody: receipt.rawBody,
-        responseStatus: receipt.status,
-        tasks: {
-          create: {
-            tenantId: receipt.tenantId,
-            kind: task.kind,
-            correlationId: receipt.correlationId,
-            input: task.input as unknown as Prisma.InputJsonObject,
-          },
-        },
-      },
-      select: { tasks: { select: TASK_SELECT } },
-    });
-    return { correlationId: receipt.correlationId, status: receipt.status, duplicate: false, tasks: created.tasks };
+    const taskId = await insertFlowReceipt(receipt, task);
+    return {
+      correlationId: receipt.correlationId,
+      status: receipt.status,
+      duplicate: false,
+      tasks: [{ id: taskId, tenantId: receipt.tenantId, kind: task.kind, correlationId: receipt.correlationId }],
+    };
   } catch (err) {
     if (receipt.idempotencyKey && isUniqueViolation(err)) {
       const earlier = await earlierDelivery(receipt.tenantId, receipt.idempotencyKey);

@@ -16,6 +16,7 @@ import { env } from "../env";
 import { hashToken, safeEqual } from "../crypto";
 import { logger } from "../log";
 import { HttpProblem } from "../http/problem";
+import { findApiKeyByPrefix } from "./store";
 import { KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
 
 /** Who sent a request: the throttling key and a label for logs and receipts. */
@@ -58,10 +59,7 @@ function touchApiKey(id: string, lastUsedAt: Date | null) {
 async function authenticateApiKey(key: string, tenant: Tenant): Promise<Principal> {
   const prefix = API_KEY_PATTERN.exec(key)?.[1];
   if (!prefix) throw unauthorized("invalid API key");
-  const row = await db().apiKey.findUnique({
-    where: { prefix },
-    select: { id: true, tenantId: true, hash: true, scopes: true, revokedAt: true, lastUsedAt: true },
-  });
+  const row = await findApiKeyByPrefix(prefix);
   // compare even when the prefix is unknown, so timing does not tell which part was wrong
   const matches = safeEqual(hashToken(key), row?.hash ?? "0".repeat(64));
   if (!row || !matches || row.revokedAt) throw unauthorized("invalid or revoked API key");

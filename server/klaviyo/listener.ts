@@ -14,7 +14,7 @@
 import { randomUUID } from "node:crypto";
 import type { Tenant } from "@prisma/client";
 import type { z } from "zod";
-import { db } from "../db/client";
+import { findTenantByRef } from "./store";
 import { isDatabaseUnavailable } from "../db/errors";
 import { decryptSecret } from "../crypto";
 import { logger, withCorrelation } from "../log";
@@ -68,7 +68,7 @@ function reservedKeyPath(value: unknown, path: string[] = [], depth = 0): string
 }
 
 async function findTenant(ref: string): Promise<Tenant> {
-  const tenant = await db().tenant.findFirst({ where: { OR: [{ slug: ref }, { id: ref }] } });
+  const tenant = await findTenantByRef(ref);
   if (!tenant) throw new HttpProblem({ status: 404, title: "Not found", detail: `no tenant ${JSON.stringify(ref)}` });
   return tenant;
 }

@@ -64,6 +64,8 @@ export interface ApnsSenderOptions {
   expirySeconds?: number;
   /** Where APNs is, instead of APNS_HOST / APNS_PORT / APNS_CA_FILE (tests, the benchmark). */
   endpoint?: ApnsEndpoint;
+  /** Close a connection unused this long, ms (default APNS_IDLE_TIMEOUT_SECONDS). */
+  idleTimeoutMs?: number;
 }
 
 export interface ApnsEndpoint {
@@ -217,7 +219,7 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
   const maxDelayMs = opts.maxDelayMs ?? 2_000;
   const concurrency = opts.concurrency ?? 500;
   const expirySeconds = opts.expirySeconds ?? 86_400;
-  const connections = new ApnsConnections(env.APNS_IDLE_TIMEOUT_SECONDS * 1000);
+  const connections = new ApnsConnections(opts.idleTimeoutMs ?? env.APNS_IDLE_TIMEOUT_SECONDS * 1000);
   const endpoint = opts.endpoint ?? configuredEndpoint();
 
   /** Pushes to every target, retrying the retryable with backoff; sets each target's result. */

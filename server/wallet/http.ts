@@ -79,13 +79,11 @@ export async function respond(handler: () => Promise<Response>): Promise<Respons
 export function pkpassResponse(body: Buffer, opts: { cached: boolean; lastModified?: Date; filename?: string }): Response {
   const headers: Record<string, string> = {
     "content-type": "application/vnd.apple.pkpass",
-    "content-length": String(body.length),
     "cache-control": "private, no-cache",
     "x-pkpass-cache": opts.cached ? "hit" : "miss",
   };
   if (opts.lastModified) headers["last-modified"] = opts.lastModified.toUTCString();
   if (opts.filename) headers["content-disposition"] = `attachment; filename="${opts.filename.replace(/[^\w.-]/g, "_")}"`;
-  // For HEAD the body is still handed over: Node's server sends the headers (Content-Length
-  // included) and drops the body, where a null body would lose Content-Length.
+  // Next.js sets the framing itself (it drops Content-Length) and sends no body for HEAD.
   return new Response(new Uint8Array(body), { status: 200, headers });
 }

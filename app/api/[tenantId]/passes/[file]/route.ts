@@ -18,5 +18,5 @@ export function GET(request: Request, { params }: Params) {
   });
 }
 
-/** HEAD: the same headers (Content-Length, Last-Modified); Node drops the body. */
+/** HEAD: the same status and headers; Next.js sends no body. */
 export const HEAD = GET;

@@ -11,7 +11,7 @@
  *   GET    /stats                                { received, sessions, openSessions, byStatus }
  *   PUT    /behaviour                            MockBehaviour & { topic?: string }
  *   PUT    /token-keys                           { keyId, publicKeyPem }
- *   DELETE /received                             forget what was received
+ *   DELETE /received                             forget what was received (and the counts)
  */
 import http from "node:http";
 import http2 from "node:http2";
@@ -242,6 +242,7 @@ export async function startApnsMock(opts: { port?: number; controlPort?: number;
   const reset = () => {
     records.length = 0;
     dropped = 0;
+    for (const k of Object.keys(byStatus)) delete byStatus[k];
   };
 
   const control = http.createServer((req, res) => {

@@ -178,38 +178,62 @@ async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<
 }
 
 interface Target {
-  deliveryId: string;
+  /** Set once its QUEUED row exists. */
+  deliveryId?: string;
   deviceId: string;
   token: string;
   attempts: number;
   result?: Result;
 }
 
-const UPDATE_CHUNK = 5000;
+/** Targets per pipeline batch, and batches in flight (one inserts rows while another pushes). */
+const BATCH = 1000;
+const PIPELINE = 3;
 
-/** Writes the final state of each target in bulk (one statement per chunk). */
-async function recordResults(targets: Target[]): Promise<void> {
-  for (let i = 0; i < targets.length; i += UPDATE_CHUNK) {
-    const chunk = targets.slice(i, i + UPDATE_CHUNK);
-    const status: PushStatus[] = [];
-    const code: (number | null)[] = [];
-    const apnsId: (string | null)[] = [];
-    const reason: (string | null)[] = [];
-    for (const t of chunk) {
-      const r = t.result!;
-      status.push(r.kind === "accepted" ? "ACCEPTED" : r.kind === "rejected" ? "REJECTED" : "FAILED");
-      code.push(r.kind === "accepted" ? 200 : r.statusCode);
-      apnsId.push(r.kind === "retry" ? null : r.apnsId);
-      reason.push(r.kind === "accepted" ? null : r.reason);
-    }
-    await db().$executeRaw`
-      UPDATE "PushDelivery" AS d
-      SET "status" = v.status::"PushStatus", "statusCode" = v.code, "apnsId" = v.apns_id, "reason" = v.reason,
-          "attempts" = v.attempts, "updatedAt" = now()
-      FROM unnest(${chunk.map((t) => t.deliveryId)}::text[], ${status}::text[], ${code}::int[], ${apnsId}::text[],
-                  ${reason}::text[], ${chunk.map((t) => t.attempts)}::int[]) AS v(id, status, code, apns_id, reason, attempts)
-      WHERE d.id = v.id`;
+/** Creates the QUEUED PushDelivery rows a batch lacks (idempotent: one row per device and version). */
+async function queueDeliveries(batch: Target[], push: PassPush): Promise<void> {
+  const missing = batch.filter((t) => !t.deliveryId);
+  if (!missing.length) return;
+  const rows = await db().pushDelivery.createManyAndReturn({
+    data: missing.map((t) => ({ passId: push.passId, deviceId: t.deviceId, versionTag: push.versionTag, correlationId: push.correlationId })),
+    skipDuplicates: true,
+    select: { id: true, deviceId: true },
+  });
+  const ids = new Map(rows.map((r) => [r.deviceId, r.id]));
+  for (const t of missing) t.deliveryId = ids.get(t.deviceId);
+  const raced = missing.filter((t) => !t.deliveryId); // a concurrent call made them
+  if (raced.length) {
+    const found = await db().pushDelivery.findMany({
+      where: { passId: push.passId, versionTag: push.versionTag, deviceId: { in: raced.map((t) => t.deviceId) } },
+      select: { id: true, deviceId: true },
+    });
+    const byDevice = new Map(found.map((r) => [r.deviceId, r.id]));
+    for (const t of raced) t.deliveryId = byDevice.get(t.deviceId);
   }
+}
+
+/** Writes the final state of a batch in one statement. */
+async function recordResults(batch: Target[]): Promise<void> {
+  const rows = batch.filter((t) => t.deliveryId && t.result);
+  if (!rows.length) return;
+  const status: PushStatus[] = [];
+  const code: (number | null)[] = [];
+  const apnsId: (string | null)[] = [];
+  const reason: (string | null)[] = [];
+  for (const t of rows) {
+    const r = t.result!;
+    status.push(r.kind === "accepted" ? "ACCEPTED" : r.kind === "rejected" ? "REJECTED" : "FAILED");
+    code.push(r.kind === "accepted" ? 200 : r.statusCode);
+    apnsId.push(r.kind === "retry" ? null : r.apnsId);
+    reason.push(r.kind === "accepted" ? null : r.reason);
+  }
+  await db().$executeRaw`
+    UPDATE "PushDelivery" AS d
+    SET "status" = v.status::"PushStatus", "statusCode" = v.code, "apnsId" = v.apns_id, "reason" = v.reason,
+        "attempts" = v.attempts, "updatedAt" = now()
+    FROM unnest(${rows.map((t) => t.deliveryId!)}::text[], ${status}::text[], ${code}::int[], ${apnsId}::text[],
+                ${reason}::text[], ${rows.map((t) => t.attempts)}::int[]) AS v(id, status, code, apns_id, reason, attempts)
+    WHERE d.id = v.id`;
 }
 
 /** The push sender over APNs; install it with `setPushSender(createApnsSender())`. */
@@ -230,7 +254,7 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
         const delay = Math.min(baseDelayMs * 2 ** (attempt - 2), maxDelayMs);
         await new Promise((r) => setTimeout(r, delay / 2 + Math.random() * (delay / 2)));
       }
-      await eachLimit(pending, concurrency, async (t) => {
+      await eachLimit(pending, Math.ceil(concurrency / PIPELINE), async (t) => {
         t.attempts++;
         const { sent, failed } = await provider.send(note, t.token);
         const ok = sent[0] as { "apns-id"?: string } | undefined;
@@ -238,6 +262,22 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
       });
       pending = pending.filter((t) => t.result!.kind === "retry");
     }
+  }
+
+  /** The connection key and provider options for the tenant's credentials, or why there are none. */
+  async function credentialsFor(
+    tenant: { id: string; apnsKeyId: string | null; apnsTeamId: string | null; apnsKeyEncrypted: string | null },
+    topic: string,
+    teamIdentifier: string,
+  ): Promise<{ key: string; options: () => ProviderOptions } | { refused: string }> {
+    if (tenant.apnsKeyEncrypted && tenant.apnsKeyId && tenant.apnsTeamId) {
+      const { apnsKeyId: keyId, apnsTeamId: teamId, apnsKeyEncrypted } = tenant;
+      return { key: `token:${tenant.id}:${keyId}`, options: (): ProviderOptions => ({ ...transportOptions(endpoint), token: { key: decryptSecret(apnsKeyEncrypted), keyId, teamId } }) };
+    }
+    const creds = await signingCredentials(tenant.id, topic, teamIdentifier);
+    // Apple refuses a self-signed certificate: say so instead of retrying a TLS failure.
+    if (creds.development && endpoint.host === APPLE_APNS_HOST) return { refused: "DevelopmentCertificate" };
+    return { key: `cert:${creds.revision}`, options: (): ProviderOptions => ({ ...transportOptions(endpoint), cert: creds.certificatePem, key: creds.privateKeyPem }) };
   }
 
   async function send(push: PassPush): Promise<PushOutcome> {
@@ -265,74 +305,50 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
       select: { id: true, deviceId: true, status: true, attempts: true },
     });
     const byDevice = new Map(existing.map((d) => [d.deviceId, d]));
-    const fresh = pass.registrations.filter((r) => !byDevice.has(r.deviceId));
-    if (fresh.length) {
-      const created = await db().pushDelivery.createManyAndReturn({
-        data: fresh.map((r) => ({ passId: pass.id, deviceId: r.deviceId, versionTag: push.versionTag, correlationId: push.correlationId })),
-        skipDuplicates: true,
-        select: { id: true, deviceId: true, status: true, attempts: true },
-      });
-      for (const d of created) byDevice.set(d.deviceId, d);
-    }
     const targets: Target[] = [];
     for (const r of pass.registrations) {
       const d = byDevice.get(r.deviceId);
       // Already settled for this version (an earlier call): counted, not pushed again.
       if (d?.status === "ACCEPTED") outcome.accepted++;
-      if (d?.status === "REJECTED") outcome.rejected++;
-      if (!d || d.status === "ACCEPTED" || d.status === "REJECTED") continue;
-      targets.push({ deliveryId: d.id, deviceId: r.deviceId, token: r.pushToken ?? r.device.pushToken, attempts: d.attempts });
+      else if (d?.status === "REJECTED") outcome.rejected++;
+      else targets.push({ deliveryId: d?.id, deviceId: r.deviceId, token: r.pushToken ?? r.device.pushToken, attempts: d?.attempts ?? 0 });
     }
     if (!targets.length) return outcome;
 
     const topic = pass.passType.passTypeIdentifier;
-    const tenant = pass.tenant;
-    let key: string;
-    let options: () => ProviderOptions;
-    if (tenant.apnsKeyEncrypted && tenant.apnsKeyId && tenant.apnsTeamId) {
-      const { apnsKeyId: keyId, apnsTeamId: teamId, apnsKeyEncrypted } = tenant;
-      key = `token:${tenant.id}:${keyId}`;
-      options = () => ({ ...transportOptions(endpoint), token: { key: decryptSecret(apnsKeyEncrypted), keyId, teamId } });
-    } else {
-      const creds = await signingCredentials(tenant.id, topic, pass.passType.teamIdentifier);
-      if (creds.development && endpoint.host === APPLE_APNS_HOST) {
-        // Apple refuses a self-signed certificate; say so instead of retrying a TLS failure.
-        for (const t of targets) t.result = { kind: "rejected", statusCode: null, reason: "DevelopmentCertificate", apnsId: null };
-        return finish(pass, targets, outcome);
-      }
-      key = `cert:${creds.revision}`;
-      options = () => ({ ...transportOptions(endpoint), cert: creds.certificatePem, key: creds.privateKeyPem });
-    }
-
+    const credentials = await credentialsFor(pass.tenant, topic, pass.passType.teamIdentifier);
     let provider: Provider | undefined;
-    try {
-      provider = connections.acquire(key, options);
-    } catch (err) {
-      // node-apn refuses the credentials before any request (key mismatch, expired, environment).
-      for (const t of targets) t.result = { kind: "rejected", statusCode: null, reason: "BadCertificate", apnsId: null };
-      logger.error({ tenantId: tenant.id, topic, err: (err as Error).message }, "APNs credentials unusable");
-    }
-    if (provider) {
+    let refused = "refused" in credentials ? credentials.refused : undefined;
+    if ("key" in credentials) {
       try {
-        await pushWithRetries(provider, new WalletNotification(topic, expirySeconds), targets);
-      } finally {
-        connections.release(key);
+        provider = connections.acquire(credentials.key, credentials.options);
+      } catch (err) {
+        // node-apn refuses the credentials before any request (key mismatch, expired, environment).
+        refused = "BadCertificate";
+        logger.error({ tenantId: pass.tenantId, topic, err: (err as Error).message }, "APNs credentials unusable");
       }
     }
-    return finish(pass, targets, outcome);
-  }
+    const note = new WalletNotification(topic, expirySeconds);
+    const batches: Target[][] = [];
+    for (let i = 0; i < targets.length; i += BATCH) batches.push(targets.slice(i, i + BATCH));
+    try {
+      await eachLimit(batches, PIPELINE, async (batch) => {
+        await queueDeliveries(batch, push);
+        if (provider) await pushWithRetries(provider, note, batch);
+        else for (const t of batch) t.result = { kind: "rejected", statusCode: null, reason: refused!, apnsId: null };
+        await recordResults(batch);
+      });
+    } finally {
+      if (provider && "key" in credentials) connections.release(credentials.key);
+    }
 
-  /** Records the results, drops unregistered devices' registrations, and sums up. */
-  async function finish(pass: { id: string; tenantId: string; passType: { passTypeIdentifier: string } }, targets: Target[], outcome: PushOutcome): Promise<PushOutcome> {
-    const topic = pass.passType.passTypeIdentifier;
-    await recordResults(targets);
-    const gone = targets.filter((t) => t.result!.kind === "rejected" && t.result!.statusCode === 410);
+    const gone = targets.filter((t) => t.result?.kind === "rejected" && t.result.statusCode === 410);
     if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
     const reasons = new Set<string>();
     for (const t of targets) {
-      const r = t.result!;
-      if (r.kind === "accepted") outcome.accepted++;
-      else if (r.kind === "rejected") {
+      const r = t.result;
+      if (r?.kind === "accepted") outcome.accepted++;
+      else if (r?.kind === "rejected") {
         outcome.rejected++;
         if ((CONFIGURATION_REASONS as readonly string[]).includes(r.reason)) reasons.add(r.reason);
       } else outcome.failed++;

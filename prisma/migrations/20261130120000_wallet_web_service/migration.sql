@@ -16,6 +16,9 @@ WHERE a."passId" = b."passId" AND a."versionTag" = b."versionTag" AND a."deviceI
 -- CreateIndex
 CREATE UNIQUE INDEX "PushDelivery_passId_versionTag_deviceId_key" ON "PushDelivery"("passId", "versionTag", "deviceId");
 
+-- CreateIndex
+CREATE INDEX "PushDelivery_passId_downloadedAt_listedAt_idx" ON "PushDelivery"("passId", "downloadedAt", "listedAt");
+
 -- Whenever a pass gets a new versionTag (and on insert), record the changing transaction's id and
 -- the version's Last-Modified second. Whatever code changes a pass, these stay right:
 --   versionXid: pg_current_xact_id() (xid8, never wraps). A change not visible to a snapshot S was

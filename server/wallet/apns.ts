@@ -8,9 +8,10 @@
  *   Type ID certificate (TLS client certificate, what Apple documents for Wallet).
  * - Connections: one @parse/node-apn Provider (one HTTP/2 connection, multiplexed) per tenant
  *   credential, reused across pushes and closed after APNS_IDLE_TIMEOUT_SECONDS unused.
- * - Every push is a PushDelivery row (QUEUED before sending, so a crash leaves a record, then
- *   ACCEPTED with the apns-id, REJECTED with APNs' reason, or FAILED). 410 Unregistered drops that
- *   registration. BadDeviceToken, TopicDisallowed and other setup reasons are recorded and
+ * - Every push is a PushDelivery row: ACCEPTED with the apns-id, REJECTED with APNs' reason, or
+ *   FAILED, with its attempts. Rows are written as results arrive, 2,000 per statement, while
+ *   pushing goes on; a crash mid-push leaves the unrecorded devices to the retried step (which may
+ *   push some of them twice, harmless for Wallet). 410 Unregistered drops that registration. BadDeviceToken, TopicDisallowed and other setup reasons are recorded and
  *   reported as the tenant's configuration problem (see funnel.ts), never used to delete
  *   registrations in bulk. 429, 5xx, timeouts and connection errors are retried with exponential
  *   backoff and jitter inside this call.
@@ -27,7 +28,7 @@ import { logger } from "../log";
 import type { PassPush, PushOutcome, PushSender } from "./push";
 import { signingCredentials } from "./certificates";
 import { CONFIGURATION_REASONS } from "./funnel";
-import { passFileSelect, pkpassFile } from "./pass-file";
+import { findPassFile, pkpassFile } from "./pass-file";
 
 /** Apple's production APNs: Pass Type ID certificates and Wallet pass pushes use it. */
 export const APPLE_APNS_HOST = "api.push.apple.com";
@@ -178,49 +179,24 @@ async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<
 }
 
 interface Target {
-  /** Set once its QUEUED row exists. */
-  deliveryId?: string;
   deviceId: string;
   token: string;
+  /** Tries so far, including earlier calls for this version. */
   attempts: number;
   result?: Result;
 }
 
-/** Targets per pipeline batch, and batches in flight (one inserts rows while another pushes). */
-const BATCH = 1000;
-const PIPELINE = 3;
+/** Results per statement when recording deliveries. */
+const RECORD_BATCH = 2000;
 
-/** Creates the QUEUED PushDelivery rows a batch lacks (idempotent: one row per device and version). */
-async function queueDeliveries(batch: Target[], push: PassPush): Promise<void> {
-  const missing = batch.filter((t) => !t.deliveryId);
-  if (!missing.length) return;
-  const rows = await db().pushDelivery.createManyAndReturn({
-    data: missing.map((t) => ({ passId: push.passId, deviceId: t.deviceId, versionTag: push.versionTag, correlationId: push.correlationId })),
-    skipDuplicates: true,
-    select: { id: true, deviceId: true },
-  });
-  const ids = new Map(rows.map((r) => [r.deviceId, r.id]));
-  for (const t of missing) t.deliveryId = ids.get(t.deviceId);
-  const raced = missing.filter((t) => !t.deliveryId); // a concurrent call made them
-  if (raced.length) {
-    const found = await db().pushDelivery.findMany({
-      where: { passId: push.passId, versionTag: push.versionTag, deviceId: { in: raced.map((t) => t.deviceId) } },
-      select: { id: true, deviceId: true },
-    });
-    const byDevice = new Map(found.map((r) => [r.deviceId, r.id]));
-    for (const t of raced) t.deliveryId = byDevice.get(t.deviceId);
-  }
-}
-
-/** Writes the final state of a batch in one statement. */
-async function recordResults(batch: Target[]): Promise<void> {
-  const rows = batch.filter((t) => t.deliveryId && t.result);
-  if (!rows.length) return;
+/** Writes the final state of settled targets: one upsert per batch (one row per device and version). */
+async function recordResults(batch: Target[], push: PassPush): Promise<void> {
+  if (!batch.length) return;
   const status: PushStatus[] = [];
   const code: (number | null)[] = [];
   const apnsId: (string | null)[] = [];
   const reason: (string | null)[] = [];
-  for (const t of rows) {
+  for (const t of batch) {
     const r = t.result!;
     status.push(r.kind === "accepted" ? "ACCEPTED" : r.kind === "rejected" ? "REJECTED" : "FAILED");
     code.push(r.kind === "accepted" ? 200 : r.statusCode);
@@ -228,12 +204,40 @@ async function recordResults(batch: Target[]): Promise<void> {
     reason.push(r.kind === "accepted" ? null : r.reason);
   }
   await db().$executeRaw`
-    UPDATE "PushDelivery" AS d
-    SET "status" = v.status::"PushStatus", "statusCode" = v.code, "apnsId" = v.apns_id, "reason" = v.reason,
-        "attempts" = v.attempts, "updatedAt" = now()
-    FROM unnest(${rows.map((t) => t.deliveryId!)}::text[], ${status}::text[], ${code}::int[], ${apnsId}::text[],
-                ${reason}::text[], ${rows.map((t) => t.attempts)}::int[]) AS v(id, status, code, apns_id, reason, attempts)
-    WHERE d.id = v.id`;
+    INSERT INTO "PushDelivery" ("id", "passId", "deviceId", "versionTag", "correlationId", "status", "statusCode", "apnsId", "reason", "attempts", "updatedAt")
+    SELECT gen_random_uuid()::text, ${push.passId}, v.device_id, ${push.versionTag}, ${push.correlationId}, v.status::"PushStatus", v.code, v.apns_id,
+           v.reason, v.attempts, now()
+    FROM unnest(${batch.map((t) => t.deviceId)}::text[], ${status}::text[], ${code}::int[], ${apnsId}::text[], ${reason}::text[],
+                ${batch.map((t) => t.attempts)}::int[]) AS v(device_id, status, code, apns_id, reason, attempts)
+    ON CONFLICT ("passId", "versionTag", "deviceId") DO UPDATE SET
+      "status" = EXCLUDED."status", "statusCode" = EXCLUDED."statusCode", "apnsId" = EXCLUDED."apnsId", "reason" = EXCLUDED."reason",
+      "attempts" = EXCLUDED."attempts", "correlationId" = EXCLUDED."correlationId", "updatedAt" = now()`;
+}
+
+/** Collects settled targets and writes them in batches in the background, one statement at a time. */
+class ResultWriter {
+  private buffer: Target[] = [];
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly push: PassPush) {}
+
+  add(target: Target): void {
+    this.buffer.push(target);
+    if (this.buffer.length >= RECORD_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const batch = this.buffer;
+    this.buffer = [];
+    this.chain = this.chain.then(() => recordResults(batch, this.push));
+    this.chain.catch(() => {}); // reported by close()
+  }
+
+  /** Writes what is left; rejects if any write failed. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.chain;
+  }
 }
 
 /** The push sender over APNs; install it with `setPushSender(createApnsSender())`. */
@@ -246,21 +250,18 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
   const connections = new ApnsConnections(opts.idleTimeoutMs ?? env.APNS_IDLE_TIMEOUT_SECONDS * 1000);
   const endpoint = opts.endpoint ?? configuredEndpoint();
 
-  /** Pushes to every target, retrying the retryable with backoff; sets each target's result. */
-  async function pushWithRetries(provider: Provider, note: Notification, targets: Target[]): Promise<void> {
-    let pending = targets;
-    for (let attempt = 1; pending.length && attempt <= maxAttempts; attempt++) {
+  /** Pushes to one device until APNs settles it or the tries run out, backing off between tries. */
+  async function pushOne(provider: Provider, note: Notification, t: Target): Promise<void> {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) {
         const delay = Math.min(baseDelayMs * 2 ** (attempt - 2), maxDelayMs);
         await new Promise((r) => setTimeout(r, delay / 2 + Math.random() * (delay / 2)));
       }
-      await eachLimit(pending, Math.ceil(concurrency / PIPELINE), async (t) => {
-        t.attempts++;
-        const { sent, failed } = await provider.send(note, t.token);
-        const ok = sent[0] as { "apns-id"?: string } | undefined;
-        t.result = ok ? { kind: "accepted", apnsId: ok["apns-id"] ?? null } : classify(failed[0] ?? { device: t.token, error: new Error("no response") });
-      });
-      pending = pending.filter((t) => t.result!.kind === "retry");
+      t.attempts++;
+      const { sent, failed } = await provider.send(note, t.token);
+      const ok = sent[0] as { "apns-id"?: string } | undefined;
+      t.result = ok ? { kind: "accepted", apnsId: ok["apns-id"] ?? null } : classify(failed[0] ?? { device: t.token, error: new Error("no response") });
+      if (t.result.kind !== "retry") return;
     }
   }
 
@@ -281,16 +282,14 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
   }
 
   async function send(push: PassPush): Promise<PushOutcome> {
-    const pass = await db().pass.findUnique({
-      where: { id: push.passId },
-      select: {
-        ...passFileSelect,
-        tenant: { select: { id: true, slug: true, apnsKeyId: true, apnsTeamId: true, apnsKeyEncrypted: true } },
-        registrations: { select: { deviceId: true, pushToken: true, device: { select: { pushToken: true } } } },
-      },
-    });
-    const outcome: PushOutcome = { devices: pass?.registrations.length ?? 0, accepted: 0, rejected: 0, failed: 0 };
-    if (!pass || !pass.registrations.length) return outcome;
+    const pass = await findPassFile({ passId: push.passId });
+    const registrations = pass
+      ? await db().$queryRaw<{ deviceId: string; token: string }[]>`
+          SELECT r."deviceId", coalesce(r."pushToken", d."pushToken") AS token
+          FROM "Registration" r JOIN "Device" d ON d.id = r."deviceId" WHERE r."passId" = ${pass.id}`
+      : [];
+    const outcome: PushOutcome = { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
+    if (!pass || !registrations.length) return outcome;
     if (pass.versionTag > push.versionTag) {
       // A newer version exists; its own push reaches every device, and they fetch the latest.
       logger.info({ passId: pass.id, versionTag: String(push.versionTag), current: String(pass.versionTag) }, "push skipped: superseded by a newer version");
@@ -302,21 +301,22 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
 
     const existing = await db().pushDelivery.findMany({
       where: { passId: pass.id, versionTag: push.versionTag },
-      select: { id: true, deviceId: true, status: true, attempts: true },
+      select: { deviceId: true, status: true, attempts: true },
     });
     const byDevice = new Map(existing.map((d) => [d.deviceId, d]));
     const targets: Target[] = [];
-    for (const r of pass.registrations) {
+    for (const r of registrations) {
       const d = byDevice.get(r.deviceId);
       // Already settled for this version (an earlier call): counted, not pushed again.
       if (d?.status === "ACCEPTED") outcome.accepted++;
       else if (d?.status === "REJECTED") outcome.rejected++;
-      else targets.push({ deliveryId: d?.id, deviceId: r.deviceId, token: r.pushToken ?? r.device.pushToken, attempts: d?.attempts ?? 0 });
+      else targets.push({ deviceId: r.deviceId, token: r.token, attempts: d?.attempts ?? 0 });
     }
     if (!targets.length) return outcome;
 
     const topic = pass.passType.passTypeIdentifier;
-    const credentials = await credentialsFor(pass.tenant, topic, pass.passType.teamIdentifier);
+    const tenant = await db().tenant.findUniqueOrThrow({ where: { id: pass.tenantId }, select: { id: true, apnsKeyId: true, apnsTeamId: true, apnsKeyEncrypted: true } });
+    const credentials = await credentialsFor(tenant, topic, pass.passType.teamIdentifier);
     let provider: Provider | undefined;
     let refused = "refused" in credentials ? credentials.refused : undefined;
     if ("key" in credentials) {
@@ -328,19 +328,24 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
         logger.error({ tenantId: pass.tenantId, topic, err: (err as Error).message }, "APNs credentials unusable");
       }
     }
-    const note = new WalletNotification(topic, expirySeconds);
-    const batches: Target[][] = [];
-    for (let i = 0; i < targets.length; i += BATCH) batches.push(targets.slice(i, i + BATCH));
-    try {
-      await eachLimit(batches, PIPELINE, async (batch) => {
-        await queueDeliveries(batch, push);
-        if (provider) await pushWithRetries(provider, note, batch);
-        else for (const t of batch) t.result = { kind: "rejected", statusCode: null, reason: refused!, apnsId: null };
-        await recordResults(batch);
-      });
-    } finally {
-      if (provider && "key" in credentials) connections.release(credentials.key);
+    const writer = new ResultWriter(push);
+    if (provider) {
+      const note = new WalletNotification(topic, expirySeconds);
+      try {
+        await eachLimit(targets, concurrency, async (t) => {
+          await pushOne(provider, note, t);
+          writer.add(t);
+        });
+      } finally {
+        if ("key" in credentials) connections.release(credentials.key);
+      }
+    } else {
+      for (const t of targets) {
+        t.result = { kind: "rejected", statusCode: null, reason: refused!, apnsId: null };
+        writer.add(t);
+      }
     }
+    await writer.close();
 
     const gone = targets.filter((t) => t.result?.kind === "rejected" && t.result.statusCode === 410);
     if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });

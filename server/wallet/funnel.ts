@@ -6,10 +6,12 @@
  *
  * Apple's "get the latest version of a pass" request carries the pass's token but not the
  * device, so a download is credited to the earliest listed-but-not-downloaded delivery of that
- * pass: counts are exact, the device of a download is the most likely one.
+ * pass: counts are exact, the device of a download is the most likely one. Credits are written
+ * behind in small batches (see `markDownloaded`).
  */
 import type { PushStatus } from "@prisma/client";
 import { db } from "../db/client";
+import { logger } from "../log";
 
 /** Marks the deliveries of `passIds` to `deviceId` as listed (the device asked for updates). */
 export async function markListed(deviceId: string, passIds: string[]): Promise<void> {
@@ -20,14 +22,47 @@ export async function markListed(deviceId: string, passIds: string[]): Promise<v
   });
 }
 
-/** Credits one download (200) or up-to-date answer (304) of `passId` to a listed delivery. */
-export async function markDownloaded(passId: string, code: 200 | 304): Promise<void> {
+/** Credits `codes.length` downloads of one pass to its earliest listed, not yet downloaded deliveries. */
+async function creditDownloads(passId: string, codes: number[]): Promise<void> {
   await db().$executeRaw`
-    UPDATE "PushDelivery" SET "downloadedAt" = now(), "downloadCode" = ${code}, "updatedAt" = now()
-    WHERE id = (
-      SELECT id FROM "PushDelivery"
+    WITH pick AS (
+      SELECT id, "listedAt" FROM "PushDelivery"
       WHERE "passId" = ${passId} AND "listedAt" IS NOT NULL AND "downloadedAt" IS NULL
-      ORDER BY "listedAt", id LIMIT 1 FOR UPDATE SKIP LOCKED)`;
+      ORDER BY "listedAt", id LIMIT ${codes.length} FOR UPDATE SKIP LOCKED),
+    numbered AS (SELECT id, row_number() OVER (ORDER BY "listedAt", id) AS n FROM pick)
+    UPDATE "PushDelivery" AS d SET "downloadedAt" = now(), "downloadCode" = v.code, "updatedAt" = now()
+    FROM numbered JOIN unnest(${codes}::int[]) WITH ORDINALITY AS v(code, n) ON v.n = numbered.n
+    WHERE d.id = numbered.id`;
+}
+
+const FLUSH_MS = 50;
+const pendingCredits = new Map<string, number[]>();
+let flushTimer: NodeJS.Timeout | undefined;
+
+/** Writes the downloads credited since the last flush (one statement per pass). */
+export async function flushDownloadCredits(): Promise<void> {
+  clearTimeout(flushTimer);
+  flushTimer = undefined;
+  const batch = [...pendingCredits];
+  pendingCredits.clear();
+  for (const [passId, codes] of batch) {
+    await creditDownloads(passId, codes).catch((err: Error) => logger.warn({ passId, err: err.message }, "could not record pass downloads in the delivery funnel"));
+  }
+}
+
+/**
+ * Credits one download (200) or up-to-date answer (304) of `passId` to a listed delivery. Written
+ * behind, batched every 50 ms: a download costs no extra database round trip, and 1,000 devices
+ * fetching a pass cost a handful of statements. A crash loses at most the last 50 ms of credits.
+ */
+export function markDownloaded(passId: string, code: 200 | 304): void {
+  const codes = pendingCredits.get(passId);
+  if (codes) codes.push(code);
+  else pendingCredits.set(passId, [code]);
+  if (!flushTimer) {
+    flushTimer = setTimeout(() => void flushDownloadCredits(), FLUSH_MS);
+    flushTimer.unref();
+  }
 }
 
 export type FunnelStage = "queued" | "rejected" | "failed" | "accepted" | "listed" | "downloaded" | "stalled";

@@ -11,7 +11,7 @@ import { derivedKeys } from "../crypto";
 import { DomainError } from "../errors";
 import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
-import { passFileSelect, pkpassFile, publicBaseUrl } from "./pass-file";
+import { findPassFile, pkpassFile, publicBaseUrl } from "./pass-file";
 
 const PURPOSE = "pass-download-link";
 /** Default and maximum lifetime of a link, seconds. */
@@ -65,7 +65,7 @@ export async function downloadByLink(input: { tenant: string; file: string; expi
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!valid) throw new PassKitError(401, "Unauthorized", "the link signature is not valid");
-  const pass = await db().pass.findFirst({ where: { tenantId: tenant.id, serialNumber }, select: passFileSelect });
+  const pass = await findPassFile({ serialNumber, tenant: tenant.id });
   if (!pass) throw new PassKitError(404, "Not Found");
   const file = await pkpassFile(pass);
   return { body: file.body, serialNumber, cached: file.cached };

@@ -3,7 +3,7 @@
  * updated pass" endpoint, the signed download link and the APNs sender (to warm the cache before
  * devices ask) all serve.
  */
-import type { Prisma } from "@prisma/client";
+import { Prisma } from "@prisma/client";
 import { db } from "../db/client";
 import { env } from "../env";
 import { decryptSecret } from "../crypto";
@@ -11,24 +11,79 @@ import { buildCache } from "./build-cache";
 import { signingCredentials } from "./certificates";
 import { buildPkpass, cachedPassModel, passModel } from "./pkpass";
 
-/** The columns a download needs (pass type images are loaded only when a model is prepared). */
-export const passFileSelect = {
-  id: true,
-  tenantId: true,
-  serialNumber: true,
-  versionTag: true,
-  voided: true,
-  data: true,
-  metadata: true,
-  authenticationTokenEncrypted: true,
-  modifiedAt: true,
-  updatedAt: true,
-  tenant: { select: { id: true, slug: true } },
-  customer: { select: { customerId: true } },
-  passType: { select: { id: true, updatedAt: true, passTypeIdentifier: true, teamIdentifier: true } },
-} satisfies Prisma.PassSelect;
+/** A pass with what a download needs (pass type images are loaded only to prepare a model). */
+export interface PassFileRecord {
+  id: string;
+  tenantId: string;
+  serialNumber: string;
+  versionTag: bigint;
+  voided: boolean;
+  data: Prisma.JsonValue;
+  metadata: Prisma.JsonValue;
+  authenticationTokenEncrypted: string;
+  modifiedAt: Date | null;
+  updatedAt: Date;
+  tenant: { id: string; slug: string };
+  customer: { customerId: string | null };
+  passType: { id: string; updatedAt: Date; passTypeIdentifier: string; teamIdentifier: string };
+}
 
-export type PassFileRecord = Prisma.PassGetPayload<{ select: typeof passFileSelect }>;
+interface PassFileRow {
+  id: string;
+  tenantId: string;
+  serialNumber: string;
+  versionTag: bigint;
+  voided: boolean;
+  data: Prisma.JsonValue;
+  metadata: Prisma.JsonValue;
+  authenticationTokenEncrypted: string;
+  modifiedAt: Date | null;
+  updatedAt: Date;
+  tenantSlug: string;
+  customerId: string | null;
+  passTypeId: string;
+  passTypeUpdatedAt: Date;
+  passTypeIdentifier: string;
+  teamIdentifier: string;
+}
+
+/**
+ * One pass with what a download needs, found by id, or by serial number within a tenant (slug or
+ * id) and optionally pass type identifier. One SQL statement: this is every device download's
+ * lookup, and Prisma's relation queries cost several times more here.
+ */
+export async function findPassFile(where: { passId: string } | { serialNumber: string; tenant: string; passTypeIdentifier?: string }): Promise<PassFileRecord | undefined> {
+  const condition =
+    "passId" in where
+      ? Prisma.sql`p.id = ${where.passId}`
+      : Prisma.sql`p."serialNumber" = ${where.serialNumber} AND (t.slug = ${where.tenant} OR t.id = ${where.tenant})
+          ${where.passTypeIdentifier === undefined ? Prisma.empty : Prisma.sql`AND pt."passTypeIdentifier" = ${where.passTypeIdentifier}`}`;
+  const [row] = await db().$queryRaw<PassFileRow[]>`
+    SELECT p.id, p."tenantId", p."serialNumber", p."versionTag", p.voided, p.data, p.metadata, p."authenticationTokenEncrypted",
+      p."modifiedAt", p."updatedAt", t.slug AS "tenantSlug", c."customerId", pt.id AS "passTypeId", pt."updatedAt" AS "passTypeUpdatedAt",
+      pt."passTypeIdentifier", pt."teamIdentifier"
+    FROM "Pass" p
+    JOIN "Tenant" t ON t.id = p."tenantId"
+    JOIN "PassType" pt ON pt.id = p."passTypeId"
+    JOIN "Customer" c ON c.id = p."customerRecordId"
+    WHERE ${condition}`;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    serialNumber: row.serialNumber,
+    versionTag: row.versionTag,
+    voided: row.voided,
+    data: row.data,
+    metadata: row.metadata,
+    authenticationTokenEncrypted: row.authenticationTokenEncrypted,
+    modifiedAt: row.modifiedAt,
+    updatedAt: row.updatedAt,
+    tenant: { id: row.tenantId, slug: row.tenantSlug },
+    customer: { customerId: row.customerId },
+    passType: { id: row.passTypeId, updatedAt: row.passTypeUpdatedAt, passTypeIdentifier: row.passTypeIdentifier, teamIdentifier: row.teamIdentifier },
+  };
+}
 
 /** The public base URL phones reach (PUBLIC_URL, default http://localhost:$PORT), no trailing slash. */
 export function publicBaseUrl(): string {

@@ -30,7 +30,7 @@ import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
 import { parseJson } from "./http";
 import { markDownloaded, markListed } from "./funnel";
-import { lastModified, passFileSelect, pkpassFile, type PassFileRecord } from "./pass-file";
+import { findPassFile, lastModified, pkpassFile, type PassFileRecord } from "./pass-file";
 
 const TENANT_REF = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const DEVICE_ID = /^[A-Za-z0-9-]{1,128}$/;
@@ -69,10 +69,7 @@ async function authenticatedPass(address: PassAddress, authorization: string | n
   const passTypeIdentifier = check(address.passTypeIdentifier, PASS_TYPE_ID, "pass type identifier");
   const serialNumber = check(address.serialNumber, SERIAL, "serial number");
   const token = authorization?.match(APPLE_PASS)?.[1];
-  const pass = await db().pass.findFirst({
-    where: { serialNumber, passType: { passTypeIdentifier }, tenant: { OR: [{ slug: tenant }, { id: tenant }] } },
-    select: passFileSelect,
-  });
+  const pass = await findPassFile({ serialNumber, tenant, passTypeIdentifier });
   if (!pass) {
     await getTenant(tenant); // 404 for an unknown tenant, 401 otherwise
     throw new PassKitError(401, "Unauthorized");
@@ -171,11 +168,11 @@ export async function latestPass(input: PassAddress & { authorization: string | 
   const modified = lastModified(pass);
   const since = input.ifModifiedSince ? Date.parse(input.ifModifiedSince) : NaN;
   if (!Number.isNaN(since) && modified.getTime() <= since) {
-    await markDownloaded(pass.id, 304);
+    markDownloaded(pass.id, 304);
     return { status: 304, lastModified: modified };
   }
   const file = await pkpassFile(pass);
-  await markDownloaded(pass.id, 200);
+  markDownloaded(pass.id, 200);
   return { status: 200, lastModified: modified, body: file.body, cached: file.cached, serialNumber: pass.serialNumber };
 }
 

@@ -8,7 +8,7 @@
  * - `hashToken`: SHA-256 hex of a high-entropy credential (API keys); only the hash is stored.
  * - `safeEqual`: constant-time comparison of two strings.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "./env";
 import { devSecrets } from "./data-dir";
 
@@ -52,6 +52,14 @@ export function decryptSecret(sealed: string): string {
   const decipher = createDecipheriv("aes-256-gcm", key.bytes, Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
+}
+
+/**
+ * Keys for signing (HMAC) derived with HKDF-SHA256 from the encryption keys, one per `purpose`,
+ * current key first: values signed before a key rotation still verify with the previous key.
+ */
+export function derivedKeys(purpose: string): Buffer[] {
+  return loadKeys().all.map((k) => Buffer.from(hkdfSync("sha256", k.bytes, Buffer.alloc(0), `passflow:${purpose}`, 32)));
 }
 
 /** SHA-256 hex digest of a credential. */

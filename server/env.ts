@@ -71,6 +71,21 @@ const schema = z.object({
   OAUTH_TENANT_CLAIM: z.string().min(1).default("tenant"),
   /** Verbose SQL logs. */
   DEBUG_SQL: bool,
+  /**
+   * Apple Wallet: generate a self-signed development signing chain for a pass type that has no
+   * imported certificate (passes then build but no real device installs them). Default: on,
+   * except with NODE_ENV=production.
+   */
+  PASSFLOW_DEV_CERTIFICATES: z.enum(["true", "false", "1", "0"]).optional().transform((v) => (v === undefined ? undefined : v === "true" || v === "1")),
+  /** APNs host and port. Default: Apple's production APNs, the one Wallet passes use. */
+  APNS_HOST: optionalString,
+  APNS_PORT: z.coerce.number().int().min(1).max(65535).default(443),
+  /** PEM file of an extra CA the APNs host is trusted with (the local APNs mock's certificate). */
+  APNS_CA_FILE: optionalString,
+  /** Seconds an unused APNs connection stays open before it is closed. */
+  APNS_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Control URL of the local APNs mock (`npm run dev`, tests): what it received, its behaviour. */
+  APNS_MOCK_CONTROL_URL: optionalUrl,
 });
 
 export type Env = z.infer<typeof schema>;

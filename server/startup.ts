@@ -1,6 +1,7 @@
 /**
  * Runs once when the Next.js server starts (from instrumentation.ts): invalid configuration
- * prints one line naming the variable and stops the process before it serves anything.
+ * prints one line naming the variable and stops the process before it serves anything; then the
+ * APNs push sender is installed for pass-notify.
  *
  * With no Inngest server configured it also starts the embedded executor in this process
  * (inngest/executor/index.ts explains the placement); once it has resumed the runs a previous
@@ -8,6 +9,7 @@
  * died between a webhook's commit and its emit).
  */
 import { parseEnv } from "./env";
+import { installWalletPushSender } from "./wallet/install";
 
 try {
   parseEnv();
@@ -15,6 +17,8 @@ try {
   console.error(`passflow: ${(err as Error).message}`);
   process.exit(1);
 }
+
+installWalletPushSender();
 
 void Promise.all([import("../inngest/executor"), import("./tasks/redispatch")]).then(([{ startEmbeddedExecutor }, { redispatchQueuedTasks }]) => {
   startEmbeddedExecutor(async () => {

@@ -1,6 +1,7 @@
 /**
  * The CLI's commands (commander). Each action calls a `server/` function and prints its result.
  */
+import { readFile } from "node:fs/promises";
 import { Command, CommanderError } from "commander";
 import { env } from "../env";
 import { DomainError } from "../errors";
@@ -15,6 +16,8 @@ import { issuePass, showPass } from "../passes/passes";
 import { listTasks, showTask } from "../tasks/queries";
 import { replayTask, replayTasks } from "../tasks/replay";
 import type { SyncTaskKind, SyncTaskStatus } from "@prisma/client";
+import { DEFAULT_LINK_TTL_SECONDS, passDownloadLink } from "../wallet/links";
+import { importCertificate, listCertificates, setApnsKey } from "../wallet/certificates";
 import { formatCliError } from "./errors";
 
 const ACTOR = "cli";
@@ -27,8 +30,8 @@ function json(value: unknown) {
   out(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2));
 }
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new DomainError("invalid_input", "pipe the secret or password into standard input", "stdin");
+async function readStdin(flag = "--password-stdin"): Promise<string> {
+  if (process.stdin.isTTY) throw new DomainError("invalid_input", `${flag} expects the secret on standard input`, flag.replace(/^--|-stdin$/g, ""));
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
@@ -163,7 +166,9 @@ export function buildProgram(): Command {
             throw new DomainError("invalid_input", "read one secret from stdin at a time", "stdin");
           }
           if (opts.klaviyo && !["on", "off"].includes(opts.klaviyo)) throw new DomainError("invalid_input", "--klaviyo takes on or off", "klaviyo");
-          const secret = opts.klaviyoWebhookSecretStdin || opts.merchantSyncSecretStdin ? await readStdin() : undefined;
+          const secret = opts.klaviyoWebhookSecretStdin || opts.merchantSyncSecretStdin
+              ? await readStdin(opts.klaviyoWebhookSecretStdin ? "--klaviyo-webhook-secret-stdin" : "--merchant-sync-secret-stdin")
+              : undefined;
           const updated = await updateTenantSettings(
             slug,
             {
@@ -266,6 +271,76 @@ export function buildProgram(): Command {
     .action(
       withDb(async (opts: { tenant: string; serial: string }) => {
         json(await showPass(opts.tenant, opts.serial));
+      }),
+    );
+  pass
+    .command("link")
+    .description("print a signed, expiring download link for the pass (\"Add to Apple Wallet\")")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .requiredOption("--serial <serialNumber>")
+    .option("--ttl <seconds>", `how long the link works (default ${DEFAULT_LINK_TTL_SECONDS})`)
+    .option("--json", "print { url, expiresAt } as JSON")
+    .action(
+      withDb(async (opts: { tenant: string; serial: string; ttl?: string; json?: boolean }) => {
+        const ttlSeconds = opts.ttl === undefined ? undefined : Number(opts.ttl);
+        const link = await passDownloadLink({ tenant: opts.tenant, serialNumber: opts.serial, ttlSeconds });
+        if (opts.json) json(link);
+        else out(link.url);
+      }),
+    );
+
+  const cert = program.command("cert").description("Apple Wallet certificates (Pass Type ID, APNs auth key)");
+  cert
+    .command("import")
+    .description("import a tenant's Pass Type ID certificate (PEM pair or .p12) with Apple's WWDR intermediate")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .option("--cert <file>", "certificate, PEM")
+    .option("--key <file>", "private key, PEM (may be encrypted)")
+    .option("--p12 <file>", "PKCS#12 export instead of --cert/--key")
+    .option("--wwdr <file>", "Apple WWDR intermediate, PEM (required unless the .p12 includes it)")
+    .option("--passphrase-stdin", "read the key's or .p12's passphrase from standard input")
+    .option("--pass-type <key>", "pass type that uses it (repeatable; default: all of the tenant's)", collect, [])
+    .option("--json", "print a JSON summary")
+    .action(
+      withDb(async (opts: { tenant: string; cert?: string; key?: string; p12?: string; wwdr?: string; passphraseStdin?: boolean; passType: string[]; json?: boolean }) => {
+        if (!opts.p12 && !(opts.cert && opts.key)) throw new DomainError("invalid_input", "give --cert and --key, or --p12", "cert");
+        const r = await importCertificate({
+          tenant: opts.tenant,
+          certificatePem: opts.cert ? await readFile(opts.cert, "utf8") : undefined,
+          privateKeyPem: opts.key ? await readFile(opts.key, "utf8") : undefined,
+          p12: opts.p12 ? await readFile(opts.p12) : undefined,
+          wwdrPem: opts.wwdr ? await readFile(opts.wwdr, "utf8") : undefined,
+          passphrase: opts.passphraseStdin ? await readStdin("--passphrase-stdin") : undefined,
+          passTypes: opts.passType,
+          actor: ACTOR,
+        });
+        if (opts.json) json(r);
+        else out(`imported ${r.passTypeIdentifier} (team ${r.teamIdentifier}, expires ${r.expiresAt}) for ${r.passTypes.join(", ")}`);
+      }),
+    );
+  cert
+    .command("list")
+    .description("list a tenant's certificates")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .option("--json", "print JSON")
+    .action(
+      withDb(async (opts: { tenant: string; json?: boolean }) => {
+        const rows = await listCertificates(opts.tenant);
+        if (opts.json) json(rows);
+        else for (const c of rows) out(`${c.passTypeIdentifier}\tteam=${c.teamIdentifier}\texpires=${c.expiresAt}${c.development ? "\tDEVELOPMENT (not installable)" : ""}`);
+      }),
+    );
+  cert
+    .command("apns-key")
+    .description("use token-based APNs (an Apple .p8 auth key) for the tenant's pushes")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .requiredOption("--p8 <file>", "AuthKey_XXXXXXXXXX.p8")
+    .requiredOption("--key-id <id>", "the key's 10-character id")
+    .requiredOption("--team-id <id>", "the 10-character Team ID")
+    .action(
+      withDb(async (opts: { tenant: string; p8: string; keyId: string; teamId: string }) => {
+        await setApnsKey({ tenant: opts.tenant, keyId: opts.keyId, teamId: opts.teamId, p8Pem: await readFile(opts.p8, "utf8"), actor: ACTOR });
+        out(`tenant ${opts.tenant} pushes with APNs key ${opts.keyId}`);
       }),
     );
 

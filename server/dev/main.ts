@@ -2,10 +2,12 @@
  * `npm run dev`: the main job on the embedded default (or DATABASE_URL when set).
  *
  * Supervises the local processes: serves the embedded PostgreSQL (this process owns the data
- * directory), applies migrations, seeds the demo tenant when absent, starts Next.js, and prints
+ * directory), applies migrations, seeds the demo tenant when absent, creates development wallet
+ * certificates, runs a local APNs mock (unless APNS_HOST is set), starts Next.js, and prints
  * the console URL, a demo staff login, a fresh demo API key and a ready `curl`. Ctrl-C stops all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { formatCliError } from "../cli/errors";
@@ -17,13 +19,20 @@ async function main() {
   const { migrateDeploy, pendingMigrations } = await import("../db/migrate");
   const { seedDemo } = await import("../seed");
   const { prepareDemoAccess } = await import("./demo-access");
-  const { devSecrets } = await import("../data-dir");
+  const { devSecrets, dataDir } = await import("../data-dir");
+  const { ensureDevelopmentCertificates } = await import("../wallet/certificates");
+  const { startApnsMock } = await import("../wallet/apns-mock");
 
   const database = await resolveDatabase();
   if ((await pendingMigrations(db())).length) await migrateDeploy(database.url);
   await seedDemo();
   const access = await prepareDemoAccess();
+  await ensureDevelopmentCertificates();
   await closeDb();
+  // Pushes go to a local APNs mock unless a real APNs host is configured.
+  const apnsMock = env.APNS_HOST ? undefined : await startApnsMock();
+  const apnsCaFile = path.join(dataDir(), "apns-mock-ca.pem");
+  if (apnsMock) writeFileSync(apnsCaFile, apnsMock.caPem);
 
   const port = env.PORT;
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -39,6 +48,9 @@ async function main() {
       NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? secrets?.nextAuthSecret,
       PASSFLOW_ENCRYPTION_KEY: env.PASSFLOW_ENCRYPTION_KEY ?? secrets?.encryptionKey,
       NEXT_TELEMETRY_DISABLED: "1",
+      ...(apnsMock
+        ? { APNS_HOST: apnsMock.host, APNS_PORT: String(apnsMock.port), APNS_CA_FILE: apnsCaFile, APNS_MOCK_CONTROL_URL: apnsMock.controlUrl }
+        : {}),
     },
   });
 
@@ -48,6 +60,7 @@ async function main() {
     stopping = true;
     child.kill("SIGTERM");
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    await apnsMock?.close();
     await database.release();
     process.exit(code);
   };
@@ -70,6 +83,7 @@ async function main() {
       `  Database:    ${database.embedded ? `embedded PostgreSQL (${env.PASSFLOW_DATA_DIR}/postgres)` : "DATABASE_URL"}`,
       `  Staff login: ${access.email} / ${access.password}`,
       `  API key:     ${access.apiKey}   (tenant demo, scope KlaviyoListener.Write)`,
+      `  APNs:        ${apnsMock ? `local mock, received pushes at ${apnsMock.controlUrl}/received` : `${env.APNS_HOST}:${env.APNS_PORT}`}`,
       "",
       "  Send a Klaviyo pushUpdate webhook:",
       curl.replace(/^/gm, "    "),

@@ -80,9 +80,16 @@ const LOYALTY_FIELDS: FieldDefinition[] = [
   { key: "balance", label: "Balance", type: "currency", slot: "headerFields", currencyCode: "USD" },
 ];
 
+/** Premium adds a member-since date and perks on the back. */
+const PREMIUM_FIELDS: FieldDefinition[] = [
+  ...LOYALTY_FIELDS,
+  { key: "memberSince", label: "Member since", type: "date", slot: "auxiliaryFields" },
+  { key: "perks", label: "Perks", type: "text", slot: "backFields", changeMessage: "New perk: %@" },
+];
+
 /**
  * The built-in starter pass types every new tenant gets: a loyalty `basic` (teal) and
- * `premium` (black and gold) store card with the same fields.
+ * `premium` (black and gold, with a member-since date and perks) store card.
  */
 export function starterPassTypes(tenantName: string): PassTypeDefinition[] {
   const basic: Rgb = [16, 122, 122];
@@ -118,7 +125,7 @@ export function starterPassTypes(tenantName: string): PassTypeDefinition[] {
         labelColor: rgb([250, 250, 250]),
       },
       images: imageSet(premium, gold),
-      fields: LOYALTY_FIELDS,
+      fields: PREMIUM_FIELDS,
     },
   ];
 }

@@ -4,7 +4,9 @@
  * every device registered for the pass and records one PushDelivery per device.
  *
  * The default sender records a PushDelivery per registration without contacting APNs (status
- * QUEUED); the APNs sender (server/wallet/apns) replaces it with `setPushSender()`.
+ * QUEUED); the APNs sender (server/wallet/apns.ts) replaces it with `setPushSender()` when the
+ * app starts (server/wallet/install.ts, from instrumentation). The sender lives on globalThis:
+ * Next.js gives instrumentation and each route bundle their own module instances.
  */
 import { db } from "../db/client";
 
@@ -19,7 +21,15 @@ export interface PushOutcome {
   devices: number;
   accepted: number;
   rejected: number;
+  /**
+   * Pushes still failing after the sender's own retries (429, 5xx, connection errors). Calling
+   * `send` again for the same version pushes only to these devices.
+   */
   failed: number;
+  /** The pass already has a newer version; nothing was sent (that version's push covers it). */
+  superseded?: boolean;
+  /** APNs rejected pushes for a reason that points at the tenant's setup (e.g. "BadDeviceToken"). */
+  configurationProblem?: string;
 }
 
 export interface PushSender {
@@ -33,20 +43,21 @@ export const recordingPushSender: PushSender = {
     if (registrations.length) {
       await db().pushDelivery.createMany({
         data: registrations.map((r) => ({ passId: push.passId, deviceId: r.deviceId, versionTag: push.versionTag, correlationId: push.correlationId })),
+        skipDuplicates: true,
       });
     }
     return { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
   },
 };
 
-let current: PushSender = recordingPushSender;
+const holder = globalThis as unknown as { passflowPushSender?: PushSender };
 
 /** The sender pass-notify uses. */
 export function pushSender(): PushSender {
-  return current;
+  return holder.passflowPushSender ?? recordingPushSender;
 }
 
 /** Replaces the sender (the APNs sender at start-up; tests). */
 export function setPushSender(sender: PushSender): void {
-  current = sender;
+  holder.passflowPushSender = sender;
 }

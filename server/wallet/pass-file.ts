@@ -1,0 +1,135 @@
+/**
+ * A pass's current .pkpass, from the build cache or built once: what the web service's "send an
+ * updated pass" endpoint, the signed download link and the APNs sender (to warm the cache before
+ * devices ask) all serve.
+ */
+import { Prisma } from "@prisma/client";
+import { db } from "../db/client";
+import { env } from "../env";
+import { decryptSecret } from "../crypto";
+import { buildCache } from "./build-cache";
+import { signingCredentials } from "./certificates";
+import { buildPkpass, cachedPassModel, passModel } from "./pkpass";
+
+/** A pass with what a download needs (pass type images are loaded only to prepare a model). */
+export interface PassFileRecord {
+  id: string;
+  tenantId: string;
+  serialNumber: string;
+  versionTag: bigint;
+  voided: boolean;
+  data: Prisma.JsonValue;
+  metadata: Prisma.JsonValue;
+  authenticationTokenEncrypted: string;
+  modifiedAt: Date | null;
+  updatedAt: Date;
+  tenant: { id: string; slug: string };
+  customer: { customerId: string | null };
+  passType: { id: string; updatedAt: Date; passTypeIdentifier: string; teamIdentifier: string };
+}
+
+interface PassFileRow {
+  id: string;
+  tenantId: string;
+  serialNumber: string;
+  versionTag: bigint;
+  voided: boolean;
+  data: Prisma.JsonValue;
+  metadata: Prisma.JsonValue;
+  authenticationTokenEncrypted: string;
+  modifiedAt: Date | null;
+  updatedAt: Date;
+  tenantSlug: string;
+  customerId: string | null;
+  passTypeId: string;
+  passTypeUpdatedAt: Date;
+  passTypeIdentifier: string;
+  teamIdentifier: string;
+}
+
+/**
+ * One pass with what a download needs, found by id, or by serial number within a tenant (slug or
+ * id) and optionally pass type identifier. One SQL statement: this is every device download's
+ * lookup, and Prisma's relation queries cost several times more here.
+ */
+export async function findPassFile(where: { passId: string } | { serialNumber: string; tenant: string; passTypeIdentifier?: string }): Promise<PassFileRecord | undefined> {
+  const condition =
+    "passId" in where
+      ? Prisma.sql`p.id = ${where.passId}`
+      : Prisma.sql`p."serialNumber" = ${where.serialNumber} AND (t.slug = ${where.tenant} OR t.id = ${where.tenant})
+          ${where.passTypeIdentifier === undefined ? Prisma.empty : Prisma.sql`AND pt."passTypeIdentifier" = ${where.passTypeIdentifier}`}`;
+  const [row] = await db().$queryRaw<PassFileRow[]>`
+    SELECT p.id, p."tenantId", p."serialNumber", p."versionTag", p.voided, p.data, p.metadata, p."authenticationTokenEncrypted",
+      p."modifiedAt", p."updatedAt", t.slug AS "tenantSlug", c."customerId", pt.id AS "passTypeId", pt."updatedAt" AS "passTypeUpdatedAt",
+      pt."passTypeIdentifier", pt."teamIdentifier"
+    FROM "Pass" p
+    JOIN "Tenant" t ON t.id = p."tenantId"
+    JOIN "PassType" pt ON pt.id = p."passTypeId"
+    JOIN "Customer" c ON c.id = p."customerRecordId"
+    WHERE ${condition}`;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    serialNumber: row.serialNumber,
+    versionTag: row.versionTag,
+    voided: row.voided,
+    data: row.data,
+    metadata: row.metadata,
+    authenticationTokenEncrypted: row.authenticationTokenEncrypted,
+    modifiedAt: row.modifiedAt,
+    updatedAt: row.updatedAt,
+    tenant: { id: row.tenantId, slug: row.tenantSlug },
+    customer: { customerId: row.customerId },
+    passType: { id: row.passTypeId, updatedAt: row.passTypeUpdatedAt, passTypeIdentifier: row.passTypeIdentifier, teamIdentifier: row.teamIdentifier },
+  };
+}
+
+/** The public base URL phones reach (PUBLIC_URL, default http://localhost:$PORT), no trailing slash. */
+export function publicBaseUrl(): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, "");
+}
+
+/** The pass's webServiceURL: every device call is scoped to the tenant. */
+export function webServiceUrl(tenantSlug: string): string {
+  return `${publicBaseUrl()}/api/${tenantSlug}/passkit`;
+}
+
+/**
+ * The version's Last-Modified: the trigger-maintained second (strictly increasing per pass), or
+ * the whole second of updatedAt for a row the trigger has not seen.
+ */
+export function lastModified(pass: Pick<PassFileRecord, "modifiedAt" | "updatedAt">): Date {
+  return pass.modifiedAt ?? new Date(Math.floor(pass.updatedAt.getTime() / 1000) * 1000);
+}
+
+async function modelFor(pass: PassFileRecord) {
+  const cached = cachedPassModel(pass.passType);
+  if (cached) return cached;
+  return passModel(await db().passType.findUniqueOrThrow({ where: { id: pass.passType.id } }));
+}
+
+/**
+ * The .pkpass of the pass's current version. `cached` is false when this call built it.
+ * @throws WalletConfigError the tenant cannot sign (no certificate, expired)
+ */
+export async function pkpassFile(pass: PassFileRecord): Promise<{ body: Buffer; cached: boolean }> {
+  const credentials = await signingCredentials(pass.tenant.id, pass.passType.passTypeIdentifier, pass.passType.teamIdentifier);
+  const key = `${pass.id}:${pass.versionTag}:${pass.passType.id}@${pass.passType.updatedAt.getTime()}:${credentials.revision}`;
+  return buildCache().get(key, async () => {
+    const model = await modelFor(pass);
+    return buildPkpass(
+      model,
+      {
+        serialNumber: pass.serialNumber,
+        authenticationToken: decryptSecret(pass.authenticationTokenEncrypted),
+        webServiceURL: webServiceUrl(pass.tenant.slug),
+        barcodeMessage: pass.customer.customerId ?? pass.serialNumber,
+        data: (pass.data ?? {}) as Record<string, unknown>,
+        metadata: (pass.metadata ?? {}) as Record<string, unknown>,
+        voided: pass.voided,
+      },
+      credentials,
+    );
+  });
+}

@@ -1,0 +1,212 @@
+/**
+ * The PassKit web service (Apple "Wallet Passes web service" reference; "Adding a web service to
+ * update passes"), tenant-scoped: every pass's webServiceURL is `{PUBLIC_URL}/api/{tenant}/passkit`.
+ *
+ *   POST   v1/devices/{device}/registrations/{passTypeId}/{serial}   register: 201 new, 200 known
+ *   DELETE v1/devices/{device}/registrations/{passTypeId}/{serial}   unregister: 200
+ *   GET    v1/devices/{device}/registrations/{passTypeId}?passesUpdatedSince={tag}
+ *          200 { serialNumbers, lastUpdated } or 204 when nothing changed
+ *   GET    v1/passes/{passTypeId}/{serial}                           latest .pkpass, 304 if unchanged
+ *   POST   v1/log                                                    device log messages: 200
+ *
+ * Requests about one pass carry `Authorization: ApplePass <authenticationToken>`, compared in
+ * constant time; a wrong or missing token, or an unknown pass, is 401. Malformed ids, bodies over
+ * the limit and bad JSON are 4xx before anything is written.
+ *
+ * Update tags. `lastUpdated` is a JSON string (a number breaks updates on devices): the xmin of a
+ * database snapshot taken before the listing query, i.e. every transaction with a smaller id had
+ * finished. Each pass records the id of the transaction that gave it its current version
+ * (`versionXid`, set by a trigger). A device that sends tag T is given every registered pass with
+ * `versionXid >= T`. That is exact: a change the previous listing could not see was made by a
+ * transaction still running (or not yet started) when its snapshot was taken, whose id is
+ * therefore >= T; changes committed out of sequence order, or two in one second, are never
+ * skipped. A pass can be listed once more than needed (its change committed while the previous
+ * listing ran); the device then downloads it and gets 304.
+ */
+import { z } from "zod";
+import { db } from "../db/client";
+import { decryptSecret, safeEqual } from "../crypto";
+import { getTenant } from "../tenants/tenants";
+import { PassKitError } from "./errors";
+import { parseJson } from "./http";
+import { markDownloaded, markListed } from "./funnel";
+import { findPassFile, lastModified, pkpassFile, type PassFileRecord } from "./pass-file";
+
+const TENANT_REF = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const DEVICE_ID = /^[A-Za-z0-9-]{1,128}$/;
+const PASS_TYPE_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/;
+const SERIAL = /^[A-Za-z0-9._:@-]{1,128}$/;
+const UPDATE_TAG = /^\d{1,19}$/;
+const APPLE_PASS = /^ApplePass ([\x21-\x7e]{16,512})$/;
+
+/** Body limits: a registration is a push token, a log batch a few messages. */
+export const REGISTER_MAX_BYTES = 4 * 1024;
+export const LOG_MAX_BYTES = 64 * 1024;
+
+function check(value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new PassKitError(400, "Bad Request", `malformed ${what}`);
+  return value;
+}
+
+function checkTenant(ref: string): string {
+  if (!TENANT_REF.test(ref)) throw new PassKitError(404, "Not Found", "unknown tenant");
+  return ref;
+}
+
+/** The ids in a web service URL about one pass. */
+export interface PassAddress {
+  tenant: string;
+  passTypeIdentifier: string;
+  serialNumber: string;
+}
+
+/**
+ * Loads the addressed pass and checks the `Authorization: ApplePass` token in constant time.
+ * @throws PassKitError 400 malformed ids, 401 no/wrong token or no such pass, 404 unknown tenant
+ */
+async function authenticatedPass(address: PassAddress, authorization: string | null): Promise<PassFileRecord> {
+  const tenant = checkTenant(address.tenant);
+  const passTypeIdentifier = check(address.passTypeIdentifier, PASS_TYPE_ID, "pass type identifier");
+  const serialNumber = check(address.serialNumber, SERIAL, "serial number");
+  const token = authorization?.match(APPLE_PASS)?.[1];
+  const pass = await findPassFile({ serialNumber, tenant, passTypeIdentifier });
+  if (!pass) {
+    await getTenant(tenant); // 404 for an unknown tenant, 401 otherwise
+    throw new PassKitError(401, "Unauthorized");
+  }
+  if (!token || !safeEqual(decryptSecret(pass.authenticationTokenEncrypted), token)) throw new PassKitError(401, "Unauthorized");
+  return pass;
+}
+
+const registerBody = z.object({ pushToken: z.string().regex(/^[0-9a-fA-F]{64,200}$/, "pushToken must be hex") });
+
+/**
+ * Registers a device for update notifications of a pass (Apple: "Register a pass for update
+ * notifications"). Stores the push token on the registration and as the device's latest.
+ * @param bodyText the raw JSON body `{ "pushToken": "<hex>" }`
+ * @returns 201 when the device was not registered for the pass, 200 when it was
+ * @throws PassKitError 400 (ids, JSON, push token), 401, 404
+ */
+export async function registerDevice(input: PassAddress & { deviceLibraryIdentifier: string; authorization: string | null; bodyText: string }): Promise<201 | 200> {
+  const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
+  const pass = await authenticatedPass(input, input.authorization);
+  const body = registerBody.safeParse(parseJson(input.bodyText));
+  if (!body.success) throw new PassKitError(400, "Bad Request", "the body must be { \"pushToken\": \"<hex>\" }");
+  const pushToken = body.data.pushToken.toLowerCase();
+  const device = await db().device.upsert({
+    where: { deviceLibraryIdentifier },
+    create: { deviceLibraryIdentifier, pushToken },
+    update: { pushToken },
+    select: { id: true },
+  });
+  const { count } = await db().registration.createMany({ data: [{ deviceId: device.id, passId: pass.id, pushToken }], skipDuplicates: true });
+  if (count) return 201;
+  await db().registration.update({ where: { deviceId_passId: { deviceId: device.id, passId: pass.id } }, data: { pushToken } });
+  return 200;
+}
+
+/**
+ * Unregisters a device from a pass's updates (Apple: "Unregister a pass for update
+ * notifications"). 200 whether or not it was registered.
+ * @throws PassKitError 400, 401, 404
+ */
+export async function unregisterDevice(input: PassAddress & { deviceLibraryIdentifier: string; authorization: string | null }): Promise<200> {
+  const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
+  const pass = await authenticatedPass(input, input.authorization);
+  await db().registration.deleteMany({ where: { passId: pass.id, device: { deviceLibraryIdentifier } } });
+  return 200;
+}
+
+export type UpdatedSerials = { status: 204 } | { status: 200; body: { serialNumbers: string[]; lastUpdated: string } };
+
+/**
+ * The serial numbers of the device's passes of this pass type changed since `passesUpdatedSince`
+ * (all of them when absent), with the tag to send next time (Apple: "Get the list of updatable
+ * passes"). Marks the listed passes' pushes as listed (delivery funnel). See the module comment
+ * for why the tags are exact.
+ * @throws PassKitError 400 malformed ids or tag, 404 unknown tenant
+ */
+export async function listUpdatedSerials(input: {
+  tenant: string;
+  deviceLibraryIdentifier: string;
+  passTypeIdentifier: string;
+  passesUpdatedSince: string | null;
+}): Promise<UpdatedSerials> {
+  const tenant = await getTenant(checkTenant(input.tenant));
+  const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
+  const passTypeIdentifier = check(input.passTypeIdentifier, PASS_TYPE_ID, "pass type identifier");
+  const since = input.passesUpdatedSince ? BigInt(check(input.passesUpdatedSince, UPDATE_TAG, "passesUpdatedSince tag")) : null;
+  const device = await db().device.findUnique({ where: { deviceLibraryIdentifier }, select: { id: true } });
+  if (!device) return { status: 204 };
+  // The tag comes from a snapshot taken before the listing's own: never later than what it saw.
+  const [{ tag }] = await db().$queryRaw<[{ tag: string }]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS tag`;
+  const rows = await db().$queryRaw<{ id: string; serialNumber: string }[]>`
+    SELECT p.id, p."serialNumber"
+    FROM "Registration" r
+    JOIN "Pass" p ON p.id = r."passId"
+    JOIN "PassType" t ON t.id = p."passTypeId"
+    WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier}
+      AND (${since}::bigint IS NULL OR p."versionXid" IS NULL OR p."versionXid" >= ${since}::bigint)
+    ORDER BY p."serialNumber"`;
+  if (!rows.length) return { status: 204 };
+  await markListed(device.id, rows.map((r) => r.id));
+  return { status: 200, body: { serialNumbers: rows.map((r) => r.serialNumber), lastUpdated: tag } };
+}
+
+export type LatestPass =
+  | { status: 304; lastModified: Date }
+  | { status: 200; lastModified: Date; body: Buffer; cached: boolean; serialNumber: string };
+
+/**
+ * The latest version of a pass (Apple: "Send an updated pass"), 304 when `If-Modified-Since` is
+ * not older than the version's Last-Modified. Voided passes download too (`voided: true`).
+ * Credits the download to the pass's delivery funnel.
+ * @throws PassKitError 400, 401, 404; WalletConfigError when the tenant cannot sign
+ */
+export async function latestPass(input: PassAddress & { authorization: string | null; ifModifiedSince: string | null }): Promise<LatestPass> {
+  const pass = await authenticatedPass(input, input.authorization);
+  const modified = lastModified(pass);
+  const since = input.ifModifiedSince ? Date.parse(input.ifModifiedSince) : NaN;
+  if (!Number.isNaN(since) && modified.getTime() <= since) {
+    markDownloaded(pass.id, 304);
+    return { status: 304, lastModified: modified };
+  }
+  const file = await pkpassFile(pass);
+  markDownloaded(pass.id, 200);
+  return { status: 200, lastModified: modified, body: file.body, cached: file.cached, serialNumber: pass.serialNumber };
+}
+
+const logBody = z.object({ logs: z.array(z.string().max(10_000)).max(100) });
+
+/**
+ * Stores messages a device posts to the log endpoint (Apple: "Log a message"), each with the
+ * tenant and, when the message names one of the tenant's passes ("serial number …"), that pass
+ * and its device if it has exactly one.
+ * @returns the number of messages stored
+ * @throws PassKitError 400 (JSON, shape), 404 unknown tenant
+ */
+export async function recordLogs(input: { tenant: string; bodyText: string }): Promise<number> {
+  const tenant = await getTenant(checkTenant(input.tenant));
+  const body = logBody.safeParse(parseJson(input.bodyText));
+  if (!body.success) throw new PassKitError(400, "Bad Request", "the body must be { \"logs\": [\"…\"] } with at most 100 messages");
+  const serialOf = (m: string) => m.match(/serial number ([A-Za-z0-9._:@-]{1,128})/)?.[1];
+  const serials = [...new Set(body.data.logs.map(serialOf).filter((s): s is string => !!s))];
+  const passes = serials.length
+    ? await db().pass.findMany({
+        where: { tenantId: tenant.id, serialNumber: { in: serials } },
+        select: { id: true, serialNumber: true, registrations: { select: { deviceId: true }, take: 2 } },
+      })
+    : [];
+  const bySerial = new Map(passes.map((p) => [p.serialNumber, p]));
+  const data = body.data.logs.map((message) => {
+    const pass = bySerial.get(serialOf(message) ?? "");
+    return {
+      tenantId: tenant.id,
+      passId: pass?.id ?? null,
+      deviceId: pass?.registrations.length === 1 ? pass.registrations[0]!.deviceId : null,
+      message,
+    };
+  });
+  if (data.length) await db().passKitLog.createMany({ data });
+  return data.length;
+}

@@ -62,6 +62,16 @@ const schema = z.object({
   INNGEST_DEV: optionalString,
   /** Optional Redis for shared throttling across instances. */
   REDIS_URL: optionalUrl,
+  /** Where listener throttling counts: memory (one instance), postgres or redis (shared). Default: redis when REDIS_URL is set, else memory. */
+  THROTTLE_STORE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["memory", "postgres", "redis"]).optional()),
+  /** OAuth2 access tokens accepted by the Klaviyo listeners (JWT): issuer, audience and key. */
+  OAUTH_ISSUER: optionalString,
+  OAUTH_AUDIENCE: optionalString,
+  /** JWKS endpoint of the issuer; or OAUTH_PUBLIC_KEY, a PEM public key (RS256/ES256). */
+  OAUTH_JWKS_URL: optionalUrl,
+  OAUTH_PUBLIC_KEY: optionalString,
+  /** Claim naming the tenant (slug or id) a token is for. */
+  OAUTH_TENANT_CLAIM: z.string().min(1).default("tenant"),
   /** Verbose SQL logs. */
   DEBUG_SQL: bool,
 });
@@ -84,6 +94,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
   if (oidc !== 0 && oidc !== 3) {
     throw new EnvError("invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together");
+  }
+  if (env.THROTTLE_STORE === "redis" && !env.REDIS_URL) throw new EnvError("invalid configuration: REDIS_URL: required when THROTTLE_STORE=redis");
+  if (env.OAUTH_ISSUER && !env.OAUTH_JWKS_URL && !env.OAUTH_PUBLIC_KEY) {
+    throw new EnvError("invalid configuration: OAUTH_JWKS_URL or OAUTH_PUBLIC_KEY: required when OAUTH_ISSUER is set");
   }
   if (env.NODE_ENV === "production" && process.env.NEXT_PHASE !== "phase-production-build") {
     const missing = (["PASSFLOW_ENCRYPTION_KEY", "NEXTAUTH_SECRET"] as const).filter((k) => !env[k]);

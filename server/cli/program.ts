@@ -8,7 +8,7 @@ import { resolveDatabase, type ResolvedDatabase } from "../db/url";
 import { closeDb, db } from "../db/client";
 import { migrateDeploy, pendingMigrations } from "../db/migrate";
 import { seedDemo } from "../seed";
-import { createTenant, listTenants } from "../tenants/tenants";
+import { createTenant, describeTenantSettings, listTenants, updateTenantSettings } from "../tenants/tenants";
 import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
 import { createStaff } from "../staff";
 import { issuePass, showPass } from "../passes/passes";
@@ -25,7 +25,7 @@ function json(value: unknown) {
 }
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new DomainError("invalid_input", "--password-stdin expects the password on standard input", "password");
+  if (process.stdin.isTTY) throw new DomainError("invalid_input", "pipe the secret or password into standard input", "stdin");
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
@@ -130,6 +130,57 @@ export function buildProgram(): Command {
         if (opts.json) json(rows.map(({ _count, ...t }) => ({ ...t, passes: _count.passes, customers: _count.customers })));
         else for (const t of rows) out(`${t.slug}\t${t.name}\t${t.status}\tklaviyo=${t.klaviyoEnabled ? "on" : "off"}\tpasses=${t._count.passes}`);
       }),
+    );
+
+  tenant
+    .command("update <slug>")
+    .description("change status, Klaviyo integration, merchant sync-back and throttling settings")
+    .option("--status <status>", "ACTIVE or SUSPENDED")
+    .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
+    .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
+    .option("--drop-previous-webhook-secret", "stop accepting the previous system-webhook secret")
+    .option("--merchant-sync-url <url>", "merchant endpoint for profile changes (`none` to remove)")
+    .option("--merchant-sync-secret-stdin", "read the merchant sync signing secret from stdin")
+    .option("--phone-region <code>", "default phone region, e.g. US")
+    .option("--custom-identifier <key>", "custom identifier key (repeatable; replaces the list)", collect, [])
+    .option("--tenant-rpm <n>", "listener requests per minute for the tenant", Number)
+    .option("--apikey-rpm <n>", "listener requests per minute per credential", Number)
+    .option("--json", "print the settings as JSON")
+    .action(
+      withDb(
+        async (
+          slug: string,
+          opts: {
+            status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
+            merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[];
+            tenantRpm?: number; apikeyRpm?: number; json?: boolean;
+          },
+        ) => {
+          if (opts.klaviyoWebhookSecretStdin && opts.merchantSyncSecretStdin) {
+            throw new DomainError("invalid_input", "read one secret from stdin at a time", "stdin");
+          }
+          if (opts.klaviyo && !["on", "off"].includes(opts.klaviyo)) throw new DomainError("invalid_input", "--klaviyo takes on or off", "klaviyo");
+          const secret = opts.klaviyoWebhookSecretStdin || opts.merchantSyncSecretStdin ? await readStdin() : undefined;
+          const updated = await updateTenantSettings(
+            slug,
+            {
+              status: opts.status?.toUpperCase() as "ACTIVE" | "SUSPENDED" | undefined,
+              klaviyoEnabled: opts.klaviyo === undefined ? undefined : opts.klaviyo === "on",
+              klaviyoWebhookSecret: opts.klaviyoWebhookSecretStdin ? secret : undefined,
+              dropPreviousWebhookSecret: opts.dropPreviousWebhookSecret,
+              merchantSyncUrl: opts.merchantSyncUrl === undefined ? undefined : opts.merchantSyncUrl === "none" ? null : opts.merchantSyncUrl,
+              merchantSyncSecret: opts.merchantSyncSecretStdin ? secret : undefined,
+              defaultPhoneRegion: opts.phoneRegion?.toUpperCase(),
+              customIdentifierKeys: opts.customIdentifier.length ? opts.customIdentifier : undefined,
+              tenantRequestsPerMinute: opts.tenantRpm,
+              apiKeyRequestsPerMinute: opts.apikeyRpm,
+            },
+            ACTOR,
+          );
+          if (opts.json) json(describeTenantSettings(updated));
+          else out(updated.slug);
+        },
+      ),
     );
 
   const apikey = program.command("apikey").description("tenant API keys for the Klaviyo listeners");

@@ -5,6 +5,7 @@
  */
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { env } from "../env";
 import { patchPgGlobally } from "./pg-patch";
 import { pgConfigFromUrl } from "./pg-config";
@@ -13,30 +14,41 @@ patchPgGlobally();
 
 export type Db = PrismaClient;
 
-/** Creates a client for `url` (`max` pool connections). Callers own `$disconnect()`. */
-export function createDb(url: string, max = env.DATABASE_POOL_SIZE): PrismaClient {
-  const adapter = new PrismaPg({ ...pgConfigFromUrl(url, max), idleTimeoutMillis: 10_000 });
-  return new PrismaClient({ adapter, log: env.DEBUG_SQL ? ["query", "warn", "error"] : ["warn", "error"] });
-}
-
-const globalForDb = globalThis as unknown as { passflowDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { passflowDb?: PrismaClient; passflowPool?: pg.Pool };
 
 /**
- * The process-wide client for DATABASE_URL. Entry points that use the embedded default set
+ * The process-wide node-postgres pool for DATABASE_URL, shared by Prisma and by the few hot paths
+ * that use plain SQL (webhook acceptance). Entry points using the embedded default set
  * DATABASE_URL (see `server/db/url.ts`) before the first call.
  */
-export function db(): PrismaClient {
-  if (!globalForDb.passflowDb) {
+export function pgPool(): pg.Pool {
+  if (!globalForDb.passflowPool) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set and no embedded database was started");
-    globalForDb.passflowDb = createDb(url);
+    const pool = new pg.Pool({ ...pgConfigFromUrl(url, env.DATABASE_POOL_SIZE), idleTimeoutMillis: 10_000 });
+    pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
+    globalForDb.passflowPool = pool;
+  }
+  return globalForDb.passflowPool;
+}
+
+/** The process-wide Prisma client (over `pgPool()`). */
+export function db(): PrismaClient {
+  if (!globalForDb.passflowDb) {
+    globalForDb.passflowDb = new PrismaClient({
+      adapter: new PrismaPg(pgPool()),
+      log: env.DEBUG_SQL ? ["query", "warn", "error"] : ["warn", "error"],
+    });
   }
   return globalForDb.passflowDb;
 }
 
-/** Closes the process-wide client (CLI and scripts call this before exiting). */
+/** Closes the process-wide client and pool (CLI and scripts call this before exiting). */
 export async function closeDb(): Promise<void> {
   const client = globalForDb.passflowDb;
+  const pool = globalForDb.passflowPool;
   globalForDb.passflowDb = undefined;
+  globalForDb.passflowPool = undefined;
   if (client) await client.$disconnect();
+  if (pool) await pool.end();
 }

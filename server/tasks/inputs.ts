@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** A value Klaviyo can put in a pass field: template output is text; JSON bodies may use numbers and booleans. */
-export const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, number, boolean or null" });
 
 /** Input of a PASS_UPDATE task (from `passes/pushUpdate`). */
 export const passUpdateInput = z.object({

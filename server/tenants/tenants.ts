@@ -8,6 +8,7 @@ import { db } from "../db/client";
 import { DomainError } from "../errors";
 import { audit } from "../audit";
 import { starterPassTypes } from "../passes/pass-types";
+import { encryptSecret } from "../crypto";
 
 /** Development Team ID used for pass types until the tenant imports its Apple certificate. */
 export const DEV_TEAM_IDENTIFIER = "PFDEVTEAM1";
@@ -86,4 +87,99 @@ export async function listTenants() {
       _count: { select: { passes: true, customers: true } },
     },
   });
+}
+
+export interface TenantSettingsInput {
+  status?: "ACTIVE" | "SUSPENDED";
+  klaviyoEnabled?: boolean;
+  /** New Klaviyo system-webhook secret; the current one is kept as the previous (rotation). */
+  klaviyoWebhookSecret?: string;
+  /** Forget the previous webhook secret once Klaviyo uses only the new one. */
+  dropPreviousWebhookSecret?: boolean;
+  merchantSyncUrl?: string | null;
+  merchantSyncSecret?: string | null;
+  defaultPhoneRegion?: string;
+  customIdentifierKeys?: string[];
+  tenantRequestsPerMinute?: number;
+  apiKeyRequestsPerMinute?: number;
+}
+
+const settingsSchema = z.object({
+  status: z.enum(["ACTIVE", "SUSPENDED"]).optional(),
+  klaviyoEnabled: z.boolean().optional(),
+  klaviyoWebhookSecret: z.string().min(16, "must have at least 16 characters").optional(),
+  dropPreviousWebhookSecret: z.boolean().optional(),
+  merchantSyncUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  merchantSyncSecret: z.string().min(16, "must have at least 16 characters").nullable().optional(),
+  defaultPhoneRegion: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US").optional(),
+  customIdentifierKeys: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "must be a letter then letters, digits or _")).optional(),
+  tenantRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+  apiKeyRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+});
+
+const RESERVED_IDENTIFIER_KEYS = new Set(["email", "phone", "customerId"]);
+
+/**
+ * Changes a tenant's status, Klaviyo integration and throttling settings. Secrets are stored
+ * encrypted and never returned. @throws DomainError tenant_not_found, invalid_input (naming the field)
+ */
+export async function updateTenantSettings(ref: string, input: TenantSettingsInput, actor: string) {
+  const parsed = settingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DomainError("invalid_input", `${issue.path.join(".")} ${issue.message}`, issue.path.join("."));
+  }
+  const s = parsed.data;
+  const reserved = s.customIdentifierKeys?.find((k) => RESERVED_IDENTIFIER_KEYS.has(k));
+  if (reserved) throw new DomainError("invalid_input", `customIdentifierKeys: ${reserved} is a standard identifier`, "customIdentifierKeys");
+  const tenant = await getTenant(ref);
+  const data: Prisma.TenantUpdateInput = {
+    status: s.status,
+    klaviyoEnabled: s.klaviyoEnabled,
+    defaultPhoneRegion: s.defaultPhoneRegion,
+    customIdentifierKeys: s.customIdentifierKeys,
+    tenantRequestsPerMinute: s.tenantRequestsPerMinute,
+    apiKeyRequestsPerMinute: s.apiKeyRequestsPerMinute,
+    merchantSyncUrl: s.merchantSyncUrl,
+  };
+  if (s.klaviyoWebhookSecret) {
+    data.klaviyoWebhookSecretEncrypted = encryptSecret(s.klaviyoWebhookSecret);
+    data.klaviyoWebhookSecretPrevEncrypted = tenant.klaviyoWebhookSecretEncrypted;
+  }
+  if (s.dropPreviousWebhookSecret) data.klaviyoWebhookSecretPrevEncrypted = null;
+  if (s.merchantSyncSecret !== undefined) data.merchantSyncSecretEncrypted = s.merchantSyncSecret === null ? null : encryptSecret(s.merchantSyncSecret);
+  const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
+  return db().$transaction(async (tx) => {
+    const updated = await tx.tenant.update({ where: { id: tenant.id }, data, select: tenantSettingsSelect });
+    await audit({ actor, action: "tenant.update", targetType: "Tenant", targetId: tenant.id, tenantId: tenant.id, details: { changed } }, tx);
+    return updated;
+  });
+}
+
+/** A tenant's settings as shown to operators: whether secrets are set, never their values. */
+export const tenantSettingsSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  status: true,
+  klaviyoEnabled: true,
+  defaultPhoneRegion: true,
+  customIdentifierKeys: true,
+  merchantSyncUrl: true,
+  tenantRequestsPerMinute: true,
+  apiKeyRequestsPerMinute: true,
+  klaviyoWebhookSecretEncrypted: true,
+  klaviyoWebhookSecretPrevEncrypted: true,
+  merchantSyncSecretEncrypted: true,
+} satisfies Prisma.TenantSelect;
+
+/** Replaces encrypted secret columns by `…Set` booleans. */
+export function describeTenantSettings(t: Prisma.TenantGetPayload<{ select: typeof tenantSettingsSelect }>) {
+  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, ...rest } = t;
+  return {
+    ...rest,
+    klaviyoWebhookSecretSet: !!klaviyoWebhookSecretEncrypted,
+    klaviyoWebhookSecretPreviousSet: !!klaviyoWebhookSecretPrevEncrypted,
+    merchantSyncSecretSet: !!merchantSyncSecretEncrypted,
+  };
 }

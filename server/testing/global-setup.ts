@@ -19,13 +19,22 @@ export default async function setup(project: TestProject) {
   process.env.DATABASE_URL = url;
   await migrateDeploy(url);
   project.provide("databaseUrl", url);
+  project.provide("databaseEmbedded", !!embedded);
   project.provide("dataDir", dataDir);
+  // an OAuth2 issuer for the listeners' JWT path: a key pair and its JWKS on loopback
+  const { startTestIssuer } = await import("./issuer");
+  const issuer = await startTestIssuer();
+  project.provide("oauth", { issuer: issuer.issuer, audience: issuer.audience, privateKeyPem: issuer.privateKeyPem });
   // one app for the whole run, for tests over real HTTP
   const { startApp } = await import("./app");
-  const app = await startApp({ name: "main", env: { DATABASE_URL: url, PASSFLOW_DATA_DIR: dataDir } });
+  const app = await startApp({
+    name: "main",
+    env: { DATABASE_URL: url, PASSFLOW_DATA_DIR: dataDir, OAUTH_ISSUER: issuer.issuer, OAUTH_AUDIENCE: issuer.audience, OAUTH_JWKS_URL: issuer.jwksUrl },
+  });
   project.provide("appUrl", app.url);
   return async () => {
     await app.stop();
+    await issuer.stop();
     await embedded?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -34,7 +43,10 @@ export default async function setup(project: TestProject) {
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** True when the run uses the throwaway embedded PostgreSQL (PGlite: one session for all connections). */
+    databaseEmbedded: boolean;
     dataDir: string;
     appUrl: string;
+    oauth: { issuer: string; audience: string; privateKeyPem: string };
   }
 }

@@ -1,0 +1,9 @@
+/** GET /api/openapi.json: the OpenAPI 3.1 document of the Klaviyo listeners. */
+import { openApiDocument } from "@/server/klaviyo/openapi";
+import { env } from "@/server/env";
+
+export const dynamic = "force-dynamic";
+
+export function GET(request: Request) {
+  return Response.json(openApiDocument(env.PUBLIC_URL ?? new URL(request.url).origin));
+}

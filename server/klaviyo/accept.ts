@@ -1,0 +1,145 @@
+/**
+ * Acceptance: one database transaction writes the WebhookReceipt and its SyncTask(s) (QUEUED)
+ * before any 2xx is answered, so nothing acknowledged is ever lost. Repeated deliveries create
+ * nothing and answer as the first delivery did, with its correlation id:
+ * - flow webhooks: same `Idempotency-Key` header within 24 h (bodies alone are never compared:
+ *   a later identical body can be a legitimate change back, e.g. Gold → Silver → Gold);
+ * - system webhooks: same `Klaviyo-Webhook-Id` + event `external_id` (the task's dedupeKey).
+ */
+import { Prisma, type SyncTaskKind, type WebhookEndpoint } from "@prisma/client";
+import { db } from "../db/client";
+import { insertFlowReceipt } from "./store";
+import type { PassUpdateInput, ProfileSyncInput } from "../tasks/inputs";
+
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export interface AcceptedTask {
+  id: string;
+  tenantId: string;
+  kind: SyncTaskKind;
+  correlationId: string;
+}
+
+export interface Acceptance {
+  correlationId: string;
+  status: number;
+  /** True when this delivery repeated an earlier one (nothing was written). */
+  duplicate: boolean;
+  /** Tasks written now (to dispatch after answering). */
+  tasks: AcceptedTask[];
+}
+
+interface ReceiptFields {
+  tenantId: string;
+  endpoint: WebhookEndpoint;
+  correlationId: string;
+  headers: Record<string, string>;
+  rawBody: string;
+  status: number;
+}
+
+const TASK_SELECT = { id: true, tenantId: true, kind: true, correlationId: true } as const;
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === "23505";
+}
+
+async function earlierDelivery(tenantId: string, idempotencyKey: string): Promise<Acceptance | undefined> {
+  const first = await db().webhookReceipt.findUnique({
+    where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
+    select: { id: true, correlationId: true, responseStatus: true, createdAt: true },
+  });
+  if (!first) return undefined;
+  if (Date.now() - first.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS) {
+    // outside the window the key is free again: detach it from the old receipt
+    await db().webhookReceipt.update({ where: { id: first.id }, data: { idempotencyKey: null } });
+    return undefined;
+  }
+  return { correlationId: first.correlationId, status: first.responseStatus, duplicate: true, tasks: [] };
+}
+
+/** Accepts one flow webhook: a receipt and one task, atomically. */
+export async function acceptFlowWebhook(
+  receipt: ReceiptFields & { idempotencyKey?: string },
+  task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput },
+): Promise<Acceptance> {
+  if (receipt.idempotencyKey) {
+    const earlier = await earlierDelivery(receipt.tenantId, receipt.idempotencyKey);
+    if (earlier) return earlier;
+  }
+  try {
+    const taskId = await insertFlowReceipt(receipt, task);
+    return {
+      correlationId: receipt.correlationId,
+      status: receipt.status,
+      duplicate: false,
+      tasks: [{ id: taskId, tenantId: receipt.tenantId, kind: task.kind, correlationId: receipt.correlationId }],
+    };
+  } catch (err) {
+    if (receipt.idempotencyKey && isUniqueViolation(err)) {
+      const earlier = await earlierDelivery(receipt.tenantId, receipt.idempotencyKey);
+      if (earlier) return earlier; // a concurrent delivery with the same key won
+    }
+    throw err;
+  }
+}
+
+/**
+ * Accepts a system-webhook batch: one PROFILE_SYNC task per event not seen before (dedupeKey
+ * `<webhookId>:<external_id>`), with the receipt, in one transaction. A batch with no new event
+ * writes nothing and answers with the correlation id of the first delivery.
+ */
+export async function acceptSystemWebhook(
+  receipt: ReceiptFields & { webhookId: string },
+  events: { externalId: string; input: ProfileSyncInput }[],
+): Promise<Acceptance> {
+  const byKey = new Map(events.map((e) => [`${receipt.webhookId}:${e.externalId}`, e.input]));
+  try {
+    return await writeSystemWebhook(receipt, byKey);
+  } catch (err) {
+    if (!(err instanceof ConcurrentDelivery)) throw err;
+    return writeSystemWebhook(receipt, byKey); // now answers as the delivery that won
+  }
+}
+
+/** A concurrent delivery of the same events committed first; this transaction rolled back. */
+class ConcurrentDelivery extends Error {}
+
+async function writeSystemWebhook(receipt: ReceiptFields & { webhookId: string }, pending: Map<string, ProfileSyncInput>): Promise<Acceptance> {
+  const byKey = new Map(pending);
+  return db().$transaction(async (tx) => {
+    const seen = await tx.syncTask.findMany({
+      where: { tenantId: receipt.tenantId, dedupeKey: { in: [...byKey.keys()] } },
+      select: { dedupeKey: true, correlationId: true, createdAt: true },
+      orderBy: { createdAt: "asc" },
+    });
+    for (const s of seen) byKey.delete(s.dedupeKey!);
+    if (byKey.size === 0) return { correlationId: seen[0]!.correlationId, status: receipt.status, duplicate: true, tasks: [] };
+    const created = await tx.webhookReceipt.create({
+      data: {
+        tenantId: receipt.tenantId,
+        endpoint: receipt.endpoint,
+        correlationId: receipt.correlationId,
+        headers: receipt.headers,
+        rawBody: receipt.rawBody,
+        responseStatus: receipt.status,
+      },
+      select: { id: true },
+    });
+    const tasks = await tx.syncTask.createManyAndReturn({
+      data: [...byKey].map(([dedupeKey, input]) => ({
+        tenantId: receipt.tenantId,
+        receiptId: created.id,
+        kind: "PROFILE_SYNC" as const,
+        correlationId: receipt.correlationId,
+        dedupeKey,
+        input: input as unknown as Prisma.InputJsonObject,
+      })),
+      skipDuplicates: true,
+      select: TASK_SELECT,
+    });
+    if (tasks.length === 0) throw new ConcurrentDelivery();
+    return { correlationId: receipt.correlationId, status: receipt.status, duplicate: false, tasks };
+  });
+}

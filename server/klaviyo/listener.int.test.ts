@@ -1,0 +1,354 @@
+import { describe, expect, it, inject, beforeAll } from "vitest";
+import { db } from "../db/client";
+import { revokeApiKey } from "../tenants/api-keys";
+import { updateTenantSettings } from "../tenants/tenants";
+import { hashToken } from "../crypto";
+import { fixture, fixtureBytes } from "../testing/fixtures";
+import { makeTenant } from "../testing/tenants";
+import { signAccessToken } from "../testing/issuer";
+import { klaviyoSignature } from "./signature";
+
+const appUrl = inject("appUrl");
+const oauth = inject("oauth");
+const PUSH = "webhooks/listeners/klaviyo/passes/pushUpdate";
+const SYNC = "webhooks/listeners/klaviyo/profiles/sync";
+
+function post(slug: string, path: string, body: string | object, headers: Record<string, string> = {}) {
+  return fetch(`${appUrl}/api/${slug}/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+async function tasksOf(tenantId: string) {
+  return db().syncTask.findMany({ where: { tenantId }, orderBy: { createdAt: "asc" } });
+}
+
+async function expectProblem(res: Response, status: number, field?: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  expect(res.headers.get("x-correlation-id")).toBeTruthy();
+  const body = await res.json();
+  expect(body).toMatchObject({ status, title: expect.any(String), type: expect.stringContaining("passflow.dev/problems/") });
+  if (field) expect(body.errors.map((e: { field: string }) => e.field)).toContain(field);
+  return body;
+}
+
+describe("pushUpdate: fixtures", () => {
+  it("points: 200 with an empty body; receipt and QUEUED task written with the validated input", async () => {
+    const t = await makeTenant();
+    const f = fixture("flow-pushupdate-points.json");
+    const res = await post(t.slug, PUSH, f.body as object, { ...f.headers, authorization: `Bearer ${t.apiKey}` });
+    expect(res.status).toBe(f.expect.status);
+    expect(await res.text()).toBe("");
+    const correlationId = res.headers.get("x-correlation-id")!;
+    expect(res.headers.get("ratelimit-limit")).toBe("3000");
+
+    const receipt = await db().webhookReceipt.findUniqueOrThrow({ where: { correlationId }, include: { tasks: true } });
+    expect(receipt).toMatchObject({ tenantId: t.tenant.id, endpoint: "PASS_PUSH_UPDATE", responseStatus: 200 });
+    expect(JSON.parse(receipt.rawBody)).toEqual(f.body);
+    expect((receipt.headers as Record<string, string>).authorization).toBe("[redacted]");
+    expect(JSON.stringify(receipt.headers)).not.toContain(t.apiKey);
+    expect(receipt.tasks).toHaveLength(1);
+    expect(receipt.tasks[0]).toMatchObject({
+      kind: "PASS_UPDATE",
+      status: "QUEUED",
+      correlationId,
+      input: { identifiers: { email: "Jane.Doe@Example.com" }, passType: null, additionalData: { points: "1250", tier: "Gold" }, updateMetadata: false },
+    });
+  });
+
+  it("upgrade: phone identifier, passType and updateMetadata \"true\"", async () => {
+    const t = await makeTenant();
+    const f = fixture("flow-pushupdate-upgrade.json");
+    const res = await post(t.slug, PUSH, f.body as object, { ...f.headers, "x-api-key": t.apiKey });
+    expect(res.status).toBe(200);
+    const [task] = await tasksOf(t.tenant.id);
+    expect(task!.input).toEqual({ identifiers: { phone: "(415) 555-0100" }, passType: "premium", additionalData: { tier: "VIP" }, updateMetadata: true });
+  });
+
+  it("birthday offer: customerId plus the tenant's custom identifier", async () => {
+    const t = await makeTenant({ customIdentifierKeys: ["loyaltyNumber"] });
+    const f = fixture("flow-pushupdate-birthday-offer.json");
+    const res = await post(t.slug, PUSH, f.body as object, { ...f.headers, authorization: `Bearer ${t.apiKey}` });
+    expect(res.status).toBe(200);
+    const [task] = await tasksOf(t.tenant.id);
+    expect(task!.input).toMatchObject({ identifiers: { customerId: "CUST-000042", loyaltyNumber: "LN-88-1207" }, additionalData: { couponCode: "BDAY-7Q2X" } });
+  });
+
+  it("bad requests: each answered as problem+json naming the field, nothing stored", async () => {
+    const t = await makeTenant();
+    const { cases } = fixture<{ cases: { body: string; status: number | string; "content-type"?: string; why: string }[] }>("flow-pushupdate-bad.json");
+    const expectedField: Record<string, string> = {
+      "identifiers is required and non-null": "identifiers",
+      "no non-empty identifier": "identifiers",
+      "additionalData must be an object": "additionalData",
+      "never pollutes prototypes": "additionalData.__proto__",
+      "truncated JSON": "body",
+      "not JSON": "content-type",
+    };
+    for (const c of cases) {
+      const res = await post(t.slug, PUSH, c.body, { authorization: `Bearer ${t.apiKey}`, ...(c["content-type"] ? { "content-type": c["content-type"] } : {}) });
+      const status = typeof c.status === "number" ? c.status : 400;
+      await expectProblem(res, status, expectedField[c.why]);
+    }
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+    expect(await db().webhookReceipt.count({ where: { tenantId: t.tenant.id } })).toBe(0);
+  });
+
+  it("wrong types, unknown identifier keys and bad phone numbers are 400 naming the field", async () => {
+    const t = await makeTenant({ customIdentifierKeys: [] });
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    await expectProblem(await post(t.slug, PUSH, { identifiers: { email: "a@b.co" }, updateMetadata: "yes" }, auth), 400, "updateMetadata");
+    await expectProblem(await post(t.slug, PUSH, { identifiers: { email: "a@b.co" }, additionalData: { points: { n: 1 } } }, auth), 400, "additionalData.points");
+    await expectProblem(await post(t.slug, PUSH, { identifiers: { loyaltyNumber: "LN-1" } }, auth), 400, "identifiers");
+    await expectProblem(await post(t.slug, PUSH, { identifiers: { phone: "12" } }, auth), 400, "identifiers.phone");
+    await expectProblem(await post(t.slug, PUSH, [], auth), 400, "body");
+    await expectProblem(await post(t.slug, PUSH, "", auth), 400, "body");
+    expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+  });
+
+  it("413 for a body over 1 MiB, 415 without JSON content type, 405 for GET", async () => {
+    const t = await makeTenant();
+    const big = JSON.stringify({ identifiers: { email: "a@b.co" }, additionalData: { offer: "x".repeat(1024 * 1024) } });
+    await expectProblem(await post(t.slug, PUSH, big, { authorization: `Bearer ${t.apiKey}` }), 413);
+    const noType = await fetch(`${appUrl}/api/${t.slug}/${PUSH}`, { method: "POST", headers: { authorization: `Bearer ${t.apiKey}` }, body: "{}" });
+    expect(noType.status).toBe(415);
+    const get = await fetch(`${appUrl}/api/${t.slug}/${PUSH}`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect(get.headers.get("content-type")).toBe("application/problem+json");
+    expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+  });
+});
+
+describe("pushUpdate: credentials and tenant gate", () => {
+  const body = { identifiers: { email: "jane.doe@example.com" }, additionalData: { points: "1" } };
+
+  it("401 without or with a bad credential; X-API-KEY accepted; lastUsedAt recorded", async () => {
+    const t = await makeTenant();
+    await expectProblem(await post(t.slug, PUSH, body), 401);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}x` }), 401);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey.slice(0, -1)}A` }), 401);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: "Basic abc" }), 401);
+    expect((await post(t.slug, PUSH, body, { "x-api-key": t.apiKey })).status).toBe(200);
+    await expect.poll(async () => (await db().apiKey.findUniqueOrThrow({ where: { prefix: t.prefix } })).lastUsedAt).toBeInstanceOf(Date);
+    expect(await tasksOf(t.tenant.id)).toHaveLength(1);
+  });
+
+  it("a revoked key is refused", async () => {
+    const t = await makeTenant();
+    expect((await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}` })).status).toBe(200);
+    await revokeApiKey({ prefix: t.prefix, actor: "test" });
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}` }), 401);
+  });
+
+  it("404 unknown tenant; 403 another tenant's key, suspended tenant, integration disabled; the id resolves too", async () => {
+    const a = await makeTenant();
+    const b = await makeTenant();
+    await expectProblem(await post("no-such-tenant", PUSH, body, { authorization: `Bearer ${a.apiKey}` }), 404);
+    const cross = await expectProblem(await post(b.slug, PUSH, body, { authorization: `Bearer ${a.apiKey}` }), 403);
+    expect(cross.detail).toMatch(/another tenant/);
+    expect((await post(a.tenant.id, PUSH, body, { authorization: `Bearer ${a.apiKey}` })).status).toBe(200);
+    await updateTenantSettings(a.slug, { klaviyoEnabled: false }, "test");
+    expect((await expectProblem(await post(a.slug, PUSH, body, { authorization: `Bearer ${a.apiKey}` }), 403)).detail).toMatch(/disabled/);
+    await updateTenantSettings(a.slug, { klaviyoEnabled: true, status: "SUSPENDED" }, "test");
+    expect((await expectProblem(await post(a.slug, PUSH, body, { authorization: `Bearer ${a.apiKey}` }), 403)).detail).toMatch(/suspended/);
+    expect(await tasksOf(b.tenant.id)).toHaveLength(0);
+    expect(await tasksOf(a.tenant.id)).toHaveLength(1);
+  });
+
+  it("OAuth2 JWT: accepted with the scope and tenant claim; refused for another tenant, wrong scope, expiry, audience", async () => {
+    const t = await makeTenant();
+    const good = await signAccessToken(oauth, { tenant: t.slug, scope: "openid KlaviyoListener.Write" });
+    expect((await post(t.slug, PUSH, body, { authorization: `Bearer ${good}` })).status).toBe(200);
+    const scp = await signAccessToken(oauth, { tenant: t.tenant.id, scp: ["KlaviyoListener.Write"] });
+    expect((await post(t.slug, PUSH, body, { authorization: `Bearer ${scp}` })).status).toBe(200);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${await signAccessToken(oauth, { tenant: "other", scope: "KlaviyoListener.Write" })}` }), 403);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${await signAccessToken(oauth, { tenant: t.slug, scope: "Passes.Read" })}` }), 403);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${await signAccessToken(oauth, { tenant: t.slug, scope: "KlaviyoListener.Write" }, { expiresIn: Math.floor(Date.now() / 1000) - 60 })}` }), 401);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${await signAccessToken(oauth, { tenant: t.slug, scope: "KlaviyoListener.Write" }, { audience: "someone-else" })}` }), 401);
+    await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${good.slice(0, -4)}AAAA` }), 401);
+    expect(await tasksOf(t.tenant.id)).toHaveLength(2);
+  });
+
+  it("throttles per credential with 429, Retry-After and RateLimit headers", async () => {
+    const t = await makeTenant({ settings: { apiKeyRequestsPerMinute: 3 } });
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(t.slug, PUSH, body, auth)).status);
+    expect(statuses).toEqual([200, 200, 200]);
+    const res = await post(t.slug, PUSH, body, auth);
+    await expectProblem(res, 429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(res.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(res.headers.get("ratelimit-limit")).toBe("3");
+    expect(res.headers.get("ratelimit-remaining")).toBe("0");
+    expect(await tasksOf(t.tenant.id)).toHaveLength(3);
+  });
+
+  it("a repeated Idempotency-Key answers as the first delivery and creates nothing", async () => {
+    const t = await makeTenant();
+    const headers = { authorization: `Bearer ${t.apiKey}`, "idempotency-key": "flow-123" };
+    const first = await post(t.slug, PUSH, body, headers);
+    const second = await post(t.slug, PUSH, body, headers);
+    expect(second.status).toBe(200);
+    expect(second.headers.get("x-correlation-id")).toBe(first.headers.get("x-correlation-id"));
+    expect(await tasksOf(t.tenant.id)).toHaveLength(1);
+    // the same body without the key is a new change (Gold → Silver → Gold must not be dropped)
+    expect((await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}` })).status).toBe(200);
+    expect(await tasksOf(t.tenant.id)).toHaveLength(2);
+  });
+});
+
+describe("profiles/sync", () => {
+  it("flow body: 202 with the correlation id in body and header", async () => {
+    const t = await makeTenant();
+    const f = fixture("flow-profile-sync.json");
+    const res = await post(t.slug, SYNC, f.body as object, { ...f.headers, authorization: `Bearer ${t.apiKey}` });
+    expect(res.status).toBe(202);
+    const { correlationId } = await res.json();
+    expect(correlationId).toBeTruthy();
+    expect(res.headers.get("x-correlation-id")).toBe(correlationId);
+    const [task] = await tasksOf(t.tenant.id);
+    expect(task).toMatchObject({ kind: "PROFILE_SYNC", status: "QUEUED", correlationId });
+    expect(task!.input).toMatchObject({ source: "flow", email: "jane.doe@example.com", phone: "+1 415 555 0199", origin: null });
+  });
+
+  it("flow body needs email or phone_number; consent values are checked", async () => {
+    const t = await makeTenant();
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    await expectProblem(await post(t.slug, SYNC, { email: "", phone_number: null }, auth), 400, "email");
+    await expectProblem(await post(t.slug, SYNC, { email: "a@b.co", consent: { sms: "MAYBE" } }, auth), 400, "consent.sms");
+    await expectProblem(await post(t.slug, SYNC, { phone_number: "12" }, auth), 400, "phone_number");
+    const ok = await post(t.slug, SYNC, { email: "a@b.co", consent: { sms: "subscribed" }, properties: { vip: true }, origin: "merchant" }, auth);
+    expect(ok.status).toBe(202);
+    const [task] = await tasksOf(t.tenant.id);
+    expect(task!.input).toMatchObject({ consent: { sms: "SUBSCRIBED" }, properties: { vip: true }, origin: "merchant" });
+  });
+
+  describe("system webhook (HMAC)", () => {
+    const f = fixture("system-consent-sms.json");
+    const raw = fixtureBytes(f.bodyFile!);
+    let t: Awaited<ReturnType<typeof makeTenant>>;
+
+    beforeAll(async () => {
+      t = await makeTenant({ settings: { klaviyoWebhookSecret: f.secret! } });
+    });
+
+    function signed(body = raw, opts: { secret?: string; timestamp?: string; webhookId?: string } = {}) {
+      const timestamp = opts.timestamp ?? new Date().toUTCString();
+      return {
+        "content-type": "application/json",
+        "klaviyo-webhook-id": opts.webhookId ?? f.headers["Klaviyo-Webhook-Id"]!,
+        "klaviyo-timestamp": timestamp,
+        "klaviyo-signature": klaviyoSignature(opts.secret ?? f.secret!, body, timestamp),
+      };
+    }
+
+    it("the fixture's own signature verifies at its timestamp", async () => {
+      const { verifyKlaviyoSignature } = await import("./signature");
+      expect(
+        verifyKlaviyoSignature({
+          secrets: [f.secret!],
+          rawBody: raw,
+          signature: f.headers["Klaviyo-Signature"]!,
+          timestamp: f.headers["Klaviyo-Timestamp"]!,
+          now: Date.parse("2026-11-30T08:01:00Z"),
+        }),
+      ).toEqual({ ok: true });
+    });
+
+    it("re-signed now: 202, one task per event; a second delivery creates none and answers with the first correlation id", async () => {
+      const res = await post(t.slug, SYNC, raw, signed());
+      expect(res.status).toBe(202);
+      const { correlationId } = await res.json();
+      const tasks = await tasksOf(t.tenant.id);
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]).toMatchObject({ kind: "PROFILE_SYNC", dedupeKey: "01JWEBHOOK0000000000000001:evt-01JD0000000000000000000001", correlationId });
+      expect(tasks[0]!.input).toMatchObject({
+        source: "system_webhook",
+        klaviyoProfileId: "01JPROFILE000000000000JANE",
+        email: "jane.doe@example.com",
+        phone: "+14155550100",
+        externalId: "CUST-000042",
+        consent: { sms: "SUBSCRIBED" },
+        topic: "event:klaviyo.subscribed_to_sms_marketing",
+      });
+      const again = await post(t.slug, SYNC, raw, signed());
+      expect(again.status).toBe(202);
+      expect((await again.json()).correlationId).toBe(correlationId);
+      expect(await tasksOf(t.tenant.id)).toHaveLength(1);
+    });
+
+    it("rejects with 401 and stores nothing: one byte changed, wrong secret, webhook id mismatch, stale timestamp, no signature", async () => {
+      const before = await db().webhookReceipt.count({ where: { tenantId: t.tenant.id } });
+      const tampered = raw.replace("Klaviyo Form", "Klaviyo Forn");
+      await expectProblem(await post(t.slug, SYNC, tampered, signed(raw)), 401);
+      await expectProblem(await post(t.slug, SYNC, raw, signed(raw, { secret: "another-secret-0123456789" })), 401);
+      await expectProblem(await post(t.slug, SYNC, raw, signed(raw, { webhookId: "01JWEBHOOKOTHER" })), 401);
+      const stale = new Date(Date.now() - 6 * 60 * 1000).toUTCString();
+      await expectProblem(await post(t.slug, SYNC, raw, signed(raw, { timestamp: stale })), 401);
+      const future = String(Math.floor(Date.now() / 1000) + 6 * 60);
+      await expectProblem(await post(t.slug, SYNC, raw, signed(raw, { timestamp: future })), 401);
+      await expectProblem(await post(t.slug, SYNC, raw, { authorization: `Bearer ${t.apiKey}` }), 401);
+      expect(await db().webhookReceipt.count({ where: { tenantId: t.tenant.id } })).toBe(before);
+    });
+
+    it("accepts ISO and epoch timestamps and the previous secret during rotation", async () => {
+      const body = raw.replace("evt-01JD0000000000000000000001", "evt-rotation-1").replace("evt-01JD0000000000000000000001", "evt-rotation-1");
+      await updateTenantSettings(t.slug, { klaviyoWebhookSecret: "the-new-secret-abcdef0123" }, "test");
+      expect((await post(t.slug, SYNC, body, signed(body, { timestamp: new Date().toISOString() }))).status).toBe(202); // old secret
+      const body2 = body.replaceAll("evt-rotation-1", "evt-rotation-2");
+      expect((await post(t.slug, SYNC, body2, signed(body2, { secret: "the-new-secret-abcdef0123", timestamp: String(Math.floor(Date.now() / 1000)) }))).status).toBe(202);
+      await updateTenantSettings(t.slug, { dropPreviousWebhookSecret: true }, "test");
+      const body3 = body.replaceAll("evt-rotation-1", "evt-rotation-3");
+      await expectProblem(await post(t.slug, SYNC, body3, signed(body3)), 401);
+    });
+
+    it("a batch of 1,000 events makes one task per new external_id", async () => {
+      const batchTenant = await makeTenant({ settings: { klaviyoWebhookSecret: f.secret! } });
+      const envelope = JSON.parse(raw);
+      const event = envelope.data[0];
+      envelope.data = Array.from({ length: 1000 }, (_, i) => ({ ...event, external_id: `evt-batch-${i % 999}` })); // one repeat inside the batch
+      envelope.meta.klaviyo_webhook_id = "01JWEBHOOKBATCH";
+      const body = JSON.stringify(envelope);
+      const res = await post(batchTenant.slug, SYNC, body, signed(body, { webhookId: "01JWEBHOOKBATCH" }));
+      expect(res.status).toBe(202);
+      const { correlationId } = await res.json();
+      expect(await db().syncTask.count({ where: { tenantId: batchTenant.tenant.id, correlationId } })).toBe(999);
+      envelope.data = [{ ...event, external_id: "evt-batch-5" }, { ...event, external_id: "evt-batch-new" }];
+      const partial = JSON.stringify(envelope);
+      const res2 = await post(batchTenant.slug, SYNC, partial, signed(partial, { webhookId: "01JWEBHOOKBATCH" }));
+      const second = (await res2.json()).correlationId;
+      expect(second).not.toBe(correlationId);
+      expect((await db().syncTask.findMany({ where: { correlationId: second } })).map((x) => x.dedupeKey)).toEqual(["01JWEBHOOKBATCH:evt-batch-new"]);
+    });
+  });
+});
+
+describe("OpenAPI", () => {
+  it("serves a 3.1 document for both endpoints generated from the schemas", async () => {
+    const res = await fetch(`${appUrl}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual([
+      "/api/{tenantId}/webhooks/listeners/klaviyo/passes/pushUpdate",
+      "/api/{tenantId}/webhooks/listeners/klaviyo/profiles/sync",
+    ]);
+    expect(doc.components.schemas.PushUpdateRequest.required).toEqual(["identifiers"]);
+    expect(doc.components.schemas.PushUpdateRequest.properties.updateMetadata.anyOf).toHaveLength(2);
+    expect(doc.components.schemas.KlaviyoSystemWebhook.properties.data.maxItems).toBe(1000);
+  });
+});
+
+describe("API key storage", () => {
+  it("keeps only the hash", async () => {
+    const t = await makeTenant();
+    const row = await db().apiKey.findUniqueOrThrow({ where: { prefix: t.prefix } });
+    expect(row.hash).toBe(hashToken(t.apiKey));
+  });
+});

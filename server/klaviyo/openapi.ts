@@ -1,0 +1,111 @@
+/**
+ * The OpenAPI 3.1 document of the Klaviyo listeners, generated from the same zod schemas that
+ * validate requests (server/klaviyo/schemas.ts), served at GET /api/openapi.json.
+ */
+import { z } from "zod";
+import { profileSyncBody, pushUpdateBody, systemWebhookEnvelope } from "./schemas";
+
+function schema(s: z.ZodType) {
+  const json = z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+  delete json.$schema; // the document's dialect is OpenAPI 3.1's default
+  return json;
+}
+
+const problemSchema = {
+  type: "object",
+  description: "RFC 9457 problem details",
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    correlationId: { type: "string" },
+    errors: { type: "array", items: { type: "object", properties: { field: { type: "string" }, message: { type: "string" } }, required: ["field", "message"] } },
+  },
+  required: ["type", "title", "status"],
+};
+
+const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } });
+
+const commonErrors = {
+  "400": problemResponse("Invalid JSON or body; `errors` names the failing fields"),
+  "401": problemResponse("Missing or invalid credentials (or signature)"),
+  "403": problemResponse("Wrong scope, another tenant's credentials, tenant suspended or Klaviyo integration disabled"),
+  "404": problemResponse("Unknown tenant"),
+  "405": problemResponse("Method other than POST"),
+  "413": problemResponse("Body over 1 MiB"),
+  "415": problemResponse("Body is not application/json"),
+  "429": { ...problemResponse("Throttled; see Retry-After"), headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } } },
+  "503": { ...problemResponse("Database unavailable; retry later"), headers: { "Retry-After": { schema: { type: "integer" } } } },
+};
+
+const correlationHeader = { "X-Correlation-Id": { schema: { type: "string" }, description: "one id per receipt, carried in logs and tasks" } };
+const tenantParam = { name: "tenantId", in: "path", required: true, schema: { type: "string" }, description: "tenant slug or id" };
+const idempotencyParam = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "repeats within 24 h answer as the first delivery" };
+
+/** Builds the document; `serverUrl` is the public base URL. */
+export function openApiDocument(serverUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Passflow Klaviyo listeners",
+      version: "1.0.0",
+      description: "Endpoints Klaviyo flows and system webhooks call to update Apple Wallet passes and customer profiles. Accepted requests are stored before the 2xx answer and processed asynchronously.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }, { apiKeyHeader: [] }],
+    paths: {
+      "/api/{tenantId}/webhooks/listeners/klaviyo/passes/pushUpdate": {
+        post: {
+          summary: "Update the customer's pass and push it to their devices",
+          operationId: "pushUpdate",
+          parameters: [tenantParam, idempotencyParam],
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/PushUpdateRequest" } } } },
+          responses: { "200": { description: "Accepted; the update runs asynchronously", headers: correlationHeader }, ...commonErrors },
+        },
+      },
+      "/api/{tenantId}/webhooks/listeners/klaviyo/profiles/sync": {
+        post: {
+          summary: "Write profile changes (flow body) or consent events (signed system webhook) to the customer",
+          operationId: "profileSync",
+          parameters: [
+            tenantParam,
+            idempotencyParam,
+            { name: "Klaviyo-Signature", in: "header", required: false, schema: { type: "string" }, description: "system webhooks: hex HMAC-SHA256 of body + Klaviyo-Timestamp" },
+            { name: "Klaviyo-Timestamp", in: "header", required: false, schema: { type: "string" } },
+            { name: "Klaviyo-Webhook-Id", in: "header", required: false, schema: { type: "string" } },
+          ],
+          security: [{ bearer: [] }, { apiKeyHeader: [] }, {}],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: { oneOf: [{ $ref: "#/components/schemas/ProfileSyncRequest" }, { $ref: "#/components/schemas/KlaviyoSystemWebhook" }] },
+              },
+            },
+          },
+          responses: {
+            "202": {
+              description: "Accepted",
+              headers: correlationHeader,
+              content: { "application/json": { schema: { type: "object", properties: { correlationId: { type: "string" } }, required: ["correlationId"] } } },
+            },
+            ...commonErrors,
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "tenant API key (pf_…) or OAuth2 JWT with scope KlaviyoListener.Write" },
+        apiKeyHeader: { type: "apiKey", in: "header", name: "X-API-KEY" },
+      },
+      schemas: {
+        PushUpdateRequest: schema(pushUpdateBody),
+        ProfileSyncRequest: schema(profileSyncBody),
+        KlaviyoSystemWebhook: schema(systemWebhookEnvelope),
+        Problem: problemSchema,
+      },
+    },
+  };
+}

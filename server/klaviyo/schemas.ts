@@ -1,0 +1,162 @@
+/**
+ * Request bodies of the two Klaviyo listeners (zod), and their mapping to SyncTask inputs.
+ * These schemas are also the source of the OpenAPI document (server/klaviyo/openapi.ts).
+ *
+ * Klaviyo renders flow-webhook template tags to text before sending, so numbers and booleans
+ * often arrive as strings ("120", "true") and a missing profile property as "" (Klaviyo,
+ * "Flow webhooks" guide). System webhooks follow Klaviyo's Get Event response shape.
+ */
+import { z } from "zod";
+import { fieldValue, type PassUpdateInput, type ProfileSyncInput, type ConsentStatus } from "../tasks/inputs";
+
+const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
+
+export const pushUpdateBody = z
+  .object({
+    identifiers: z
+      .record(z.string(), z.union([z.string(), z.number(), z.null()]), {
+        error: (i) => (i.input === undefined || i.input === null ? "identifiers is required and must be an object" : "identifiers must be an object"),
+      })
+      .meta({ description: "email, phone, customerId and/or the tenant's custom identifier keys; empty values are ignored", example: { email: "jane.doe@example.com" } }),
+    passType: z
+      .preprocess(blankToNull, z.string().trim().min(1).max(64).nullable())
+      .optional()
+      .meta({ description: "convert the pass to this pass type key of the tenant (e.g. premium)" }),
+    additionalData: z
+      .record(z.string(), fieldValue, { error: "additionalData must be an object of field values" })
+      .nullable()
+      .optional()
+      .meta({ description: "field values to set on the pass, coerced by the pass type's field definitions; null removes a field", example: { points: "1250", tier: "Gold" } }),
+    updateMetadata: z
+      .union([z.boolean(), z.enum(["true", "false", ""])], { error: 'updateMetadata must be a boolean or "true"/"false"' })
+      .optional()
+      .meta({ description: "recompute colors, images and field layout from the pass type (default false)" }),
+  });
+export type PushUpdateBody = z.infer<typeof pushUpdateBody>;
+
+const consentValue = z
+  .preprocess(
+    (v) => (typeof v === "string" ? (v.trim() === "" ? null : v.trim().toUpperCase()) : v),
+    z.enum(["SUBSCRIBED", "UNSUBSCRIBED", "SUPPRESSED"]).nullable(),
+  )
+  .optional();
+
+const optionalText = z.preprocess(blankToNull, z.string().trim().max(320).nullable()).optional();
+
+export const profileSyncBody = z
+  .object({
+    email: optionalText.meta({ description: "the profile's email" }),
+    phone_number: optionalText.meta({ description: "the profile's phone number, any format" }),
+    profile_id: optionalText.meta({ description: "Klaviyo profile id" }),
+    external_id: optionalText.meta({ description: "Klaviyo profile external_id (the merchant's customerId)" }),
+    properties: z.record(z.string(), fieldValue, { error: "properties must be an object of values" }).nullable().optional(),
+    consent: z
+      .object({ email: consentValue, sms: consentValue }, { error: "consent must be an object" })
+      .nullable()
+      .optional()
+      .meta({ description: "marketing consent per channel: SUBSCRIBED, UNSUBSCRIBED or SUPPRESSED" }),
+    origin: optionalText.meta({ description: "set to `merchant` when the change came from the merchant's system (it is then not synced back)" }),
+  });
+export type ProfileSyncBody = z.infer<typeof profileSyncBody>;
+
+const includedProfile = z.looseObject({
+  type: z.string(),
+  id: z.string(),
+  attributes: z.looseObject({ email: z.string().nullish(), phone_number: z.string().nullish(), external_id: z.string().nullish() }).optional(),
+});
+
+export const systemWebhookEvent = z.object({
+  external_id: z.string().min(1).max(200),
+  topic: z.string().min(1).max(200),
+  payload: z.looseObject({
+    data: z.looseObject({
+      id: z.string().optional(),
+      attributes: z.looseObject({ datetime: z.string().optional(), timestamp: z.number().optional() }).optional(),
+      relationships: z.looseObject({ profile: z.looseObject({ data: z.looseObject({ id: z.string() }).nullish() }).optional() }).optional(),
+    }),
+    included: z.array(z.looseObject({ type: z.string(), id: z.string() })).optional(),
+  }),
+});
+
+export const systemWebhookEnvelope = z
+  .object({
+    data: z.array(systemWebhookEvent).min(1, "data must hold at least one event").max(1000, "a batch holds at most 1,000 events"),
+    meta: z.object({ klaviyo_account_id: z.string(), klaviyo_webhook_id: z.string().min(1), timestamp: z.string() }),
+  });
+export type SystemWebhookEnvelope = z.infer<typeof systemWebhookEnvelope>;
+
+/** True when a parsed body looks like a system-webhook envelope rather than a flow body. */
+export function isSystemWebhookEnvelope(body: unknown): boolean {
+  return typeof body === "object" && body !== null && "data" in body && "meta" in body;
+}
+
+/** The PASS_UPDATE task input for a valid pushUpdate body (identifier values as trimmed strings, empties dropped). */
+export function toPassUpdateInput(body: PushUpdateBody): PassUpdateInput {
+  const identifiers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body.identifiers)) {
+    const text = value === null ? "" : String(value).trim();
+    if (text) identifiers[key] = text;
+  }
+  return {
+    identifiers,
+    passType: body.passType ?? null,
+    additionalData: body.additionalData ?? null,
+    updateMetadata: body.updateMetadata === true || body.updateMetadata === "true",
+  };
+}
+
+/** The PROFILE_SYNC task input for a flow body. */
+export function flowToProfileSyncInput(body: ProfileSyncBody): ProfileSyncInput {
+  const consent = body.consent ? { ...(body.consent.email ? { email: body.consent.email } : {}), ...(body.consent.sms ? { sms: body.consent.sms } : {}) } : null;
+  return {
+    source: "flow",
+    klaviyoProfileId: body.profile_id ?? null,
+    email: body.email ?? null,
+    phone: body.phone_number ?? null,
+    externalId: body.external_id ?? null,
+    properties: body.properties ?? null,
+    consent: consent && Object.keys(consent).length ? consent : null,
+    topic: null,
+    eventId: null,
+    occurredAt: null,
+    origin: body.origin ?? null,
+  };
+}
+
+/**
+ * Consent change carried by a system-webhook topic (Klaviyo consent topics such as
+ * `event:klaviyo.subscribed_to_sms_marketing`); null for topics that carry none.
+ */
+export function consentFromTopic(topic: string): { email?: ConsentStatus; sms?: ConsentStatus } | null {
+  const t = topic.toLowerCase();
+  const channel = t.includes("sms") ? "sms" : t.includes("email") ? "email" : undefined;
+  if (!channel) return null;
+  if (t.includes("unsubscribed_from")) return { [channel]: "UNSUBSCRIBED" };
+  if (t.includes("subscribed_to")) return { [channel]: "SUBSCRIBED" };
+  if (t.includes("suppress") || t.includes("marked_email_as_spam")) return { [channel]: "SUPPRESSED" };
+  return null;
+}
+
+/** The PROFILE_SYNC task input for one system-webhook event (profile fields from `included`). */
+export function systemEventToProfileSyncInput(event: z.infer<typeof systemWebhookEvent>): ProfileSyncInput {
+  const profileId = event.payload.data.relationships?.profile?.data?.id ?? null;
+  const included = (event.payload.included ?? [])
+    .map((i) => includedProfile.safeParse(i))
+    .find((r) => r.success && r.data.type === "profile" && (profileId === null || r.data.id === profileId));
+  const attrs = included?.success ? included.data.attributes : undefined;
+  const attributes = event.payload.data.attributes;
+  const occurredAt = attributes?.datetime ?? (attributes?.timestamp !== undefined ? new Date(attributes.timestamp * 1000).toISOString() : null);
+  return {
+    source: "system_webhook",
+    klaviyoProfileId: profileId,
+    email: attrs?.email || null,
+    phone: attrs?.phone_number || null,
+    externalId: attrs?.external_id || null,
+    properties: null,
+    consent: consentFromTopic(event.topic),
+    topic: event.topic,
+    eventId: event.external_id,
+    occurredAt,
+    origin: null,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Listener throttling with rate-limiter-flexible: per tenant (Tenant.tenantRequestsPerMinute)
+ * and per credential (Tenant.apiKeyRequestsPerMinute), in a fixed one-minute window.
+ * The store is THROTTLE_STORE: `memory` (one instance; the embedded default), `redis` (REDIS_URL)
+ * or `postgres` (table `passflow_rate_limits`), both shared across instances. A failing shared
+ * store falls back to memory rather than rejecting webhooks.
+ * Answers carry `RateLimit-Limit/Remaining/Reset` (IETF RateLimit header fields draft) and 429s
+ * `Retry-After` in seconds.
+ */
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { env } from "../env";
+import { pgConfigFromUrl } from "../db/pg-config";
+import { HttpProblem } from "../http/problem";
+
+const WINDOW_SECONDS = 60;
+
+type Store = "memory" | "postgres" | "redis";
+
+/** The configured store. */
+export function throttleStore(): Store {
+  return env.THROTTLE_STORE ?? (env.REDIS_URL ? "redis" : "memory");
+}
+
+let redis: Redis | undefined;
+let pool: pg.Pool | undefined;
+/** Resolves once the PostgreSQL store's table exists (created by the first limiter). */
+let tableReady: Promise<void> | undefined;
+const limiters = new Map<string, Promise<RateLimiterAbstract>>();
+
+async function createLimiter(scope: string, points: number): Promise<RateLimiterAbstract> {
+  const base = { points, duration: WINDOW_SECONDS, keyPrefix: `pf:${scope}:${points}` };
+  const insuranceLimiter = new RateLimiterMemory(base);
+  switch (throttleStore()) {
+    case "redis":
+      redis ??= new Redis(env.REDIS_URL!, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+      return new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter });
+    case "postgres": {
+      pool ??= new pg.Pool({ ...pgConfigFromUrl(process.env.DATABASE_URL!, 4) });
+      const options = { ...base, storeClient: pool, storeType: "pool", tableName: "passflow_rate_limits", insuranceLimiter };
+      if (tableReady) {
+        await tableReady;
+        return new RateLimiterPostgres({ ...options, tableCreated: true });
+      }
+      let limiter!: RateLimiterAbstract;
+      tableReady = new Promise<void>((resolve, reject) => {
+        limiter = new RateLimiterPostgres(options, (err?: Error) => (err ? reject(err) : resolve()));
+      });
+      await tableReady;
+      return limiter;
+    }
+    default:
+      return insuranceLimiter;
+  }
+}
+
+function limiter(scope: string, points: number): Promise<RateLimiterAbstract> {
+  const key = `${scope}:${points}`;
+  let l = limiters.get(key);
+  if (!l) {
+    l = createLimiter(scope, points);
+    limiters.set(key, l);
+    l.catch(() => limiters.delete(key)); // retry creation on the next request
+  }
+  return l;
+}
+
+function headers(limit: number, res: RateLimiterRes): Record<string, string> {
+  return {
+    "ratelimit-limit": String(limit),
+    "ratelimit-remaining": String(Math.max(0, res.remainingPoints)),
+    "ratelimit-reset": String(Math.ceil(res.msBeforeNext / 1000)),
+  };
+}
+
+/**
+ * Counts one request against the tenant's and the credential's quota. Resolves with the
+ * RateLimit headers of the tighter quota. @throws HttpProblem 429 with Retry-After
+ */
+export async function consumeListenerQuota(
+  tenant: { id: string; tenantRequestsPerMinute: number; apiKeyRequestsPerMinute: number },
+  principalId: string,
+): Promise<Record<string, string>> {
+  const checks = [
+    { limit: tenant.tenantRequestsPerMinute, run: async () => (await limiter("tenant", tenant.tenantRequestsPerMinute)).consume(tenant.id) },
+    { limit: tenant.apiKeyRequestsPerMinute, run: async () => (await limiter("credential", tenant.apiKeyRequestsPerMinute)).consume(`${tenant.id}:${principalId}`) },
+  ];
+  let tightest: Record<string, string> | undefined;
+  let tightestRemaining = Infinity;
+  for (const check of checks) {
+    try {
+      const res = await check.run();
+      if (res.remainingPoints < tightestRemaining) {
+        tightestRemaining = res.remainingPoints;
+        tightest = headers(check.limit, res);
+      }
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new HttpProblem({
+        status: 429,
+        title: "Too many requests",
+        detail: `more than ${check.limit} requests per minute; retry after ${retryAfter} s`,
+        headers: { ...headers(check.limit, rejection), "retry-after": String(retryAfter) },
+      });
+    }
+  }
+  return tightest ?? {};
+}

@@ -24,6 +24,8 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "tenants.choices": { min: "VIEWER", input: none },
   "tenants.get": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "tenants.create": { min: "ADMIN", input: () => ({ slug: uniqueSlug("matrix"), name: "Matrix" }) },
+  "tenants.updateIntegration": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, apiKeyRequestsPerMinute: 3000 }) },
+  "tenants.setStatus": { min: "ADMIN", input: (fx) => ({ tenant: fx.tenant.slug, status: "ACTIVE" }) },
   "tenants.createApiKey": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, name: "matrix" }) },
   "tenants.revokeApiKey": { min: "OPERATOR", input: (fx) => ({ prefix: fx.apiKeyPrefix }) },
   "staff.list": { min: "ADMIN", input: none },

@@ -1,6 +1,6 @@
 /** Tenants, their API keys and settings. */
 import { z } from "zod";
-import { createTenant } from "../../tenants/tenants";
+import { createTenant, describeTenantSettings, updateTenantSettings } from "../../tenants/tenants";
 import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../../tenants/api-keys";
 import { getTenantDetail, listTenantsPage, tenantChoices, tenantListInput } from "../../console/tenants";
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from "../init";
@@ -21,6 +21,26 @@ export const tenantsRouter = router({
       const t = await createTenant({ ...input, actor: ctx.staff.email });
       return { slug: t.slug };
     }),
+  /** Klaviyo integration, merchant sync-back, phone region, custom identifiers and throttling limits; secrets are write-only. */
+  updateIntegration: operatorProcedure
+    .input(
+      tenantRef.extend({
+        klaviyoEnabled: z.boolean().optional(),
+        klaviyoWebhookSecret: z.string().optional(),
+        dropPreviousWebhookSecret: z.boolean().optional(),
+        merchantSyncUrl: z.string().nullable().optional(),
+        merchantSyncSecret: z.string().nullable().optional(),
+        defaultPhoneRegion: z.string().optional(),
+        customIdentifierKeys: z.array(z.string()).optional(),
+        tenantRequestsPerMinute: z.number().int().optional(),
+        apiKeyRequestsPerMinute: z.number().int().optional(),
+      }),
+    )
+    .mutation(async ({ input: { tenant, ...settings }, ctx }) => describeTenantSettings(await updateTenantSettings(tenant, settings, ctx.staff.email))),
+  /** Suspends or reactivates a tenant. */
+  setStatus: adminProcedure
+    .input(tenantRef.extend({ status: z.enum(["ACTIVE", "SUSPENDED"]) }))
+    .mutation(async ({ input, ctx }) => describeTenantSettings(await updateTenantSettings(input.tenant, { status: input.status }, ctx.staff.email))),
   /** Creates an API key for the Klaviyo listeners; the key is in this answer only. */
   createApiKey: operatorProcedure
     .input(tenantRef.extend({ name: z.string().trim().min(1).max(100) }))

@@ -6,6 +6,7 @@ import { roleAtLeast } from "@/server/auth/roles";
 import { CERTIFICATE_WARNING_DAYS } from "@/server/console/tenants";
 import { Badge, Card, ErrorState, Facts, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { ApiKeys } from "./api-keys";
+import { SettingsForm } from "./settings-form";
 
 export const dynamic = "force-dynamic";
 
@@ -69,6 +70,11 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
           />
           <p className="mt-3 text-xs text-slate-500">Above a limit the listeners answer 429 with Retry-After; Klaviyo retries.</p>
         </Card>
+        {canOperate ? (
+          <Card title="Change integration settings" className="lg:col-span-2">
+            <SettingsForm tenant={t} canChangeStatus={!!staff && roleAtLeast(staff.role, "ADMIN")} />
+          </Card>
+        ) : null}
         <Card title="API keys" className="lg:col-span-2">
           <ApiKeys tenant={t.slug} keys={t.apiKeys} canManage={canOperate} />
         </Card>

@@ -21,10 +21,12 @@ async function main() {
   const { seedDemo } = await import("../server/seed");
   const { createStaff } = await import("../server/staff");
   const { devSecrets } = await import("../server/data-dir");
+  const { createApiKey, KLAVIYO_LISTENER_SCOPE } = await import("../server/tenants/api-keys");
 
   const database = await resolveDatabase();
   await migrateDeploy(database.url);
-  await seedDemo({ actor: "e2e" });
+  const seeded = await seedDemo({ actor: "e2e" });
+  if (seeded.created) await createApiKey({ tenant: seeded.tenant, name: "e2e seed", scopes: [KLAVIYO_LISTENER_SCOPE], actor: "e2e" });
   for (const [role, login] of Object.entries(STAFF)) {
     await createStaff({ email: login.email, name: `E2E ${role.toLowerCase()}`, role, password: login.password, actor: "e2e", upsert: true });
   }

@@ -45,7 +45,7 @@ const schema = z.object({
   NEXTAUTH_SECRET: optionalString,
   NEXTAUTH_URL: optionalUrl,
   /** Console session lifetime in seconds (default 8 hours); a session is refused after it. */
-  STAFF_SESSION_MAX_AGE: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  STAFF_SESSION_MAX_AGE: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600)),
   /**
    * Optional OpenID Connect sign-in for staff (all three or none). Signed-in users are matched
    * to existing staff by verified email; nobody is created.
@@ -54,7 +54,7 @@ const schema = z.object({
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
   /** Label of the OpenID Connect button on the sign-in page. */
-  OIDC_DISPLAY_NAME: z.string().min(1).default("Single sign-on"),
+  OIDC_DISPLAY_NAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).default("Single sign-on")),
   /** Inngest: unset means the embedded executor. */
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,

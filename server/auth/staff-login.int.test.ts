@@ -4,13 +4,12 @@ import { createStaff } from "../staff";
 import { uniqueSlug } from "../testing/cli";
 import { TEST_PASSWORD } from "../testing/console-fixtures";
 import { signInWithPassword } from "./staff-login";
-import { MAX_FAILURES_PER_EMAIL, resetLoginThrottle } from "./login-throttle";
+import { MAX_FAILURES_PER_EMAIL } from "./login-throttle";
 import { db } from "../db/client";
 
 describe("signInWithPassword", () => {
   let email: string;
   beforeEach(async () => {
-    resetLoginThrottle();
     email = `${uniqueSlug("login")}@staff.example.com`;
     await createStaff({ email, role: "VIEWER", password: TEST_PASSWORD, actor: "test" });
   });

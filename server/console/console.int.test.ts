@@ -6,7 +6,7 @@ import { createConsoleFixtures, type ConsoleFixtures } from "../testing/console-
 import { searchPasses, getPassDetail, deliveryStage, deliveryFunnel, STALL_AFTER_MS } from "./passes";
 import { getTenantDetail, certificateState } from "./tenants";
 import { getReceipt, listReceipts } from "./receipts";
-import { countTasks, getTask, listTasks } from "./tasks";
+import { countReplayable, countTasks, getTask, listTasks } from "./tasks";
 import { getCustomerDetail } from "./customers";
 import { overviewStats, bucketStarts } from "./overview";
 import { listAudit } from "./audit";
@@ -109,6 +109,8 @@ describe("receipts and tasks", () => {
     expect(await ids({ tenant: fx.tenant.slug, errorCode: "merchant_sync_failed", limit: 10 })).toEqual([fx.failedTaskId]);
     expect(await ids({ tenant: fx.tenant.slug, from: new Date(Date.now() + 60_000), limit: 10 })).toEqual([]);
     expect(await countTasks({ tenant: fx.tenant.slug })).toBe(2);
+    expect(await countReplayable({ tenant: fx.tenant.slug })).toBe(1);
+    expect(await countReplayable({ tenant: fx.tenant.slug, errorCode: "other" })).toBe(0);
     const task = await getTask(fx.failedTaskId);
     expect(task).toMatchObject({ errorCode: "merchant_sync_failed", receipt: { id: fx.receiptId }, pass: { serialNumber: fx.serialNumber } });
   });

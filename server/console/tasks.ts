@@ -61,6 +61,15 @@ export async function countTasks(filter: TaskFilter): Promise<number> {
   return db().syncTask.count({ where: taskWhere(filter) });
 }
 
+/** The part of a task filter that a bulk replay understands (tenant, kind, error code, time). */
+export const replayFilter = taskFilter.pick({ tenant: true, kind: true, errorCode: true, from: true, to: true });
+export type ReplayFilterInput = z.infer<typeof replayFilter>;
+
+/** How many tasks a bulk replay of `filter` would take: FAILED and not replayed yet. */
+export async function countReplayable(filter: ReplayFilterInput): Promise<number> {
+  return db().syncTask.count({ where: { ...taskWhere(filter), status: "FAILED", replays: { none: {} } } });
+}
+
 /** Error codes of failed tasks with their counts, most frequent first (filter choices). */
 export async function taskErrorCodes(): Promise<{ errorCode: string; count: number }[]> {
   const groups = await db().syncTask.groupBy({

@@ -38,6 +38,7 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "receipts.get": { min: "VIEWER", input: (fx) => ({ id: fx.receiptId }) },
   "tasks.list": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "tasks.count": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "tasks.replayableCount": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "tasks.errorCodes": { min: "VIEWER", input: none },
   "tasks.get": { min: "VIEWER", input: (fx) => ({ id: fx.failedTaskId }) },
   "audit.list": { min: "VIEWER", input: () => ({}) },

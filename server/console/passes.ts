@@ -190,7 +190,7 @@ export async function getPassDetail(serialNumber: string, now = new Date()) {
   if (!pass) throw new DomainError("pass_not_found", `no pass ${JSON.stringify(serialNumber)}`, "serialNumber");
   const tasks = await db().syncTask.findMany({
     where: { passId: pass.id },
-    select: { id: true, kind: true, status: true, errorCode: true, lastError: true, correlationId: true, receiptId: true, createdAt: true },
+    select: { id: true, kind: true, status: true, errorCode: true, lastError: true, correlationId: true, receiptId: true, createdAt: true, finishedAt: true },
     orderBy: { createdAt: "desc" },
     take: 20,
   });

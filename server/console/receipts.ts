@@ -81,7 +81,7 @@ export async function getReceipt(id: string) {
       responseStatus: true,
       createdAt: true,
       tenant: { select: { slug: true, name: true } },
-      tasks: { select: { id: true, kind: true, status: true, errorCode: true, lastError: true, attempts: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+      tasks: { select: { id: true, kind: true, status: true, errorCode: true, lastError: true, createdAt: true, finishedAt: true }, orderBy: { createdAt: "asc" } },
     },
   });
   if (!receipt) throw new DomainError("not_found", `no webhook receipt ${JSON.stringify(id)}`, "id");

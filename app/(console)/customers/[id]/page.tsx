@@ -1,7 +1,8 @@
 /** One customer: identifiers, consent, properties, passes and profile sync history. */
 import { api } from "@/app/_trpc/server";
 import { orNotFound } from "@/app/_lib/not-found";
-import { Badge, Card, Facts, Json, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
+import { Badge, Card, Facts, Json, Mono, PageHeader, Table, Td, TextLink, Time } from "../../_components/ui";
+import { TaskSummaryTable } from "../../_components/task-summary";
 
 export const dynamic = "force-dynamic";
 
@@ -65,28 +66,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           <Json value={c.properties} />
         </Card>
         <Card title="Profile sync history" className="lg:col-span-2">
-          <Table head={["Task", "Kind", "Status", "Error", "Created", "Finished"]} empty={<p className="text-sm text-slate-500">No sync task has touched this customer.</p>}>
-            {c.history.map((t) => (
-              <tr key={t.id}>
-                <Td>
-                  <TextLink href={`/tasks/${t.id}`}>
-                    <Mono>{t.id}</Mono>
-                  </TextLink>
-                </Td>
-                <Td>{t.kind}</Td>
-                <Td>
-                  <StatusBadge status={t.status} />
-                </Td>
-                <Td className="text-xs text-rose-700">{[t.errorCode, t.lastError].filter(Boolean).join(": ") || "–"}</Td>
-                <Td>
-                  <Time value={t.createdAt} />
-                </Td>
-                <Td>
-                  <Time value={t.finishedAt} />
-                </Td>
-              </tr>
-            ))}
-          </Table>
+          <TaskSummaryTable tasks={c.history} empty="No sync task has touched this customer." />
         </Card>
       </div>
     </>

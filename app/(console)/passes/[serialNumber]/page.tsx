@@ -7,6 +7,7 @@ import { api } from "@/app/_trpc/server";
 import { orNotFound } from "@/app/_lib/not-found";
 import { Badge, Card, EmptyState, Facts, Json, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { PassPreview } from "../../_components/pass-preview";
+import { TaskSummaryTable } from "../../_components/task-summary";
 
 export const dynamic = "force-dynamic";
 
@@ -123,25 +124,7 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
         </Card>
 
         <Card title="Recent sync tasks for this pass">
-          <Table head={["Task", "Kind", "Status", "Error", "Created"]} empty={<p className="text-sm text-slate-500">No task has targeted this pass yet.</p>}>
-            {pass.tasks.map((t) => (
-              <tr key={t.id}>
-                <Td>
-                  <TextLink href={`/tasks/${t.id}`}>
-                    <Mono>{t.id}</Mono>
-                  </TextLink>
-                </Td>
-                <Td>{t.kind}</Td>
-                <Td>
-                  <StatusBadge status={t.status} />
-                </Td>
-                <Td className="text-xs text-rose-700">{[t.errorCode, t.lastError].filter(Boolean).join(": ") || "–"}</Td>
-                <Td>
-                  <Time value={t.createdAt} />
-                </Td>
-              </tr>
-            ))}
-          </Table>
+          <TaskSummaryTable tasks={pass.tasks} empty="No task has targeted this pass yet." />
         </Card>
 
         <div className="grid gap-6 lg:grid-cols-2">

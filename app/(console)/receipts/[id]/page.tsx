@@ -1,7 +1,8 @@
 /** One webhook receipt: headers (secrets redacted), the raw body and the task it created. */
 import { api } from "@/app/_trpc/server";
 import { orNotFound } from "@/app/_lib/not-found";
-import { Card, Facts, HttpStatus, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
+import { Card, Facts, HttpStatus, Mono, PageHeader, TextLink, Time } from "../../_components/ui";
+import { TaskSummaryTable } from "../../_components/task-summary";
 
 export const dynamic = "force-dynamic";
 
@@ -44,26 +45,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           </dl>
         </Card>
         <Card title="Tasks created" className="lg:col-span-2">
-          <Table head={["Task", "Kind", "Status", "Attempts", "Error", "Created"]} empty={<p className="text-sm text-slate-500">This request created no task.</p>}>
-            {r.tasks.map((t) => (
-              <tr key={t.id}>
-                <Td>
-                  <TextLink href={`/tasks/${t.id}`}>
-                    <Mono>{t.id}</Mono>
-                  </TextLink>
-                </Td>
-                <Td>{t.kind}</Td>
-                <Td>
-                  <StatusBadge status={t.status} />
-                </Td>
-                <Td>{t.attempts}</Td>
-                <Td className="text-xs text-rose-700">{[t.errorCode, t.lastError].filter(Boolean).join(": ") || "–"}</Td>
-                <Td>
-                  <Time value={t.createdAt} />
-                </Td>
-              </tr>
-            ))}
-          </Table>
+          <TaskSummaryTable tasks={r.tasks} empty="This request created no task." />
         </Card>
         <Card title="Raw body" className="lg:col-span-2">
           <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid="receipt-body">

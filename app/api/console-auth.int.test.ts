@@ -61,7 +61,7 @@ describe("console over HTTP", () => {
   it("refuses tRPC calls without a session", async () => {
     const res = await new Browser().query("me.get");
     expect(res.status).toBe(401);
-  });
+  }, 240_000); // the first request compiles the tRPC route
 
   it("signs a VIEWER in with the CSRF token, serves reads and refuses an OPERATOR procedure", async () => {
     const b = new Browser();
@@ -111,5 +111,5 @@ describe("console over HTTP", () => {
     const res = await new Browser().fetch("/tasks");
     expect([307, 308]).toContain(res.status);
     expect(res.headers.get("location")).toMatch(/\/login$/);
-  });
+  }, 240_000); // `next dev` compiles the console layout on this first page request
 });

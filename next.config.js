@@ -10,6 +10,8 @@ const nextConfig = {
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "pino", "@node-rs/argon2", "passkit-generator", "@parse/node-apn", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
   // Tests run their own Next.js server next to `npm run dev`; each needs its own build folder.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // ...and their own tsconfig, so Next.js does not add their build folders to tsconfig.json.
+  typescript: { tsconfigPath: process.env.NEXT_TSCONFIG_PATH || "tsconfig.json" },
 };
 
 module.exports = nextConfig;

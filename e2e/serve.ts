@@ -5,9 +5,9 @@
  * SIGTERM/SIGINT stop Next.js and the embedded database.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DATA_DIR, E2E_PORT, BASE_URL, STAFF } from "./fixtures";
+import { ARTIFACTS, DATA_DIR, E2E_PORT, BASE_URL, STAFF } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = ".next-e2e";
@@ -32,12 +32,17 @@ async function main() {
   }
   await closeDb();
 
+  // Next.js adds its build folder's types to the tsconfig it uses: give it one of its own.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const tsconfig = path.join(ARTIFACTS, "tsconfig.json");
+  writeFileSync(tsconfig, JSON.stringify({ extends: "../../tsconfig.json" }));
   const secrets = devSecrets();
   const env = {
     ...process.env,
     NODE_ENV: "production" as const,
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: DIST,
+    NEXT_TSCONFIG_PATH: path.relative(ROOT, tsconfig),
     DATABASE_URL: database.url,
     PASSFLOW_DATA_DIR: DATA_DIR,
     PORT: String(E2E_PORT),

@@ -4,7 +4,7 @@
  * production build (`next start`, as CI does after `npm run build`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -47,10 +47,17 @@ export async function startApp(opts: { env?: Record<string, string | undefined>;
   const logFile = path.join(mkdtempSync(path.join(tmpdir(), "passflow-app-")), "app.log");
   const log = createWriteStream(logFile);
   const url = `http://127.0.0.1:${port}`;
+  const distDir = `.next-test/${opts.name ?? `p${port}`}`;
+  const tsconfig = `${distDir}.tsconfig.json`;
+  if (mode === "dev") {
+    mkdirSync(".next-test", { recursive: true });
+    writeFileSync(tsconfig, JSON.stringify({ extends: "../tsconfig.json" }));
+  }
   const child = spawn(process.execPath, [nextBin, mode, "--port", String(port), "--hostname", "127.0.0.1"], {
     env: {
       ...process.env,
-      NEXT_DIST_DIR: mode === "dev" ? `.next-test/${opts.name ?? `p${port}`}` : undefined,
+      NEXT_DIST_DIR: mode === "dev" ? distDir : undefined,
+      NEXT_TSCONFIG_PATH: mode === "dev" ? tsconfig : undefined,
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: String(port),
       PUBLIC_URL: url,

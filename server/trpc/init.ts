@@ -30,8 +30,11 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // Unexpected failures are logged by the HTTP handler; the browser only learns that one happened.
+    const hidden = error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production";
     return {
       ...shape,
+      message: hidden ? "Internal server error" : shape.message,
       data: {
         ...shape.data,
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,

@@ -44,7 +44,7 @@ const PHONE_LIKE = /^[+\d\s().\-/]{5,}$/;
 function lookups(q: string, by: SearchKind, tenant: { id: string; defaultPhoneRegion: string; customIdentifierKeys: string[] } | null): Lookup[] {
   const wants = (k: SearchKind) => by === "any" || by === k;
   const out: Lookup[] = [];
-  if (wants("serialNumber")) out.push({ label: "serialNumber", where: { serialNumber: q } });
+  if (wants("serialNumber")) out.push({ label: "serialNumber", where: tenant ? { serialNumber: q, tenantId: tenant.id } : { serialNumber: q } });
   if (!tenant) {
     if (by !== "any" && by !== "serialNumber") throw new DomainError("invalid_input", "choose a tenant to search by email, phone, customer id or identifier", "tenant");
     return out;

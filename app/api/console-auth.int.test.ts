@@ -4,45 +4,12 @@
  * throttled failures and sign-out.
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import superjson from "superjson";
 import { createStaff } from "@/server/staff";
 import { uniqueSlug } from "@/server/testing/cli";
 import { TEST_PASSWORD } from "@/server/testing/console-fixtures";
+import { TestBrowser } from "@/server/testing/browser";
 
 const appUrl = inject("appUrl");
-
-/** A cookie jar over fetch. */
-class Browser {
-  cookies = new Map<string, string>();
-  async fetch(path: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set("cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-    const res = await fetch(`${appUrl}${path}`, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair!.indexOf("=");
-      const name = pair!.slice(0, i);
-      const value = pair!.slice(i + 1);
-      if (value === "" || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-  async csrf(): Promise<string> {
-    return ((await (await this.fetch("/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
-  }
-  async signIn(email: string, password: string) {
-    const body = new URLSearchParams({ csrfToken: await this.csrf(), email, password, json: "true", callbackUrl: `${appUrl}/` });
-    const res = await this.fetch("/api/auth/callback/credentials", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
-    return new URL(((await res.json()) as { url: string }).url);
-  }
-  query(path: string) {
-    return this.fetch(`/api/trpc/${path}`);
-  }
-  mutate(path: string, input: unknown, headers: Record<string, string> = {}) {
-    return this.fetch(`/api/trpc/${path}`, { method: "POST", body: JSON.stringify(superjson.serialize(input)), headers: { "content-type": "application/json", ...headers } });
-  }
-}
 
 async function staff(role: "VIEWER" | "OPERATOR") {
   const email = `${uniqueSlug(`http-${role.toLowerCase()}`)}@staff.example.com`;
@@ -59,12 +26,12 @@ describe("console over HTTP", () => {
   });
 
   it("refuses tRPC calls without a session", async () => {
-    const res = await new Browser().query("me.get");
+    const res = await new TestBrowser(appUrl).query("me.get");
     expect(res.status).toBe(401);
   }, 240_000); // the first request compiles the tRPC route
 
   it("signs a VIEWER in with the CSRF token, serves reads and refuses an OPERATOR procedure", async () => {
-    const b = new Browser();
+    const b = new TestBrowser(appUrl);
     const url = await b.signIn(viewer, TEST_PASSWORD);
     expect(url.searchParams.get("error")).toBeNull();
     expect([...b.cookies.keys()].some((k) => k.endsWith("next-auth.session-token"))).toBe(true);
@@ -77,7 +44,7 @@ describe("console over HTTP", () => {
   });
 
   it("refuses a sign-in without the CSRF token", async () => {
-    const b = new Browser();
+    const b = new TestBrowser(appUrl);
     const body = new URLSearchParams({ email: viewer, password: TEST_PASSWORD, json: "true" });
     const res = await b.fetch("/api/auth/callback/credentials", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(JSON.stringify(await res.json())).toMatch(/csrf/i);
@@ -85,7 +52,7 @@ describe("console over HTTP", () => {
   });
 
   it("refuses a cross-site mutation even with a valid OPERATOR session", async () => {
-    const b = new Browser();
+    const b = new TestBrowser(appUrl);
     await b.signIn(operator, TEST_PASSWORD);
     const res = await b.mutate("tenants.revokeApiKey", { prefix: "pf_unknown0" }, { origin: "https://evil.example" });
     expect(res.status).toBe(403);
@@ -95,20 +62,19 @@ describe("console over HTTP", () => {
 
   it("throttles repeated failures and ends the session on sign-out", async () => {
     const email = await staff("VIEWER");
-    const b = new Browser();
+    const b = new TestBrowser(appUrl);
     for (let i = 0; i < 5; i++) expect((await b.signIn(email, "wrong password")).searchParams.get("error")).toBe("CredentialsSignin");
     expect((await b.signIn(email, TEST_PASSWORD)).searchParams.get("error")).toMatch(/^TooManyAttempts:\d+$/);
 
-    const ok = new Browser();
+    const ok = new TestBrowser(appUrl);
     await ok.signIn(operator, TEST_PASSWORD);
     expect((await ok.query("me.get")).status).toBe(200);
-    const body = new URLSearchParams({ csrfToken: await ok.csrf(), json: "true" });
-    await ok.fetch("/api/auth/signout", { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    await ok.authForm("/api/auth/signout");
     expect((await ok.query("me.get")).status).toBe(401);
   });
 
   it("sends anonymous visitors of a console page to the sign-in page", async () => {
-    const res = await new Browser().fetch("/tasks");
+    const res = await new TestBrowser(appUrl).fetch("/tasks");
     expect([307, 308]).toContain(res.status);
     expect(res.headers.get("location")).toMatch(/\/login$/);
   }, 240_000); // `next dev` compiles the console layout on this first page request

@@ -42,7 +42,7 @@ export function FilterForm({ fields, values, keep = {} }: { fields: FilterField[
           {f.type === "select" ? (
             <select name={f.name} defaultValue={values[f.name] ?? ""} className={inputClass}>
               <option value="">Any</option>
-              {f.options.map((o) => (
+              {(values[f.name] && !f.options.some((o) => o.value === values[f.name]) ? [...f.options, { value: values[f.name]!, label: values[f.name] }] : f.options).map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label ?? o.value}
                 </option>

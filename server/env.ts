@@ -46,6 +46,17 @@ const schema = z.object({
   /** next-auth session signing secret (required in production). */
   NEXTAUTH_SECRET: optionalString,
   NEXTAUTH_URL: optionalUrl,
+  /** Console session lifetime in seconds (default 8 hours); a session is refused after it. */
+  STAFF_SESSION_MAX_AGE: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600)),
+  /**
+   * Optional OpenID Connect sign-in for staff (all three or none). Signed-in users are matched
+   * to existing staff by verified email; nobody is created.
+   */
+  OIDC_ISSUER: optionalUrl,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  /** Label of the OpenID Connect button on the sign-in page. */
+  OIDC_DISPLAY_NAME: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).default("Single sign-on")),
   /** Inngest: unset means the embedded executor. */
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
@@ -103,6 +114,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError(`invalid configuration: ${problems.join("; ")}`);
   }
   const env = result.data;
+  const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidc !== 0 && oidc !== 3) {
+    throw new EnvError("invalid configuration: OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set together");
+  }
   if (env.THROTTLE_STORE === "redis" && !env.REDIS_URL) throw new EnvError("invalid configuration: REDIS_URL: required when THROTTLE_STORE=redis");
   if (env.OAUTH_ISSUER && !env.OAUTH_JWKS_URL && !env.OAUTH_PUBLIC_KEY) {
     throw new EnvError("invalid configuration: OAUTH_JWKS_URL or OAUTH_PUBLIC_KEY: required when OAUTH_ISSUER is set");

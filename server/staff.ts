@@ -63,3 +63,64 @@ export async function createStaff(input: {
     throw err;
   }
 }
+
+/** What the console knows about the signed-in staff member (never the password hash). */
+export const staffIdentitySelect = { id: true, email: true, name: true, role: true } satisfies Prisma.StaffUserSelect;
+export type StaffIdentity = Prisma.StaffUserGetPayload<{ select: typeof staffIdentitySelect }>;
+
+/** The staff member with this id, or null when unknown or disabled (their sessions stop working). */
+export async function findActiveStaff(id: string): Promise<StaffIdentity | null> {
+  return db().staffUser.findFirst({ where: { id, disabledAt: null }, select: staffIdentitySelect });
+}
+
+/** The enabled staff member with this email (any case), or null. */
+export async function findActiveStaffByEmail(email: string): Promise<StaffIdentity | null> {
+  return db().staffUser.findFirst({ where: { email: email.trim().toLowerCase(), disabledAt: null }, select: staffIdentitySelect });
+}
+
+/** Staff as listed to admins. */
+export const staffListSelect = {
+  ...staffIdentitySelect,
+  disabledAt: true,
+  lastLoginAt: true,
+  createdAt: true,
+} satisfies Prisma.StaffUserSelect;
+
+/** Every staff member, by email. */
+export async function listStaff() {
+  return db().staffUser.findMany({ orderBy: { email: "asc" }, select: staffListSelect });
+}
+
+/**
+ * Changes a staff member's role or disables/enables them. An admin cannot demote or disable
+ * themselves, so the console always keeps an admin.
+ * @throws DomainError not_found, invalid_input
+ */
+export async function updateStaff(input: { id: string; role?: StaffRole; disabled?: boolean; actor: { id: string; email: string } }) {
+  const user = await db().staffUser.findUnique({ where: { id: input.id }, select: staffListSelect });
+  if (!user) throw new DomainError("not_found", `no staff user ${JSON.stringify(input.id)}`, "id");
+  if (user.id === input.actor.id && ((input.role && input.role !== user.role) || input.disabled)) {
+    throw new DomainError("invalid_input", "you cannot change your own role or disable yourself", "id");
+  }
+  const data: Prisma.StaffUserUpdateInput = {};
+  if (input.role) data.role = input.role;
+  if (input.disabled !== undefined) data.disabledAt = input.disabled ? (user.disabledAt ?? new Date()) : null;
+  return db().$transaction(async (tx) => {
+    const updated = await tx.staffUser.update({ where: { id: user.id }, data, select: staffListSelect });
+    await audit(
+      { actor: input.actor.email, action: "staff.update", targetType: "StaffUser", targetId: user.id, details: { email: user.email, role: updated.role, disabled: updated.disabledAt !== null } },
+      tx,
+    );
+    return updated;
+  });
+}
+
+/** Records a successful sign-in. */
+export async function touchStaffLogin(id: string): Promise<void> {
+  await db().staffUser.update({ where: { id }, data: { lastLoginAt: new Date() } });
+}
+
+/** Looks up a staff member for a password sign-in; includes the hash, never leaves the server. */
+export async function findStaffCredentials(email: string) {
+  return db().staffUser.findUnique({ where: { email: email.trim().toLowerCase() }, select: { ...staffIdentitySelect, passwordHash: true, disabledAt: true } });
+}

@@ -29,8 +29,8 @@ let pool: pg.Pool | undefined;
 let tableReady: Promise<void> | undefined;
 const limiters = new Map<string, Promise<RateLimiterAbstract>>();
 
-async function createLimiter(scope: string, points: number): Promise<RateLimiterAbstract> {
-  const base = { points, duration: WINDOW_SECONDS, keyPrefix: `pf:${scope}:${points}` };
+async function createLimiter(scope: string, points: number, duration: number): Promise<RateLimiterAbstract> {
+  const base = { points, duration, keyPrefix: `pf:${scope}:${points}` };
   const insuranceLimiter = new RateLimiterMemory(base);
   switch (throttleStore()) {
     case "redis":
@@ -55,11 +55,15 @@ async function createLimiter(scope: string, points: number): Promise<RateLimiter
   }
 }
 
-function limiter(scope: string, points: number): Promise<RateLimiterAbstract> {
-  const key = `${scope}:${points}`;
+/**
+ * The limiter of `scope` allowing `points` per `durationSeconds` window, on the configured store
+ * (also used for console sign-in throttling).
+ */
+export function limiter(scope: string, points: number, durationSeconds = WINDOW_SECONDS): Promise<RateLimiterAbstract> {
+  const key = `${scope}:${points}:${durationSeconds}`;
   let l = limiters.get(key);
   if (!l) {
-    l = createLimiter(scope, points);
+    l = createLimiter(scope, points, durationSeconds);
     limiters.set(key, l);
     l.catch(() => limiters.delete(key)); // retry creation on the next request
   }

@@ -1,0 +1,74 @@
+/** One customer: identifiers, consent, properties, passes and profile sync history. */
+import { api } from "@/app/_trpc/server";
+import { orNotFound } from "@/app/_lib/not-found";
+import { Badge, Card, Facts, Json, Mono, PageHeader, Table, Td, TextLink, Time } from "../../_components/ui";
+import { TaskSummaryTable } from "../../_components/task-summary";
+
+export const dynamic = "force-dynamic";
+
+type Consent = Record<string, { status?: string; updatedAt?: string } | undefined>;
+
+export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const c = await orNotFound((await api()).customers.get({ id }));
+  const consent = (c.consent ?? {}) as Consent;
+  return (
+    <>
+      <PageHeader title={c.email ?? c.phone ?? c.customerId ?? "Customer"} subtitle={<>Customer <Mono>{c.id}</Mono> of tenant {c.tenant.slug}</>} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Identifiers">
+          <Facts
+            rows={[
+              ["Tenant", <TextLink key="t" href={`/tenants/${c.tenant.slug}`}>{c.tenant.name}</TextLink>],
+              ["Email", c.email],
+              ["Phone", c.phone],
+              ["Customer id", c.customerId],
+              ["Klaviyo profile", c.klaviyoProfileId],
+              ...c.identifiers.map((i): [string, string] => [i.key, i.value]),
+              ["Created", <Time key="c" value={c.createdAt} />],
+              ["Updated", <Time key="u" value={c.updatedAt} />],
+            ]}
+          />
+        </Card>
+        <Card title="Marketing consent">
+          {Object.keys(consent).length === 0 ? (
+            <p className="text-sm text-slate-500">No consent recorded.</p>
+          ) : (
+            <Facts
+              rows={Object.entries(consent).map(([channel, v]) => [
+                channel,
+                <span key={channel} className="flex items-center gap-2">
+                  <Badge tone={v?.status === "SUBSCRIBED" ? "green" : "amber"}>{v?.status ?? "unknown"}</Badge> <Time value={v?.updatedAt} />
+                </span>,
+              ])}
+            />
+          )}
+        </Card>
+        <Card title="Passes">
+          <Table head={["Serial number", "Pass type", "Updated"]} empty={<p className="text-sm text-slate-500">No passes.</p>}>
+            {c.passes.map((p) => (
+              <tr key={p.id}>
+                <Td>
+                  <TextLink href={`/passes/${p.serialNumber}`}>
+                    <Mono>{p.serialNumber}</Mono>
+                  </TextLink>
+                  {p.voided ? <Badge tone="red">voided</Badge> : null}
+                </Td>
+                <Td>{p.passType.name}</Td>
+                <Td>
+                  <Time value={p.updatedAt} />
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+        <Card title="Properties">
+          <Json value={c.properties} />
+        </Card>
+        <Card title="Profile sync history" className="lg:col-span-2">
+          <TaskSummaryTable tasks={c.history} empty="No sync task has touched this customer." />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+/** One tenant: integration status, API keys, pass types, throttling limits and certificates. */
+import { api } from "@/app/_trpc/server";
+import { getStaff } from "@/app/_lib/staff";
+import { orNotFound } from "@/app/_lib/not-found";
+import { roleAtLeast } from "@/server/auth/roles";
+import { CERTIFICATE_WARNING_DAYS } from "@/server/console/tenants";
+import { Badge, Card, ErrorState, Facts, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
+import { ApiKeys } from "./api-keys";
+import { SettingsForm } from "./settings-form";
+
+export const dynamic = "force-dynamic";
+
+function YesNo({ value, yes = "set", no = "not set" }: { value: boolean; yes?: string; no?: string }) {
+  return value ? <Badge tone="green">{yes}</Badge> : <Badge tone="amber">{no}</Badge>;
+}
+
+export default async function TenantPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const [t, staff] = await Promise.all([orNotFound((await api()).tenants.get({ tenant: slug })), getStaff()]);
+  const canOperate = !!staff && roleAtLeast(staff.role, "OPERATOR");
+  const warnings = t.certificates.filter((c) => c.state !== "ok");
+  return (
+    <>
+      <PageHeader
+        title={
+          <span className="flex items-center gap-3">
+            {t.name} <StatusBadge status={t.status} />
+          </span>
+        }
+        subtitle={
+          <>
+            Tenant <Mono>{t.slug}</Mono> · {t._count.passes} passes · {t._count.customers} customers ·{" "}
+            <TextLink href={`/tasks?tenant=${t.slug}&status=FAILED`}>failed tasks</TextLink> · <TextLink href={`/receipts?tenant=${t.slug}`}>webhooks</TextLink> ·{" "}
+            <TextLink href={`/passes?tenant=${t.slug}`}>passes</TextLink>
+          </>
+        }
+      />
+      {warnings.length ? (
+        <div className="mb-6">
+          <ErrorState title="Certificate attention needed">
+            {warnings.map((c) => (
+              <p key={c.id}>
+                {c.passTypeIdentifier}: {c.state === "expired" ? "expired" : "expires"} <Time value={c.expiresAt} />
+                {c.state === "expiring" ? ` (within ${CERTIFICATE_WARNING_DAYS} days)` : ""}. Renew it in the Apple Developer portal and import the new one.
+              </p>
+            ))}
+          </ErrorState>
+        </div>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Klaviyo integration">
+          <Facts
+            rows={[
+              ["Listeners", <YesNo key="k" value={t.integration.klaviyoEnabled} yes="enabled" no="disabled (403)" />],
+              ["Webhook secret", <span key="w" className="flex gap-2"><YesNo value={t.integration.webhookSecretSet} />{t.integration.previousWebhookSecretSet ? <Badge tone="blue">rotating: previous kept</Badge> : null}</span>],
+              ["Merchant sync-back URL", t.integration.merchantSyncUrl ? <Mono key="m">{t.integration.merchantSyncUrl}</Mono> : <Badge key="m" tone="slate">none</Badge>],
+              ["Merchant sync secret", <YesNo key="ms" value={t.integration.merchantSyncSecretSet} />],
+              ["Phone region", t.defaultPhoneRegion],
+              ["Custom identifiers", t.customIdentifierKeys.length ? t.customIdentifierKeys.join(", ") : "–"],
+              ["APNs token key", t.apnsKeyId ? <span key="a">{t.apnsKeyId} (team {t.apnsTeamId})</span> : <Badge key="a" tone="slate">certificate-based</Badge>],
+            ]}
+          />
+        </Card>
+        <Card title="Throttling limits">
+          <Facts
+            rows={[
+              ["Per tenant", `${t.tenantRequestsPerMinute.toLocaleString("en-US")} requests / minute`],
+              ["Per API key", `${t.apiKeyRequestsPerMinute.toLocaleString("en-US")} requests / minute`],
+            ]}
+          />
+          <p className="mt-3 text-xs text-slate-500">Above a limit the listeners answer 429 with Retry-After; Klaviyo retries.</p>
+        </Card>
+        {canOperate ? (
+          <Card title="Change integration settings" className="lg:col-span-2">
+            <SettingsForm tenant={t} canChangeStatus={!!staff && roleAtLeast(staff.role, "ADMIN")} />
+          </Card>
+        ) : null}
+        <Card title="API keys" className="lg:col-span-2">
+          <ApiKeys tenant={t.slug} keys={t.apiKeys} canManage={canOperate} />
+        </Card>
+        <Card title="Pass types" className="lg:col-span-2">
+          <Table head={["Key", "Name", "Style", "passTypeIdentifier", "Team", "Fields", "Passes"]}>
+            {t.passTypes.map((p) => (
+              <tr key={p.id}>
+                <Td>
+                  <Mono>{p.key}</Mono>
+                </Td>
+                <Td>{p.name}</Td>
+                <Td>{p.style}</Td>
+                <Td>
+                  <Mono>{p.passTypeIdentifier}</Mono>
+                </Td>
+                <Td>
+                  <Mono>{p.teamIdentifier}</Mono>
+                </Td>
+                <Td className="text-xs">{(p.fields as { key: string; slot: string }[]).map((f) => f.key).join(", ")}</Td>
+                <Td className="tabular-nums">{p._count.passes}</Td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+        <Card title="Certificates" className="lg:col-span-2">
+          <Table head={["passTypeIdentifier", "Team", "Kind", "Expires", "State"]} empty={<p className="text-sm text-slate-500">No Pass Type ID certificate imported yet.</p>}>
+            {t.certificates.map((c) => (
+              <tr key={c.id} data-testid="certificate-row">
+                <Td>
+                  <Mono>{c.passTypeIdentifier}</Mono>
+                </Td>
+                <Td>
+                  <Mono>{c.teamIdentifier}</Mono>
+                </Td>
+                <Td>{c.development ? <Badge tone="amber">development (self-signed)</Badge> : <Badge tone="green">Apple</Badge>}</Td>
+                <Td>
+                  <Time value={c.expiresAt} />
+                </Td>
+                <Td>
+                  <StatusBadge status={c.state} />
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+      </div>
+    </>
+  );
+}

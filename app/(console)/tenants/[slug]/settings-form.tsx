@@ -1,0 +1,112 @@
+"use client";
+/** Operators change a tenant's integration settings; admins also suspend or reactivate it. Secrets are write-only. */
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "@/app/_trpc/react";
+
+interface Settings {
+  slug: string;
+  status: "ACTIVE" | "SUSPENDED";
+  klaviyoEnabled: boolean;
+  merchantSyncUrl: string | null;
+  defaultPhoneRegion: string;
+  customIdentifierKeys: string[];
+  tenantRequestsPerMinute: number;
+  apiKeyRequestsPerMinute: number;
+}
+
+export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; canChangeStatus: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [saved, setSaved] = useState(false);
+  const update = useMutation(trpc.tenants.updateIntegration.mutationOptions({ onSuccess: () => (setSaved(true), router.refresh()) }));
+  const status = useMutation(trpc.tenants.setStatus.mutationOptions({ onSuccess: () => router.refresh() }));
+  const field = "rounded-md border border-slate-300 px-2 py-1.5 text-sm";
+  const label = "flex flex-col gap-1 text-xs font-medium text-slate-600";
+
+  function submit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    setSaved(false);
+    const d = new FormData(e.currentTarget);
+    const text = (k: string) => String(d.get(k) ?? "").trim();
+    const url = text("merchantSyncUrl");
+    const keys = text("customIdentifierKeys").split(",").map((k) => k.trim()).filter(Boolean);
+    update.mutate({
+      tenant: tenant.slug,
+      klaviyoEnabled: d.get("klaviyoEnabled") === "on",
+      merchantSyncUrl: url || null,
+      defaultPhoneRegion: text("defaultPhoneRegion").toUpperCase(),
+      customIdentifierKeys: keys,
+      tenantRequestsPerMinute: Number(text("tenantRequestsPerMinute")),
+      apiKeyRequestsPerMinute: Number(text("apiKeyRequestsPerMinute")),
+      // blank secrets stay as they are
+      ...(text("klaviyoWebhookSecret") ? { klaviyoWebhookSecret: text("klaviyoWebhookSecret") } : {}),
+      ...(text("merchantSyncSecret") ? { merchantSyncSecret: text("merchantSyncSecret") } : {}),
+      ...(d.get("dropPreviousWebhookSecret") === "on" ? { dropPreviousWebhookSecret: true } : {}),
+    });
+  }
+
+  return (
+    <div className="space-y-4">
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2" data-testid="integration-settings">
+        <label className="flex items-center gap-2 text-sm sm:col-span-2">
+          <input type="checkbox" name="klaviyoEnabled" defaultChecked={tenant.klaviyoEnabled} /> Klaviyo listeners enabled
+        </label>
+        <label className={`${label} sm:col-span-2`}>
+          Merchant sync-back URL (blank: none)
+          <input name="merchantSyncUrl" type="url" defaultValue={tenant.merchantSyncUrl ?? ""} className={field} />
+        </label>
+        <label className={label}>
+          New Klaviyo webhook secret (blank: unchanged)
+          <input name="klaviyoWebhookSecret" type="password" autoComplete="off" minLength={16} className={field} />
+        </label>
+        <label className={label}>
+          New merchant sync secret (blank: unchanged)
+          <input name="merchantSyncSecret" type="password" autoComplete="off" minLength={16} className={field} />
+        </label>
+        <label className="flex items-center gap-2 text-sm sm:col-span-2">
+          <input type="checkbox" name="dropPreviousWebhookSecret" /> Forget the previous webhook secret (rotation finished)
+        </label>
+        <label className={label}>
+          Phone region (ISO 3166-1)
+          <input name="defaultPhoneRegion" defaultValue={tenant.defaultPhoneRegion} maxLength={2} className={field} />
+        </label>
+        <label className={label}>
+          Custom identifier keys (comma separated)
+          <input name="customIdentifierKeys" defaultValue={tenant.customIdentifierKeys.join(", ")} className={field} />
+        </label>
+        <label className={label}>
+          Requests / minute per tenant
+          <input name="tenantRequestsPerMinute" type="number" min={1} defaultValue={tenant.tenantRequestsPerMinute} className={field} />
+        </label>
+        <label className={label}>
+          Requests / minute per API key
+          <input name="apiKeyRequestsPerMinute" type="number" min={1} defaultValue={tenant.apiKeyRequestsPerMinute} className={field} />
+        </label>
+        <div className="flex items-center gap-3 sm:col-span-2">
+          <button type="submit" disabled={update.isPending} className="rounded-md bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-60">
+            Save settings
+          </button>
+          {saved ? <span className="text-sm text-emerald-700">Saved.</span> : null}
+          {update.error ? <span className="text-sm text-rose-700">{update.error.message}</span> : null}
+        </div>
+      </form>
+      {canChangeStatus ? (
+        <div className="flex items-center gap-3 border-t border-slate-100 pt-3">
+          <button
+            type="button"
+            className={`rounded-md px-3 py-1.5 text-sm font-medium ${tenant.status === "ACTIVE" ? "border border-rose-300 text-rose-700 hover:bg-rose-50" : "bg-teal-700 text-white hover:bg-teal-800"}`}
+            onClick={() => {
+              const next = tenant.status === "ACTIVE" ? "SUSPENDED" : "ACTIVE";
+              if (window.confirm(`${next === "SUSPENDED" ? "Suspend" : "Reactivate"} tenant ${tenant.slug}?`)) status.mutate({ tenant: tenant.slug, status: next });
+            }}
+          >
+            {tenant.status === "ACTIVE" ? "Suspend tenant" : "Reactivate tenant"}
+          </button>
+          {status.error ? <span className="text-sm text-rose-700">{status.error.message}</span> : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

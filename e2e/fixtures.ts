@@ -1,0 +1,41 @@
+/**
+ * What the e2e run shares between its server (`serve.ts`) and its specs: the port, the data
+ * directory, the seeded staff logins, and page helpers (sign in, screenshot).
+ */
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { expect, type Page, type TestInfo } from "@playwright/test";
+
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+export const ARTIFACTS = path.resolve(__dirname, ".artifacts");
+/** Embedded database and development secrets of the run (when DATABASE_URL is unset). */
+export const DATA_DIR = path.join(ARTIFACTS, "data");
+export const SCREENSHOTS = path.join(ARTIFACTS, "screenshots");
+
+/** Staff the server seeds before the specs run. Test-only passwords. */
+export const STAFF = {
+  VIEWER: { email: "viewer@e2e.passflow.dev", password: "viewer password e2e" },
+  OPERATOR: { email: "operator@e2e.passflow.dev", password: "operator password e2e" },
+  ADMIN: { email: "admin@e2e.passflow.dev", password: "admin password e2e" },
+} as const;
+export type Role = keyof typeof STAFF;
+
+/** Signs in through the login form and waits for the console. */
+export async function signIn(page: Page, role: Role): Promise<void> {
+  await page.goto("/login");
+  const submit = page.getByRole("button", { name: "Sign in", exact: true });
+  await expect(submit).toBeEnabled(); // enabled once the page's script runs
+  await page.getByLabel("Email").fill(STAFF[role].email);
+  await page.getByLabel("Password").fill(STAFF[role].password);
+  await submit.click();
+  await expect(page.getByTestId("staff-role")).toHaveText(role);
+}
+
+/** Saves a full-page screenshot under e2e/.artifacts/screenshots and attaches it to the report. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: "image/png" });
+}

@@ -1,0 +1,208 @@
+/**
+ * Passes in the console: search by any identifier (phone numbers in any format, read with the
+ * tenant's region), and the detail support staff need to answer "why didn't this pass update?":
+ * preview, data, timeline of changes with the webhook behind each, devices, pushes and funnel.
+ */
+import type { Prisma, PushStatus } from "@prisma/client";
+import { z } from "zod";
+import { db } from "../db/client";
+import { DomainError } from "../errors";
+import { getTenant } from "../tenants/tenants";
+import { normalizeEmail, normalizePhone } from "../customers/identifiers";
+import { passPreview } from "../passes/preview";
+import { pageArgs, pageFields, toPage } from "./pagination";
+
+export const SEARCH_KINDS = ["any", "email", "phone", "customerId", "identifier", "serialNumber"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+export const passSearchInput = z.object({
+  /** Tenant slug; needed for every kind but serialNumber. */
+  tenant: z.string().min(1).optional(),
+  /** What to look for; empty lists the most recent passes. */
+  q: z.string().trim().max(200).optional(),
+  by: z.enum(SEARCH_KINDS).default("any"),
+  ...pageFields,
+});
+export type PassSearchInput = z.infer<typeof passSearchInput>;
+
+const passRowSelect = {
+  id: true,
+  serialNumber: true,
+  data: true,
+  voided: true,
+  createdAt: true,
+  updatedAt: true,
+  tenant: { select: { slug: true } },
+  passType: { select: { key: true, name: true } },
+  customer: { select: { id: true, email: true, phone: true, customerId: true } },
+} satisfies Prisma.PassSelect;
+
+type Lookup = { label: string; where: Prisma.PassWhereInput };
+
+const PHONE_LIKE = /^[+\d\s().\-/]{5,}$/;
+
+function lookups(q: string, by: SearchKind, tenant: { id: string; defaultPhoneRegion: string; customIdentifierKeys: string[] } | null): Lookup[] {
+  const wants = (k: SearchKind) => by === "any" || by === k;
+  const out: Lookup[] = [];
+  if (wants("serialNumber")) out.push({ label: "serialNumber", where: tenant ? { serialNumber: q, tenantId: tenant.id } : { serialNumber: q } });
+  if (!tenant) {
+    if (by !== "any" && by !== "serialNumber") throw new DomainError("invalid_input", "choose a tenant to search by email, phone, customer id or identifier", "tenant");
+    return out;
+  }
+  const inTenant = (customer: Prisma.CustomerWhereInput): Prisma.PassWhereInput => ({ tenantId: tenant.id, customer });
+  if (wants("email") && (by === "email" || q.includes("@"))) out.push({ label: "email", where: inTenant({ email: normalizeEmail(q) }) });
+  if (wants("phone") && (by === "phone" || PHONE_LIKE.test(q))) {
+    try {
+      const phone = normalizePhone(q, tenant.defaultPhoneRegion, "q");
+      out.push({ label: "phone", where: inTenant({ phone }) });
+    } catch (err) {
+      if (by === "phone") throw err;
+    }
+  }
+  if (wants("customerId")) out.push({ label: "customerId", where: inTenant({ customerId: q }) });
+  if (wants("identifier")) {
+    const eq = q.indexOf("=");
+    const key = eq > 0 ? q.slice(0, eq).trim() : undefined;
+    const identifier = key && tenant.customIdentifierKeys.includes(key) ? { key, value: q.slice(eq + 1).trim() } : { value: q };
+    out.push({ label: key ?? "identifier", where: inTenant({ identifiers: { some: { tenantId: tenant.id, ...identifier } } }) });
+  }
+  return out;
+}
+
+/**
+ * Passes matching the search, each with what matched it; without `q`, the tenant's (or every
+ * tenant's) passes newest first, paginated.
+ * @throws DomainError tenant_not_found, invalid_input (a phone number that cannot be valid)
+ */
+export async function searchPasses(input: PassSearchInput) {
+  const tenant = input.tenant ? await getTenant(input.tenant) : null;
+  if (!input.q) {
+    const rows = await db().pass.findMany({ where: tenant ? { tenantId: tenant.id } : {}, select: passRowSelect, ...pageArgs(input) });
+    return { ...toPage(rows.map((r) => ({ ...r, matchedBy: [] as string[] })), input.limit), searched: [] as string[] };
+  }
+  const found = lookups(input.q, input.by, tenant);
+  const results = await Promise.all(found.map((l) => db().pass.findMany({ where: l.where, select: passRowSelect, orderBy: { createdAt: "desc" }, take: input.limit })));
+  const byId = new Map<string, (typeof results)[number][number] & { matchedBy: string[] }>();
+  results.forEach((rows, i) => {
+    for (const row of rows) {
+      const entry = byId.get(row.id) ?? { ...row, matchedBy: [] };
+      entry.matchedBy.push(found[i]!.label);
+      byId.set(row.id, entry);
+    }
+  });
+  return { items: [...byId.values()].slice(0, input.limit), nextCursor: null, searched: found.map((l) => l.label) };
+}
+
+/** After a push is accepted, how long a device may take to fetch the pass before it counts as stalled. */
+export const STALL_AFTER_MS = 10 * 60_000;
+
+export type DeliveryStage = "queued" | "failed" | "rejected" | "pushed" | "listed" | "downloaded" | "stalled";
+
+/** Where one push delivery got to: pushed → device listed updates → device downloaded, or stalled. */
+export function deliveryStage(
+  d: { status: PushStatus; listedAt: Date | null; downloadedAt: Date | null; createdAt: Date },
+  now = new Date(),
+): DeliveryStage {
+  if (d.status === "QUEUED") return "queued";
+  if (d.status === "FAILED") return "failed";
+  if (d.status === "REJECTED") return "rejected";
+  if (d.downloadedAt) return "downloaded";
+  if (now.getTime() - d.createdAt.getTime() > STALL_AFTER_MS) return "stalled";
+  return d.listedAt ? "listed" : "pushed";
+}
+
+/** Counts of deliveries at each step of the funnel (a downloaded push also counts as pushed and listed). */
+export function deliveryFunnel(stages: DeliveryStage[]) {
+  const count = (...s: DeliveryStage[]) => stages.filter((x) => s.includes(x)).length;
+  return {
+    pushed: count("pushed", "listed", "downloaded", "stalled"),
+    listed: count("listed", "downloaded"),
+    downloaded: count("downloaded"),
+    stalled: count("stalled"),
+    rejected: count("rejected"),
+    failed: count("failed"),
+    queued: count("queued"),
+  };
+}
+
+const TIMELINE_LIMIT = 100;
+
+const passDetailSelect = {
+  id: true,
+  serialNumber: true,
+  data: true,
+  metadata: true,
+  versionTag: true,
+  voided: true,
+  createdAt: true,
+  updatedAt: true,
+  tenant: { select: { slug: true, name: true } },
+  passType: { select: { key: true, name: true, style: true, passTypeIdentifier: true, teamIdentifier: true, template: true, images: true, fields: true } },
+  customer: { select: { id: true, email: true, phone: true, customerId: true, identifiers: { select: { key: true, value: true } } } },
+  changes: {
+    select: {
+      id: true,
+      versionTag: true,
+      changes: true,
+      createdAt: true,
+      task: { select: { id: true, kind: true, status: true, correlationId: true, replayOfId: true, receipt: { select: { id: true, endpoint: true, createdAt: true } } } },
+    },
+    orderBy: { createdAt: "desc" },
+    take: TIMELINE_LIMIT,
+  },
+  registrations: {
+    select: { createdAt: true, device: { select: { id: true, deviceLibraryIdentifier: true, pushToken: true, updatedAt: true } } },
+    orderBy: { createdAt: "asc" },
+  },
+  deliveries: {
+    select: {
+      id: true,
+      deviceId: true,
+      versionTag: true,
+      status: true,
+      statusCode: true,
+      reason: true,
+      attempts: true,
+      correlationId: true,
+      listedAt: true,
+      downloadedAt: true,
+      downloadCode: true,
+      createdAt: true,
+    },
+    orderBy: { createdAt: "desc" },
+    take: TIMELINE_LIMIT,
+  },
+} satisfies Prisma.PassSelect;
+
+/** Shows enough of a push token to tell devices apart; the whole token never leaves the server. */
+export function maskToken(token: string): string {
+  return token.length <= 12 ? "…" : `${token.slice(0, 8)}…${token.slice(-4)}`;
+}
+
+/**
+ * Everything about one pass for support: preview, data and metadata, timeline (every change with
+ * the task and webhook receipt behind it), recent tasks (failed ones too), devices, push
+ * deliveries with their funnel stage. Never the authenticationToken.
+ * @throws DomainError pass_not_found
+ */
+export async function getPassDetail(serialNumber: string, now = new Date()) {
+  const pass = await db().pass.findUnique({ where: { serialNumber }, select: passDetailSelect });
+  if (!pass) throw new DomainError("pass_not_found", `no pass ${JSON.stringify(serialNumber)}`, "serialNumber");
+  const tasks = await db().syncTask.findMany({
+    where: { passId: pass.id },
+    select: { id: true, kind: true, status: true, errorCode: true, lastError: true, correlationId: true, receiptId: true, createdAt: true, finishedAt: true },
+    orderBy: { createdAt: "desc" },
+    take: 20,
+  });
+  const { key, name, style, passTypeIdentifier, teamIdentifier, fields } = pass.passType;
+  const deliveries = pass.deliveries.map((d) => ({ ...d, stage: deliveryStage(d, now) }));
+  return {
+    ...pass,
+    passType: { key, name, style, passTypeIdentifier, teamIdentifier, fields },
+    preview: passPreview({ serialNumber: pass.serialNumber, passType: pass.passType, data: pass.data, metadata: pass.metadata, barcodeAltText: pass.customer.customerId }),
+    registrations: pass.registrations.map((r) => ({ ...r, device: { ...r.device, pushToken: maskToken(r.device.pushToken) } })),
+    deliveries,
+    funnel: deliveryFunnel(deliveries.map((d) => d.stage)),
+    tasks,
+  };
+}

@@ -1,0 +1,89 @@
+/** Webhook receipts as the console lists and inspects them. */
+import { Prisma, WebhookEndpoint } from "@prisma/client";
+import { z } from "zod";
+import { db } from "../db/client";
+import { DomainError } from "../errors";
+import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "./pagination";
+
+/** Response status filter: an exact code (`429`) or a class (`2xx`, `4xx`, `5xx`). */
+const responseStatus = z.string().regex(/^([1-5]xx|[1-5]\d\d)$/, "a status code such as 429 or a class such as 4xx");
+
+export const receiptFilter = z.object({
+  tenant: z.string().min(1).optional(),
+  endpoint: z.enum(WebhookEndpoint).optional(),
+  status: responseStatus.optional(),
+  correlationId: z.string().min(1).optional(),
+  ...timeRangeFields,
+});
+export type ReceiptFilter = z.infer<typeof receiptFilter>;
+export const receiptListInput = receiptFilter.extend(pageFields);
+
+function statusWhere(status: string | undefined) {
+  if (!status) return undefined;
+  if (status.endsWith("xx")) {
+    const base = Number(status[0]) * 100;
+    return { gte: base, lt: base + 100 };
+  }
+  return { equals: Number(status) };
+}
+
+/** The Prisma where clause of a receipt filter. */
+export function receiptWhere(f: ReceiptFilter): Prisma.WebhookReceiptWhereInput {
+  return {
+    ...(f.tenant ? { tenant: { slug: f.tenant } } : {}),
+    endpoint: f.endpoint,
+    responseStatus: statusWhere(f.status),
+    correlationId: f.correlationId,
+    createdAt: createdBetween(f),
+  };
+}
+
+export const receiptRowSelect = {
+  id: true,
+  endpoint: true,
+  correlationId: true,
+  responseStatus: true,
+  createdAt: true,
+  tenant: { select: { slug: true, name: true } },
+  tasks: { select: { id: true, status: true }, take: 3 },
+} satisfies Prisma.WebhookReceiptSelect;
+
+/** One page of receipts, newest first. */
+export async function listReceipts(input: z.infer<typeof receiptListInput>) {
+  const rows = await db().webhookReceipt.findMany({ where: receiptWhere(input), select: receiptRowSelect, ...pageArgs(input) });
+  return toPage(rows, input.limit);
+}
+
+/** Header names whose values never reach the console, whatever was stored. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|klaviyo-signature|webhook-signature)$|secret|token|password/i;
+
+/** A copy of `headers` with secret values replaced by "[redacted]". */
+export function redactHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers || typeof headers !== "object") return out;
+  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+    out[name] = SECRET_HEADER.test(name) ? "[redacted]" : String(value);
+  }
+  return out;
+}
+
+/** A receipt with its headers (redacted), raw body and the tasks it created. @throws DomainError not_found */
+export async function getReceipt(id: string) {
+  const receipt = await db().webhookReceipt.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      endpoint: true,
+      correlationId: true,
+      idempotencyKey: true,
+      headers: true,
+      rawBody: true,
+      responseStatus: true,
+      createdAt: true,
+      tenant: { select: { slug: true, name: true } },
+      tasks: { select: { id: true, kind: true, status: true, errorCode: true, lastError: true, createdAt: true, finishedAt: true }, orderBy: { createdAt: "asc" } },
+    },
+  });
+  if (!receipt) throw new DomainError("not_found", `no webhook receipt ${JSON.stringify(id)}`, "id");
+  return { ...receipt, headers: redactHeaders(receipt.headers) };
+}

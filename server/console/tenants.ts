@@ -1,0 +1,99 @@
+/** Tenants as the console lists and inspects them: never a secret, only whether one is set. */
+import type { Prisma } from "@prisma/client";
+import { z } from "zod";
+import { db } from "../db/client";
+import { getTenant } from "../tenants/tenants";
+import { pageArgs, pageFields, toPage } from "./pagination";
+
+/** A certificate expiring within this many days is flagged. */
+export const CERTIFICATE_WARNING_DAYS = 30;
+
+export const tenantListInput = z.object({
+  /** Part of the slug or name. */
+  q: z.string().min(1).optional(),
+  ...pageFields,
+});
+
+const tenantRowSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  status: true,
+  klaviyoEnabled: true,
+  createdAt: true,
+  _count: { select: { passes: true, customers: true } },
+} satisfies Prisma.TenantSelect;
+
+/** One page of tenants, newest first. */
+export async function listTenantsPage(input: z.infer<typeof tenantListInput>) {
+  const where: Prisma.TenantWhereInput = input.q
+    ? { OR: [{ slug: { contains: input.q, mode: "insensitive" } }, { name: { contains: input.q, mode: "insensitive" } }] }
+    : {};
+  const rows = await db().tenant.findMany({ where, select: tenantRowSelect, ...pageArgs(input) });
+  return toPage(rows, input.limit);
+}
+
+/** Every tenant's slug and name (filter choices). */
+export async function tenantChoices() {
+  return db().tenant.findMany({ select: { slug: true, name: true }, orderBy: { slug: "asc" }, take: 500 });
+}
+
+/** `ok`, `expiring` (within CERTIFICATE_WARNING_DAYS) or `expired`. */
+export function certificateState(expiresAt: Date, now = new Date()): "ok" | "expiring" | "expired" {
+  if (expiresAt <= now) return "expired";
+  return expiresAt.getTime() - now.getTime() <= CERTIFICATE_WARNING_DAYS * 86_400_000 ? "expiring" : "ok";
+}
+
+const tenantDetailSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  status: true,
+  klaviyoEnabled: true,
+  merchantSyncUrl: true,
+  defaultPhoneRegion: true,
+  customIdentifierKeys: true,
+  tenantRequestsPerMinute: true,
+  apiKeyRequestsPerMinute: true,
+  apnsKeyId: true,
+  apnsTeamId: true,
+  createdAt: true,
+  updatedAt: true,
+  // read only to say whether they are set; removed before returning
+  klaviyoWebhookSecretEncrypted: true,
+  klaviyoWebhookSecretPrevEncrypted: true,
+  merchantSyncSecretEncrypted: true,
+  apnsKeyEncrypted: true,
+  apiKeys: {
+    select: { id: true, name: true, prefix: true, scopes: true, lastUsedAt: true, revokedAt: true, createdAt: true },
+    orderBy: { createdAt: "desc" },
+  },
+  passTypes: {
+    select: { id: true, key: true, name: true, style: true, passTypeIdentifier: true, teamIdentifier: true, fields: true, _count: { select: { passes: true } } },
+    orderBy: { key: "asc" },
+  },
+  certificates: {
+    select: { id: true, passTypeIdentifier: true, teamIdentifier: true, development: true, expiresAt: true, createdAt: true },
+    orderBy: { expiresAt: "asc" },
+  },
+  _count: { select: { passes: true, customers: true } },
+} satisfies Prisma.TenantSelect;
+
+/** A tenant's integration status, API keys, pass types, throttling limits and certificates. @throws DomainError tenant_not_found */
+export async function getTenantDetail(ref: string, now = new Date()) {
+  const { id } = await getTenant(ref);
+  const t = await db().tenant.findUniqueOrThrow({ where: { id }, select: tenantDetailSelect });
+  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, apnsKeyEncrypted, certificates, ...rest } = t;
+  return {
+    ...rest,
+    integration: {
+      klaviyoEnabled: t.klaviyoEnabled,
+      webhookSecretSet: !!klaviyoWebhookSecretEncrypted,
+      previousWebhookSecretSet: !!klaviyoWebhookSecretPrevEncrypted,
+      merchantSyncUrl: t.merchantSyncUrl,
+      merchantSyncSecretSet: !!merchantSyncSecretEncrypted,
+      apnsTokenKeySet: !!apnsKeyEncrypted,
+    },
+    certificates: certificates.map((c) => ({ ...c, state: certificateState(c.expiresAt, now) })),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The role matrix: every procedure of the console router, called as anonymous, VIEWER, OPERATOR
+ * and ADMIN through createCaller on the real database. A role below the procedure's minimum is
+ * refused (UNAUTHORIZED for anonymous, FORBIDDEN otherwise); a role at or above it succeeds.
+ * A procedure missing from EXPECTED fails the test, so new procedures must state their role.
+ */
+import { TRPCError } from "@trpc/server";
+import type { StaffRole } from "@prisma/client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { appRouter, createCaller } from "./root";
+import { createInnerContext } from "./init";
+import { createConsoleFixtures, type ConsoleFixtures } from "../testing/console-fixtures";
+import { roleAtLeast } from "../auth/roles";
+import { uniqueSlug } from "../testing/cli";
+
+type Input = (fx: ConsoleFixtures) => unknown;
+const none: Input = () => undefined;
+
+/** Minimum role and a valid input for every procedure. */
+const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
+  "me.get": { min: "VIEWER", input: none },
+  "overview.stats": { min: "VIEWER", input: () => ({ range: "24h" }) },
+  "tenants.list": { min: "VIEWER", input: () => ({}) },
+  "tenants.choices": { min: "VIEWER", input: none },
+  "tenants.get": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "tenants.create": { min: "ADMIN", input: () => ({ slug: uniqueSlug("matrix"), name: "Matrix" }) },
+  "tenants.updateIntegration": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, apiKeyRequestsPerMinute: 3000 }) },
+  "tenants.setStatus": { min: "ADMIN", input: (fx) => ({ tenant: fx.tenant.slug, status: "ACTIVE" }) },
+  "tenants.createApiKey": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, name: "matrix" }) },
+  "tenants.revokeApiKey": { min: "OPERATOR", input: (fx) => ({ prefix: fx.apiKeyPrefix }) },
+  "staff.list": { min: "ADMIN", input: none },
+  "staff.create": { min: "ADMIN", input: () => ({ email: `${uniqueSlug("matrix")}@staff.example.com`, role: "VIEWER", password: "a long enough password" }) },
+  "staff.update": { min: "ADMIN", input: (fx) => ({ id: fx.staff.VIEWER.id, role: "VIEWER" }) },
+  "passes.search": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, q: "(415) 555-0123" }) },
+  "passes.get": { min: "VIEWER", input: (fx) => ({ serialNumber: fx.serialNumber }) },
+  "customers.get": { min: "VIEWER", input: (fx) => ({ id: fx.customerId }) },
+  "receipts.list": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "receipts.get": { min: "VIEWER", input: (fx) => ({ id: fx.receiptId }) },
+  "tasks.list": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "tasks.count": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "tasks.replayableCount": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "tasks.errorCodes": { min: "VIEWER", input: none },
+  "tasks.get": { min: "VIEWER", input: (fx) => ({ id: fx.failedTaskId }) },
+  "audit.list": { min: "VIEWER", input: () => ({}) },
+  "audit.actions": { min: "VIEWER", input: none },
+};
+
+const ROLES = [null, "VIEWER", "OPERATOR", "ADMIN"] as const;
+
+function procedureAt(caller: unknown, path: string): (input: unknown) => Promise<unknown> {
+  return path.split(".").reduce((node: any, key) => node[key], caller); // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+describe("console role matrix", () => {
+  let fx: ConsoleFixtures;
+  beforeAll(async () => {
+    fx = await createConsoleFixtures();
+  });
+
+  it("lists a minimum role for every procedure of the router", () => {
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  const cases = Object.entries(EXPECTED).flatMap(([path, spec]) => ROLES.map((role) => ({ path, role, spec })));
+  it.each(cases)("$path as $role", async ({ path, role, spec }) => {
+    const caller = createCaller(createInnerContext({ staff: role ? fx.staff[role] : null }));
+    const call = procedureAt(caller, path)(spec.input(fx));
+    if (role && roleAtLeast(role, spec.min)) {
+      await expect(call).resolves.not.toThrow();
+    } else {
+      const err = await call.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(TRPCError);
+      expect((err as TRPCError).code).toBe(role ? "FORBIDDEN" : "UNAUTHORIZED");
+    }
+  });
+});

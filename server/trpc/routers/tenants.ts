@@ -1,0 +1,52 @@
+/** Tenants, their API keys and settings. */
+import { z } from "zod";
+import { createTenant, describeTenantSettings, updateTenantSettings } from "../../tenants/tenants";
+import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../../tenants/api-keys";
+import { getTenantDetail, listTenantsPage, tenantChoices, tenantListInput } from "../../console/tenants";
+import { adminProcedure, operatorProcedure, router, viewerProcedure } from "../init";
+
+const tenantRef = z.object({ tenant: z.string().min(1) });
+
+export const tenantsRouter = router({
+  /** One page of tenants. */
+  list: viewerProcedure.input(tenantListInput).query(({ input }) => listTenantsPage(input)),
+  /** Slugs and names of every tenant, for filters. */
+  choices: viewerProcedure.query(() => tenantChoices()),
+  /** Integration status, API keys (never their secret), pass types, limits and certificates. */
+  get: viewerProcedure.input(tenantRef).query(({ input }) => getTenantDetail(input.tenant)),
+  /** Creates a tenant with the starter pass types. */
+  create: adminProcedure
+    .input(z.object({ slug: z.string().min(1).max(40), name: z.string().trim().min(1).max(200), customIdentifierKeys: z.array(z.string().min(1)).max(20).default([]) }))
+    .mutation(async ({ input, ctx }) => {
+      const t = await createTenant({ ...input, actor: ctx.staff.email });
+      return { slug: t.slug };
+    }),
+  /** Klaviyo integration, merchant sync-back, phone region, custom identifiers and throttling limits; secrets are write-only. */
+  updateIntegration: operatorProcedure
+    .input(
+      tenantRef.extend({
+        klaviyoEnabled: z.boolean().optional(),
+        klaviyoWebhookSecret: z.string().optional(),
+        dropPreviousWebhookSecret: z.boolean().optional(),
+        merchantSyncUrl: z.string().nullable().optional(),
+        merchantSyncSecret: z.string().nullable().optional(),
+        defaultPhoneRegion: z.string().optional(),
+        customIdentifierKeys: z.array(z.string()).optional(),
+        tenantRequestsPerMinute: z.number().int().optional(),
+        apiKeyRequestsPerMinute: z.number().int().optional(),
+      }),
+    )
+    .mutation(async ({ input: { tenant, ...settings }, ctx }) => describeTenantSettings(await updateTenantSettings(tenant, settings, ctx.staff.email))),
+  /** Suspends or reactivates a tenant. */
+  setStatus: adminProcedure
+    .input(tenantRef.extend({ status: z.enum(["ACTIVE", "SUSPENDED"]) }))
+    .mutation(async ({ input, ctx }) => describeTenantSettings(await updateTenantSettings(input.tenant, { status: input.status }, ctx.staff.email))),
+  /** Creates an API key for the Klaviyo listeners; the key is in this answer only. */
+  createApiKey: operatorProcedure
+    .input(tenantRef.extend({ name: z.string().trim().min(1).max(100) }))
+    .mutation(({ input, ctx }) => createApiKey({ tenant: input.tenant, name: input.name, scopes: [KLAVIYO_LISTENER_SCOPE], actor: ctx.staff.email })),
+  /** Revokes an API key by its prefix. */
+  revokeApiKey: operatorProcedure
+    .input(z.object({ prefix: z.string().min(1) }))
+    .mutation(({ input, ctx }) => revokeApiKey({ prefix: input.prefix, actor: ctx.staff.email })),
+});

@@ -53,6 +53,8 @@ const DOMAIN_TO_TRPC = {
   conflict: "CONFLICT",
   identifier_conflict: "CONFLICT",
   invalid_input: "BAD_REQUEST",
+  ambiguous_pass: "CONFLICT",
+  invalid_field_value: "BAD_REQUEST",
 } satisfies Record<DomainErrorCode, TRPC_ERROR_CODE_KEY>;
 
 /** The tRPC code of a domain error. */

@@ -324,7 +324,7 @@ export class EmbeddedExecutor {
       if (this.stopped) return;
       const outcome = await callFunction(
         fn.url,
-        { event: run.event, steps: run.steps, stack: run.stack, runId: run.id, attempt: run.attempt, maxAttempts: fn.retries + 1 },
+        { event: run.event, correlationId: correlationOf(run.event), steps: run.steps, stack: run.stack, runId: run.id, attempt: run.attempt, maxAttempts: fn.retries + 1 },
         this.opts.signingKey,
         this.opts.callTimeoutMs ?? 300_000,
         planned.shift(),

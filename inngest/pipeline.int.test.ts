@@ -50,7 +50,9 @@ describe("pipeline over HTTP on the embedded executor", () => {
     expect(after.versionTag > before.versionTag).toBe(true);
     const delivery = await eventually(() => db().pushDelivery.findFirst({ where: { passId: before.id, deviceId: device.id } }));
     expect(delivery).toMatchObject({ versionTag: after.versionTag, correlationId });
-    const runs = await db().executorRun.findMany({ where: { eventId: { in: [`task-${task.id}`, `pass-changed-${before.id}-${after.versionTag}`] } } });
+    const eventIds = [`task-${task.id}`, `pass-changed-${before.id}-${after.versionTag}`];
+    await eventually(async () => (await db().executorRun.count({ where: { eventId: { in: eventIds }, status: "COMPLETED" } })) === 2);
+    const runs = await db().executorRun.findMany({ where: { eventId: { in: eventIds } } });
     expect(runs.map((r) => [r.functionId, r.status]).sort()).toEqual([
       ["passflow-pass-notify", "COMPLETED"],
       ["passflow-pass-update", "COMPLETED"],

@@ -19,6 +19,9 @@
  *   per function by its `concurrency` options, keyed by `event.data.<path>` expressions.
  * - Cron triggers fire on the minute (UTC); a missed minute is not made up.
  * - At start-up it resumes every run a previous process left QUEUED or RUNNING.
+ * - Not implemented (none of the app's functions use them; a warning names any that appears):
+ *   step.sleep / waitForEvent / invoke, throttle, rate limit, debounce, batching, cancelOn,
+ *   idempotency keys, priority, singleton, timeouts.
  *
  * Single process by design: one executor per database. A PostgreSQL advisory lock held on its own
  * connection keeps a second executor on the same database from starting (it logs why); that
@@ -80,7 +83,11 @@ export interface ExecutorStats {
 
 const RETRY_CAP_MS = 10 * 60_000;
 const KEEP_FINISHED_MS = 7 * 24 * 3600_000;
-const LOCK_KEY = 0x70617373666c6f77n % 2n ** 63n; // "passflow"
+const LOCK_KEY = 0x70617373666c6f77n; // "passflow"
+/** How long an event send waits for the executor to finish starting before it is refused. */
+const READY_WAIT_MS = 10_000;
+/** Flow-control options Inngest offers that this executor does not implement (the app uses none). */
+const UNSUPPORTED = ["rateLimit", "throttle", "debounce", "batchEvents", "cancel", "idempotency", "priority", "singleton", "timeouts"] as const;
 
 function pathOf(expr: string): string[] | undefined {
   const m = /^event\.([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)$/.exec(expr.trim());
@@ -104,6 +111,8 @@ function compile(config: FunctionConfig): Fn {
     const scope = !c.scope || c.scope === "fn" ? `${config.id}#${i}` : `${c.scope}:${c.key ?? ""}`;
     limits.push({ scope, path, limit: c.limit });
   });
+  const unsupported = UNSUPPORTED.filter((k) => (config as unknown as Record<string, unknown>)[k] !== undefined);
+  if (unsupported.length) log.warn({ functionId: config.id, options: unsupported }, "the embedded executor ignores these function options");
   const fn: Fn = { config, url: step.runtime.url, retries: step.retries?.attempts ?? 3, limits, events: [] };
   for (const t of config.triggers) {
     if ("cron" in t) {
@@ -119,6 +128,13 @@ function compile(config: FunctionConfig): Fn {
     fn.events.push({ name: t.event, match: { path: m[1]!.split("."), value: m[2]! } });
   }
   return fn;
+}
+
+/** The correlation id an event carries (a failure event: its original event's). */
+function correlationOf(event: Record<string, unknown>): string | undefined {
+  const data = event.data as { correlationId?: unknown; event?: { data?: { correlationId?: unknown } } } | undefined;
+  const id = data?.correlationId ?? data?.event?.data?.correlationId;
+  return typeof id === "string" ? id : undefined;
 }
 
 function normalizeEvent(raw: unknown): Record<string, unknown> {
@@ -202,7 +218,11 @@ export class EmbeddedExecutor {
    * for an event id seen before) and returns the event ids once they are durable.
    */
   async acceptEvents(raw: unknown[]): Promise<string[]> {
-    await this.synced;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.synced,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the embedded executor is not ready")), READY_WAIT_MS))),
+    ]).finally(() => clearTimeout(timer));
     const events = raw.map(normalizeEvent);
     const runs: NewRun[] = [];
     for (const event of events) {
@@ -276,7 +296,7 @@ export class EmbeddedExecutor {
       this.ready.delete(run.id);
       this.active++;
       for (const c of counters) this.held.set(c.name, (this.held.get(c.name) ?? 0) + 1);
-      const correlationId = (run.event.data as { correlationId?: unknown } | undefined)?.correlationId;
+      const correlationId = correlationOf(run.event);
       const drive = () => this.drive(run, fn);
       void (typeof correlationId === "string" ? withCorrelation(correlationId, drive) : drive())
         .catch((err: Error) => {
@@ -304,7 +324,7 @@ export class EmbeddedExecutor {
       if (this.stopped) return;
       const outcome = await callFunction(
         fn.url,
-        { event: run.event, steps: run.steps, stack: run.stack, runId: run.id, attempt: run.attempt, maxAttempts: fn.retries + 1 },
+        { event: run.event, correlationId: correlationOf(run.event), steps: run.steps, stack: run.stack, runId: run.id, attempt: run.attempt, maxAttempts: fn.retries + 1 },
         this.opts.signingKey,
         this.opts.callTimeoutMs ?? 300_000,
         planned.shift(),

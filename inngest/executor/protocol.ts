@@ -54,6 +54,8 @@ export type Memo = { data: unknown } | { error: SerializedError };
 
 export interface CallRequest {
   event: Record<string, unknown>;
+  /** Sent as X-Correlation-Id, so the serve endpoint logs under the webhook's correlation id. */
+  correlationId?: string;
   steps: Record<string, Memo>;
   stack: string[];
   runId: string;
@@ -133,7 +135,9 @@ export async function callFunction(stepUrl: string, req: CallRequest, signingKey
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, { method: "POST", headers: headers(body, signingKey), body, signal: AbortSignal.timeout(timeoutMs) });
+    const sent: Record<string, string> = headers(body, signingKey);
+    if (req.correlationId) sent["x-correlation-id"] = req.correlationId;
+    res = await fetch(url, { method: "POST", headers: sent, body, signal: AbortSignal.timeout(timeoutMs) });
     text = await res.text();
   } catch (err) {
     return { kind: "error", final: false, error: { name: "ExecutorCallError", message: `calling ${url.pathname} failed: ${(err as Error).message}` } };

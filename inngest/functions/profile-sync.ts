@@ -3,9 +3,11 @@
  * passes that show the changed values, then syncs the change back to the merchant's system.
  *
  * Steps: `apply-profile` (server/customers/profile-sync.ts, then `pass.changed` for each changed
- * pass; a profile with no customer ends SUCCEEDED `{ skipped: "customer_not_found" }`) →
+ * pass; a profile with no customer ends here, SUCCEEDED `{ skipped: "customer_not_found" }`) →
  * `sync-back` (server/merchant/sync-back.ts: Standard Webhooks signed POST, skipped when the
- * tenant has no merchant system or the change came from it) → `complete-task`.
+ * tenant has no merchant system or the change came from it; then the task is SUCCEEDED). A
+ * retried sync-back never re-applies the change (the first step's result is memoized and stored
+ * on the task), and repeats of the POST carry the same `webhook-id` for the merchant to drop.
  *
  * Failures: invalid_input, identifier_conflict, invalid_field_value and a merchant 4xx other
  * than 408/429 (merchant_rejected) are final. A merchant 5xx, 408, 429 or network error is
@@ -36,15 +38,20 @@ export const profileSync = inngest.createFunction(
     const run = await step.run("apply-profile", () =>
       taskWork(event.data, async () => {
         const applied = await runProfileSyncTask(taskId, attempt);
-        if (!applied.duplicate) await emitPassChanged(event.data, applied.value.passes);
+        if (applied.duplicate) return applied;
+        await emitPassChanged(event.data, applied.value.passes);
+        if (applied.value.skipped) await completeTask(taskId, applied.value);
         return applied;
       }),
     );
-    if (run.duplicate) return { duplicate: true, status: run.status };
+    if (run.duplicate || run.value.skipped) return run.duplicate ? { duplicate: true, status: run.status } : run.value;
     const applied = run.value;
-    const syncBack = applied.skipped ? undefined : await step.run("sync-back", () => taskWork(event.data, () => syncBackTask(taskId, attempt, applied)));
-    const output = { ...applied, ...(syncBack && { syncBack }) };
-    await step.run("complete-task", () => taskWork(event.data, () => completeTask(taskId, output)));
-    return output;
+    return step.run("sync-back", () =>
+      taskWork(event.data, async () => {
+        const output = { ...applied, syncBack: await syncBackTask(taskId, attempt, applied) };
+        await completeTask(taskId, output);
+        return output;
+      }),
+    );
   },
 );

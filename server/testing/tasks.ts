@@ -80,7 +80,7 @@ export async function createTask(
 }
 
 /** Polls until the task is SUCCEEDED or FAILED (or the timeout passes) and returns it. */
-export async function waitForTask(taskId: string, timeoutMs = 30_000): Promise<SyncTask> {
+export async function waitForTask(taskId: string, timeoutMs = 45_000): Promise<SyncTask> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const task = await db().syncTask.findUniqueOrThrow({ where: { id: taskId } });
@@ -90,7 +90,7 @@ export async function waitForTask(taskId: string, timeoutMs = 30_000): Promise<S
 }
 
 /** Polls `check` until it returns a truthy value or the timeout passes. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -16,8 +16,6 @@ import { issuePass, showPass } from "../passes/passes";
 import { listTasks, showTask } from "../tasks/queries";
 import { replayTask, replayTasks } from "../tasks/replay";
 import type { SyncTaskKind, SyncTaskStatus } from "@prisma/client";
-import { DEFAULT_LINK_TTL_SECONDS, passDownloadLink } from "../wallet/links";
-import { importCertificate, listCertificates, setApnsKey } from "../wallet/certificates";
 import { formatCliError } from "./errors";
 
 const ACTOR = "cli";
@@ -278,11 +276,12 @@ export function buildProgram(): Command {
     .description("print a signed, expiring download link for the pass (\"Add to Apple Wallet\")")
     .requiredOption("--tenant <slug>", "tenant slug or id")
     .requiredOption("--serial <serialNumber>")
-    .option("--ttl <seconds>", `how long the link works (default ${DEFAULT_LINK_TTL_SECONDS})`)
+    .option("--ttl <seconds>", "how long the link works (default 604800, 7 days)")
     .option("--json", "print { url, expiresAt } as JSON")
     .action(
       withDb(async (opts: { tenant: string; serial: string; ttl?: string; json?: boolean }) => {
         const ttlSeconds = opts.ttl === undefined ? undefined : Number(opts.ttl);
+        const { passDownloadLink } = await import("../wallet/links"); // wallet modules load on use
         const link = await passDownloadLink({ tenant: opts.tenant, serialNumber: opts.serial, ttlSeconds });
         if (opts.json) json(link);
         else out(link.url);
@@ -304,6 +303,7 @@ export function buildProgram(): Command {
     .action(
       withDb(async (opts: { tenant: string; cert?: string; key?: string; p12?: string; wwdr?: string; passphraseStdin?: boolean; passType: string[]; json?: boolean }) => {
         if (!opts.p12 && !(opts.cert && opts.key)) throw new DomainError("invalid_input", "give --cert and --key, or --p12", "cert");
+        const { importCertificate } = await import("../wallet/certificates");
         const r = await importCertificate({
           tenant: opts.tenant,
           certificatePem: opts.cert ? await readFile(opts.cert, "utf8") : undefined,
@@ -325,6 +325,7 @@ export function buildProgram(): Command {
     .option("--json", "print JSON")
     .action(
       withDb(async (opts: { tenant: string; json?: boolean }) => {
+        const { listCertificates } = await import("../wallet/certificates");
         const rows = await listCertificates(opts.tenant);
         if (opts.json) json(rows);
         else for (const c of rows) out(`${c.passTypeIdentifier}\tteam=${c.teamIdentifier}\texpires=${c.expiresAt}${c.development ? "\tDEVELOPMENT (not installable)" : ""}`);
@@ -339,6 +340,7 @@ export function buildProgram(): Command {
     .requiredOption("--team-id <id>", "the 10-character Team ID")
     .action(
       withDb(async (opts: { tenant: string; p8: string; keyId: string; teamId: string }) => {
+        const { setApnsKey } = await import("../wallet/certificates");
         await setApnsKey({ tenant: opts.tenant, keyId: opts.keyId, teamId: opts.teamId, p8Pem: await readFile(opts.p8, "utf8"), actor: ACTOR });
         out(`tenant ${opts.tenant} pushes with APNs key ${opts.keyId}`);
       }),

@@ -28,24 +28,15 @@ export interface PassFileRecord {
   passType: { id: string; updatedAt: Date; passTypeIdentifier: string; teamIdentifier: string };
 }
 
-interface PassFileRow {
-  id: string;
-  tenantId: string;
-  serialNumber: string;
-  versionTag: bigint;
-  voided: boolean;
-  data: Prisma.JsonValue;
-  metadata: Prisma.JsonValue;
-  authenticationTokenEncrypted: string;
-  modifiedAt: Date | null;
-  updatedAt: Date;
+/** A row of `findPassFile`'s query: the record with its relations flattened. */
+type PassFileRow = Omit<PassFileRecord, "tenant" | "customer" | "passType"> & {
   tenantSlug: string;
   customerId: string | null;
   passTypeId: string;
   passTypeUpdatedAt: Date;
   passTypeIdentifier: string;
   teamIdentifier: string;
-}
+};
 
 /**
  * One pass with what a download needs, found by id, or by serial number within a tenant (slug or
@@ -68,20 +59,12 @@ export async function findPassFile(where: { passId: string } | { serialNumber: s
     JOIN "Customer" c ON c.id = p."customerRecordId"
     WHERE ${condition}`;
   if (!row) return undefined;
+  const { tenantSlug, customerId, passTypeId, passTypeUpdatedAt, passTypeIdentifier, teamIdentifier, ...pass } = row;
   return {
-    id: row.id,
-    tenantId: row.tenantId,
-    serialNumber: row.serialNumber,
-    versionTag: row.versionTag,
-    voided: row.voided,
-    data: row.data,
-    metadata: row.metadata,
-    authenticationTokenEncrypted: row.authenticationTokenEncrypted,
-    modifiedAt: row.modifiedAt,
-    updatedAt: row.updatedAt,
-    tenant: { id: row.tenantId, slug: row.tenantSlug },
-    customer: { customerId: row.customerId },
-    passType: { id: row.passTypeId, updatedAt: row.passTypeUpdatedAt, passTypeIdentifier: row.passTypeIdentifier, teamIdentifier: row.teamIdentifier },
+    ...pass,
+    tenant: { id: row.tenantId, slug: tenantSlug },
+    customer: { customerId },
+    passType: { id: passTypeId, updatedAt: passTypeUpdatedAt, passTypeIdentifier, teamIdentifier },
   };
 }
 

@@ -13,15 +13,16 @@
  * constant time; a wrong or missing token, or an unknown pass, is 401. Malformed ids, bodies over
  * the limit and bad JSON are 4xx before anything is written.
  *
- * Update tags. `lastUpdated` is a JSON string (a number breaks updates on devices): the xmin of a
- * database snapshot taken before the listing query, i.e. every transaction with a smaller id had
- * finished. Each pass records the id of the transaction that gave it its current version
- * (`versionXid`, set by a trigger). A device that sends tag T is given every registered pass with
- * `versionXid >= T`. That is exact: a change the previous listing could not see was made by a
- * transaction still running (or not yet started) when its snapshot was taken, whose id is
- * therefore >= T; changes committed out of sequence order, or two in one second, are never
- * skipped. A pass can be listed once more than needed (its change committed while the previous
- * listing ran); the device then downloads it and gets 304.
+ * Update tags. `lastUpdated` is a JSON string (a number breaks updates on devices): a PostgreSQL
+ * snapshot (`pg_current_snapshot()`, text form `xmin:xmax:in-progress-ids`) taken just before
+ * the listing query. Each pass records the id of the transaction that gave it its current version
+ * (`versionXid`, set by a trigger). A device that sends tag S is given every registered pass whose
+ * version was not visible in S (`NOT pg_visible_in_snapshot(versionXid, S)`): exactly the changes
+ * committed after its previous listing looked. Changes whose versionTag was taken before but
+ * committed after a listed one, and two changes in one second, are never skipped; long-running
+ * unrelated transactions make nothing be listed twice. Only a change committing in the instant
+ * between the tag's snapshot and the listing's is listed again next time (the device then gets
+ * 304).
  */
 import { z } from "zod";
 import { db } from "../db/client";
@@ -36,7 +37,8 @@ const TENANT_REF = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const DEVICE_ID = /^[A-Za-z0-9-]{1,128}$/;
 const PASS_TYPE_ID = /^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$/;
 const SERIAL = /^[A-Za-z0-9._:@-]{1,128}$/;
-const UPDATE_TAG = /^\d{1,19}$/;
+/** A pg_snapshot in text form: xmin:xmax:xip,xip,… (bounded: at most a few hundred running ids). */
+const UPDATE_TAG = /^\d{1,19}:\d{1,19}:(\d{1,19}(,\d{1,19}){0,999})?$/;
 const APPLE_PASS = /^ApplePass ([\x21-\x7e]{16,512})$/;
 
 /** Body limits: a registration is a push token, a log batch a few messages. */
@@ -135,19 +137,27 @@ export async function listUpdatedSerials(input: {
   const tenant = await getTenant(checkTenant(input.tenant));
   const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
   const passTypeIdentifier = check(input.passTypeIdentifier, PASS_TYPE_ID, "pass type identifier");
-  const since = input.passesUpdatedSince ? BigInt(check(input.passesUpdatedSince, UPDATE_TAG, "passesUpdatedSince tag")) : null;
+  const since = input.passesUpdatedSince ? check(input.passesUpdatedSince, UPDATE_TAG, "passesUpdatedSince tag") : null;
   const device = await db().device.findUnique({ where: { deviceLibraryIdentifier }, select: { id: true } });
   if (!device) return { status: 204 };
-  // The tag comes from a snapshot taken before the listing's own: never later than what it saw.
-  const [{ tag }] = await db().$queryRaw<[{ tag: string }]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS tag`;
-  const rows = await db().$queryRaw<{ id: string; serialNumber: string }[]>`
-    SELECT p.id, p."serialNumber"
-    FROM "Registration" r
-    JOIN "Pass" p ON p.id = r."passId"
-    JOIN "PassType" t ON t.id = p."passTypeId"
-    WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier}
-      AND (${since}::bigint IS NULL OR p."versionXid" IS NULL OR p."versionXid" >= ${since}::bigint)
-    ORDER BY p."serialNumber"`;
+  // The tag's snapshot is taken before the listing's own: it never claims more than the listing saw.
+  const [{ tag }] = await db().$queryRaw<[{ tag: string }]>`SELECT pg_current_snapshot()::text AS tag`;
+  let rows: { id: string; serialNumber: string }[];
+  try {
+    rows = await db().$queryRaw<{ id: string; serialNumber: string }[]>`
+      SELECT p.id, p."serialNumber"
+      FROM "Registration" r
+      JOIN "Pass" p ON p.id = r."passId"
+      JOIN "PassType" t ON t.id = p."passTypeId"
+      WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier}
+        AND (${since}::text IS NULL OR p."versionXid" IS NULL
+             OR NOT pg_visible_in_snapshot(p."versionXid"::text::xid8, ${since}::text::pg_snapshot))
+      ORDER BY p."serialNumber"`;
+  } catch (err) {
+    // a tag of the right shape PostgreSQL still refuses (xmin > xmax, ids out of order)
+    if (since && /snapshot/i.test((err as Error).message)) throw new PassKitError(400, "Bad Request", "malformed passesUpdatedSince tag");
+    throw err;
+  }
   if (!rows.length) return { status: 204 };
   await markListed(device.id, rows.map((r) => r.id));
   return { status: 200, body: { serialNumbers: rows.map((r) => r.serialNumber), lastUpdated: tag } };

@@ -21,8 +21,8 @@ CREATE INDEX "PushDelivery_passId_downloadedAt_listedAt_idx" ON "PushDelivery"("
 
 -- Whenever a pass gets a new versionTag (and on insert), record the changing transaction's id and
 -- the version's Last-Modified second. Whatever code changes a pass, these stay right:
---   versionXid: pg_current_xact_id() (xid8, never wraps). A change not visible to a snapshot S was
---     made by a transaction whose id is >= pg_snapshot_xmin(S), which makes update tags exact.
+--   versionXid: pg_current_xact_id() (xid8, never wraps). The web service lists a pass for a
+--     device when this id is not visible in the snapshot its previous listing used (exact tags).
 --   modifiedAt: whole UTC seconds, strictly increasing per pass (at least the previous + 1 s), so
 --     If-Modified-Since never mistakes a second change within the same second for the first.
 -- The body is an E'' string with \073 for each semicolon: Prisma's pg adapter splits migration

@@ -31,6 +31,8 @@ const schema = z.object({
   /** Base URL phones and Klaviyo reach Passflow at (webServiceURL, download links). */
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Where log lines go; the CLI uses stderr so its stdout carries only results. */
+  LOG_DESTINATION: z.enum(["stdout", "stderr"]).default("stdout"),
   /**
    * 32-byte key (base64 or 64 hex characters) for AES-256-GCM encryption of stored secrets.
    * Required in production; the embedded default derives a development key per data directory.
@@ -60,6 +62,12 @@ const schema = z.object({
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_BASE_URL: optionalUrl,
   INNGEST_DEV: optionalString,
+  /** Embedded executor: function runs driven at once in this process. */
+  PASSFLOW_EXECUTOR_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+  /** Embedded executor: first retry delay in milliseconds (doubles per attempt, capped at 10 minutes). */
+  PASSFLOW_EXECUTOR_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
+  /** Outbound merchant sync-back: request timeout in milliseconds. */
+  MERCHANT_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Optional Redis for shared throttling across instances. */
   REDIS_URL: optionalUrl,
   /** Where listener throttling counts: memory (one instance), postgres or redis (shared). Default: redis when REDIS_URL is set, else memory. */

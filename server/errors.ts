@@ -9,7 +9,11 @@ export type DomainErrorCode =
   | "tenant_not_found"
   | "pass_type_not_found"
   | "pass_not_found"
-  | "identifier_conflict";
+  | "identifier_conflict"
+  /** The customer holds several live passes and the request does not say which (pass-update). */
+  | "ambiguous_pass"
+  /** A field value that cannot be coerced to its field definition's type. */
+  | "invalid_field_value";
 
 export class DomainError extends Error {
   override name = "DomainError";

@@ -43,8 +43,8 @@ export function createLogger(destination?: pino.DestinationStream): pino.Logger 
   );
 }
 
-/** The process logger. */
-export const logger = createLogger();
+/** The process logger (stdout, or stderr with LOG_DESTINATION=stderr). */
+export const logger = createLogger(env.LOG_DESTINATION === "stderr" ? pino.destination(2) : undefined);
 
 /** Runs `fn` with `correlationId` attached to every log line written during it. */
 export function withCorrelation<T>(correlationId: string, fn: () => T): T {

@@ -1,6 +1,11 @@
 /**
  * Runs once when the Next.js server starts (from instrumentation.ts): invalid configuration
  * prints one line naming the variable and stops the process before it serves anything.
+ *
+ * With no Inngest server configured it also starts the embedded executor in this process
+ * (inngest/executor/index.ts explains the placement); once it has resumed the runs a previous
+ * process left unfinished, every task still QUEUED is dispatched again (the process may have
+ * died between a webhook's commit and its emit).
  */
 import { parseEnv } from "./env";
 
@@ -10,3 +15,9 @@ try {
   console.error(`passflow: ${(err as Error).message}`);
   process.exit(1);
 }
+
+void Promise.all([import("../inngest/executor"), import("./tasks/redispatch")]).then(([{ startEmbeddedExecutor }, { redispatchQueuedTasks }]) => {
+  startEmbeddedExecutor(async () => {
+    await redispatchQueuedTasks({ olderThanMs: 0 });
+  });
+});

@@ -8,6 +8,7 @@
 import { formatCliError } from "./errors";
 
 async function main(): Promise<number> {
+  process.env.LOG_DESTINATION ??= "stderr"; // stdout is for results
   try {
     const { run } = await import("./program");
     return await run(process.argv.slice(2));

@@ -1,0 +1,90 @@
+/**
+ * The embedded executor's durable state: one ExecutorRun row per function run, holding the
+ * triggering event, the memoized step results and the retry position. Everything the executor
+ * keeps in memory can be rebuilt from these rows after a crash.
+ *
+ * Plain SQL on a small `pg` pool of its own: this is the executor's hot path (a write per step),
+ * and it stays out of the app's Prisma pool that the functions themselves use. Times are stored
+ * as UTC `timestamp(3)` like Prisma stores them.
+ */
+import pg from "pg";
+import { pgConfigFromUrl } from "@/server/db/pg-config";
+import type { Memo, SerializedError } from "./protocol";
+
+export interface RunState {
+  id: string;
+  functionId: string;
+  event: Record<string, unknown>;
+  steps: Record<string, Memo>;
+  stack: string[];
+  attempt: number;
+  runAfter: Date;
+}
+
+export interface NewRun {
+  id: string;
+  functionId: string;
+  eventId: string;
+  event: Record<string, unknown>;
+}
+
+export interface RunStore {
+  /** Inserts runs, skipping any whose (function, event id) already exists; returns the new ones. */
+  insert(runs: NewRun[]): Promise<RunState[]>;
+  /** Persists memoized steps and the retry position (the run is RUNNING from its first step on). */
+  save(run: RunState): Promise<void>;
+  /** Ends a run. */
+  finish(id: string, outcome: { output: unknown } | { error: SerializedError }): Promise<void>;
+  /** Runs a previous process left QUEUED or RUNNING, oldest first. */
+  unfinished(): Promise<RunState[]>;
+  /** Deletes finished runs older than `before` (event ids stay deduplicated until then). */
+  prune(before: Date): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** A store on `databaseUrl` with at most `max` connections. */
+export function createRunStore(databaseUrl: string, max = 4): RunStore {
+  const pool = new pg.Pool({ ...pgConfigFromUrl(databaseUrl, max), idleTimeoutMillis: 10_000 });
+  return {
+    async insert(runs) {
+      if (runs.length === 0) return [];
+      const { rows } = await pool.query<{ id: string; runAfter: Date }>(
+        `INSERT INTO "ExecutorRun" (id, "functionId", "eventId", event, "updatedAt")
+         SELECT id, fn, ev, body, (now() AT TIME ZONE 'UTC') FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS r(id, fn, ev, body)
+         ON CONFLICT ("functionId", "eventId") DO NOTHING
+         RETURNING id, "runAfter" AT TIME ZONE 'UTC' AS "runAfter"`,
+        [runs.map((r) => r.id), runs.map((r) => r.functionId), runs.map((r) => r.eventId), runs.map((r) => JSON.stringify(r.event))],
+      );
+      const byId = new Map(runs.map((r) => [r.id, r]));
+      return rows.map((row) => {
+        const run = byId.get(row.id)!;
+        return { id: run.id, functionId: run.functionId, event: run.event, steps: {}, stack: [], attempt: 0, runAfter: row.runAfter };
+      });
+    },
+    async save(run) {
+      await pool.query(
+        `UPDATE "ExecutorRun" SET status = 'RUNNING', steps = $2::jsonb, stack = $3::text[], attempt = $4, "runAfter" = $5::timestamptz AT TIME ZONE 'UTC', "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`,
+        [run.id, JSON.stringify(run.steps), run.stack, run.attempt, run.runAfter.toISOString()],
+      );
+    },
+    async finish(id, outcome) {
+      const failed = "error" in outcome;
+      await pool.query(
+        `UPDATE "ExecutorRun" SET status = $2::"ExecutorRunStatus", output = $3::jsonb, error = $4::jsonb, "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`,
+        [id, failed ? "FAILED" : "COMPLETED", failed ? null : JSON.stringify(outcome.output ?? null), failed ? JSON.stringify(outcome.error) : null],
+      );
+    },
+    async unfinished() {
+      const { rows } = await pool.query<RunState>(
+        `SELECT id, "functionId", event, steps, COALESCE(stack, '{}') AS stack, attempt, "runAfter" AT TIME ZONE 'UTC' AS "runAfter" FROM "ExecutorRun"
+          WHERE status IN ('QUEUED', 'RUNNING') ORDER BY "createdAt", id`,
+      );
+      return rows;
+    },
+    async prune(before) {
+      const res = await pool.query(`DELETE FROM "ExecutorRun" WHERE status IN ('COMPLETED', 'FAILED') AND "finishedAt" < $1::timestamptz AT TIME ZONE 'UTC'`, [before.toISOString()]);
+      return res.rowCount ?? 0;
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * profile-sync: a Klaviyo profile change (SyncTask PROFILE_SYNC) updates the customer and the
+ * passes that show the changed values, then syncs the change back to the merchant's system.
+ *
+ * Steps: `apply-profile` (server/customers/profile-sync.ts, then `pass.changed` for each changed
+ * pass; a profile with no customer ends SUCCEEDED `{ skipped: "customer_not_found" }`) →
+ * `sync-back` (server/merchant/sync-back.ts: Standard Webhooks signed POST, skipped when the
+ * tenant has no merchant system or the change came from it) → `complete-task`.
+ *
+ * Failures: invalid_input, identifier_conflict, invalid_field_value and a merchant 4xx other
+ * than 408/429 (merchant_rejected) are final. A merchant 5xx, 408, 429 or network error is
+ * retried as its own step (the profile change is never applied twice) up to 5 times with
+ * exponential back-off, honouring Retry-After; then onFailure marks the task FAILED
+ * (merchant_unavailable) and it can be replayed once the merchant is back.
+ *
+ * Concurrency: at most 10 runs per tenant (the merchant's endpoint is the tenant's, so this also
+ * bounds the load we put on it); a customer's passes are row-locked while they change.
+ */
+import { inngest } from "../client";
+import { profileSyncRequested } from "../events";
+import { emitPassChanged, failTaskOnFailure, taskWork } from "../task-step";
+import { runProfileSyncTask, syncBackTask } from "@/server/tasks/profile-sync";
+import { completeTask } from "@/server/tasks/lifecycle";
+
+export const profileSync = inngest.createFunction(
+  {
+    id: "profile-sync",
+    name: "Profile sync (Klaviyo profiles/sync)",
+    triggers: [profileSyncRequested],
+    retries: 5,
+    concurrency: [{ key: "event.data.tenantId", limit: 10 }],
+    onFailure: failTaskOnFailure,
+  },
+  async ({ event, step, attempt }) => {
+    const { taskId } = event.data;
+    const run = await step.run("apply-profile", () =>
+      taskWork(event.data, async () => {
+        const applied = await runProfileSyncTask(taskId, attempt);
+        if (!applied.duplicate) await emitPassChanged(event.data, applied.value.passes);
+        return applied;
+      }),
+    );
+    if (run.duplicate) return { duplicate: true, status: run.status };
+    const applied = run.value;
+    const syncBack = applied.skipped ? undefined : await step.run("sync-back", () => taskWork(event.data, () => syncBackTask(taskId, attempt, applied)));
+    const output = { ...applied, ...(syncBack && { syncBack }) };
+    await step.run("complete-task", () => taskWork(event.data, () => completeTask(taskId, output)));
+    return output;
+  },
+);

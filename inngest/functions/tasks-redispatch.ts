@@ -1,0 +1,19 @@
+/**
+ * tasks-redispatch (every minute): re-sends the events of tasks still QUEUED after 60 s, so an
+ * acknowledged webhook is always processed even when the emit after the listener's transaction
+ * failed or the process died in between (server/tasks/redispatch.ts). One run at a time; a failed
+ * run is retried once and the next minute tries again anyway.
+ */
+import { inngest } from "../client";
+import { redispatchQueuedTasks } from "@/server/tasks/redispatch";
+
+export const tasksRedispatch = inngest.createFunction(
+  {
+    id: "tasks-redispatch",
+    name: "Re-dispatch queued tasks",
+    triggers: [{ cron: "* * * * *" }],
+    retries: 1,
+    concurrency: { limit: 1 },
+  },
+  async ({ step }) => step.run("redispatch-queued-tasks", () => redispatchQueuedTasks({ olderThanMs: 60_000 })),
+);

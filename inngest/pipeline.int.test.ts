@@ -1,0 +1,141 @@
+/**
+ * The durable pipeline over real HTTP: Klaviyo webhooks to the running app's listeners, the
+ * embedded executor driving /api/inngest, a real PostgreSQL.
+ */
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { db } from "@/server/db/client";
+import { dispatchTasks } from "@/server/tasks/dispatch";
+import { fixture } from "@/server/testing/fixtures";
+import { issueJanePass, makeTenant } from "@/server/testing/tenants";
+import { eventually, testDevice, waitForTask } from "@/server/testing/tasks";
+import { startMerchantMock, type MerchantMock } from "@/server/testing/merchant";
+import { runCli } from "@/server/testing/cli";
+
+const APP = inject("appUrl");
+const PUSH = "passes/pushUpdate";
+const SYNC = "profiles/sync";
+
+function post(slug: string, endpoint: string, apiKey: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${APP}/api/${slug}/webhooks/listeners/klaviyo/${endpoint}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+async function taskOf(correlationId: string) {
+  return eventually(() => db().syncTask.findFirst({ where: { correlationId } }));
+}
+
+const mocks: MerchantMock[] = [];
+afterEach(async () => {
+  await Promise.all(mocks.splice(0).map((m) => m.close()));
+});
+
+describe("pipeline over HTTP on the embedded executor", () => {
+  it("fixture pushUpdate → task SUCCEEDED → typed pass data → pass.changed → push recorded", async () => {
+    const t = await makeTenant();
+    const { serialNumber } = await issueJanePass(t.slug);
+    const before = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
+    const device = await testDevice(before.id);
+    const f = fixture("flow-pushupdate-points.json");
+    const res = await post(t.slug, PUSH, t.apiKey, f.body);
+    expect(res.status).toBe(200);
+    const correlationId = res.headers.get("x-correlation-id")!;
+
+    const task = await waitForTask((await taskOf(correlationId))!.id);
+    expect(task).toMatchObject({ status: "SUCCEEDED", attempts: 1, passId: before.id, output: { changed: true } });
+    const after = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
+    expect(after.data).toEqual({ memberName: "Jane Doe", points: 1250, tier: "Gold" });
+    expect(after.versionTag > before.versionTag).toBe(true);
+    const delivery = await eventually(() => db().pushDelivery.findFirst({ where: { passId: before.id, deviceId: device.id } }));
+    expect(delivery).toMatchObject({ versionTag: after.versionTag, correlationId });
+    const runs = await db().executorRun.findMany({ where: { eventId: { in: [`task-${task.id}`, `pass-changed-${before.id}-${after.versionTag}`] } } });
+    expect(runs.map((r) => [r.functionId, r.status]).sort()).toEqual([
+      ["passflow-pass-notify", "COMPLETED"],
+      ["passflow-pass-update", "COMPLETED"],
+    ]);
+  });
+
+  it("fixture profiles/sync → customer updated → merchant receives one signed sync-back", async () => {
+    const t = await makeTenant();
+    await issueJanePass(t.slug);
+    const merchant = await startMerchantMock(t.tenant.id);
+    mocks.push(merchant);
+    const f = fixture("flow-profile-sync.json");
+    const res = await post(t.slug, SYNC, t.apiKey, f.body);
+    expect(res.status).toBe(202);
+    const { correlationId } = (await res.json()) as { correlationId: string };
+    const task = await waitForTask((await taskOf(correlationId))!.id);
+    expect(task).toMatchObject({ status: "SUCCEEDED", output: { matchedBy: "email", syncBack: { status: 200 } } });
+    expect((await db().customer.findFirstOrThrow({ where: { tenantId: t.tenant.id, email: "jane.doe@example.com" } })).phone).toBe("+14155550199");
+    expect(merchant.received).toHaveLength(1);
+    expect(merchant.received[0]).toMatchObject({ verified: true, headers: { "x-passflow-origin": "passflow", "x-correlation-id": correlationId } });
+  });
+
+  it("processes a duplicate delivery once: same Idempotency-Key, and the same event sent again", async () => {
+    const t = await makeTenant();
+    const { serialNumber } = await issueJanePass(t.slug);
+    const body = { identifiers: { email: "jane.doe@example.com" }, additionalData: { points: "2000" } };
+    const first = await post(t.slug, PUSH, t.apiKey, body, { "idempotency-key": "delivery-1" });
+    const second = await post(t.slug, PUSH, t.apiKey, body, { "idempotency-key": "delivery-1" });
+    expect(second.headers.get("x-correlation-id")).toBe(first.headers.get("x-correlation-id"));
+    const task = await waitForTask((await taskOf(first.headers.get("x-correlation-id")!))!.id);
+    expect(task.status).toBe("SUCCEEDED");
+    await dispatchTasks([task]); // Inngest may deliver an event twice; the event id is the task's
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await db().syncTask.count({ where: { tenantId: t.tenant.id } })).toBe(1);
+    expect(await db().executorRun.count({ where: { eventId: `task-${task.id}` } })).toBe(1);
+    const pass = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
+    expect(await db().passChange.count({ where: { passId: pass.id } })).toBe(1);
+    expect((await db().syncTask.findUniqueOrThrow({ where: { id: task.id } })).attempts).toBe(1);
+  });
+
+  it("a failed task replayed after the cause is fixed succeeds (CLI task replay / show / list)", { timeout: 240_000 }, async () => {
+    const t = await makeTenant();
+    const res = await post(t.slug, PUSH, t.apiKey, { identifiers: { email: "late@example.com" }, additionalData: { points: "10" } });
+    const failed = await waitForTask((await taskOf(res.headers.get("x-correlation-id")!))!.id);
+    expect(failed).toMatchObject({ status: "FAILED", errorCode: "pass_not_found", lastError: "no customer matches email late@example.com" });
+
+    const refused = await runCli(["task", "replay", failed.id.replace(/.$/, "x")]);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: no sync task/) });
+
+    // the cause is fixed: the customer gets a pass
+    expect((await runCli(["pass", "issue", "--tenant", t.slug, "--type", "basic", "--email", "late@example.com"])).code).toBe(0);
+    const replay = await runCli(["task", "replay", failed.id, "--json"]);
+    expect(replay.stderr).toBe("");
+    const created = JSON.parse(replay.stdout) as { id: string; replayOfId: string; correlationId: string };
+    expect(created).toMatchObject({ replayOfId: failed.id, correlationId: `${failed.correlationId}.r1` });
+    expect(await waitForTask(created.id)).toMatchObject({ status: "SUCCEEDED", output: { changed: true }, input: failed.input });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "task.replay", targetId: failed.id } });
+    expect(audit).toMatchObject({ actor: "cli", details: { replayTaskId: created.id } });
+
+    const again = await runCli(["task", "replay", created.id]);
+    expect(again.stderr).toMatch(/SUCCEEDED; replay it with force/);
+    const shown = JSON.parse((await runCli(["task", "show", failed.id, "--json"])).stdout);
+    expect(shown).toMatchObject({ id: failed.id, status: "FAILED", tenant: t.slug, replays: [{ id: created.id, status: "SUCCEEDED" }] });
+    const listed = JSON.parse((await runCli(["task", "list", "--tenant", t.slug, "--status", "failed", "--json"])).stdout) as { id: string }[];
+    expect(listed.map((r) => r.id)).toEqual([failed.id]);
+  });
+
+  it("retries the merchant sync-back with back-off on the executor, and ends FAILED through onFailure on a 400", async () => {
+    const t = await makeTenant();
+    await issueJanePass(t.slug);
+    const merchant = await startMerchantMock(t.tenant.id);
+    mocks.push(merchant);
+    merchant.respond(503);
+    const ok = await post(t.slug, SYNC, t.apiKey, { email: "jane.doe@example.com", properties: { tier: "Silver" } });
+    const retried = await waitForTask((await taskOf(((await ok.json()) as { correlationId: string }).correlationId))!.id);
+    expect(retried).toMatchObject({ status: "SUCCEEDED", attempts: 2, lastError: "merchant system answered HTTP 503" });
+    expect(merchant.received).toHaveLength(2);
+
+    merchant.respond(400);
+    const bad = await post(t.slug, SYNC, t.apiKey, { email: "jane.doe@example.com", properties: { tier: "Bronze" } });
+    const failed = await waitForTask((await taskOf(((await bad.json()) as { correlationId: string }).correlationId))!.id);
+    expect(failed).toMatchObject({ status: "FAILED", errorCode: "merchant_rejected", attempts: 1 });
+    const run = await eventually(() => db().executorRun.findFirst({ where: { eventId: `task-${failed.id}`, status: "FAILED" } }));
+    expect(run).toBeTruthy();
+    const onFailure = await eventually(() => db().executorRun.findFirst({ where: { eventId: `failed-${run!.id}`, status: "COMPLETED" } }));
+    expect(onFailure?.functionId).toBe("passflow-profile-sync-failure");
+  });
+});

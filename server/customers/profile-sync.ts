@@ -1,0 +1,139 @@
+/**
+ * Applying a Klaviyo profile change (profiles/sync: a flow body or one system-webhook event) to
+ * the customer it names and to the passes that show the changed values. Runs inside the caller's
+ * transaction; a bad value fails the whole change.
+ *
+ * - The customer is found by Klaviyo profile id, then email, then phone (first match wins).
+ *   No match → skipped (`customer_not_found`): Passflow only follows customers it issued passes to.
+ * - email / phone: set when given and different (the new value must not belong to another
+ *   customer: `identifier_conflict`). The Klaviyo profile id is linked when first seen; the
+ *   merchant's customerId (Klaviyo `external_id`) is only filled in when the customer has none.
+ * - consent per channel (email, sms) is stored with the time Klaviyo recorded it.
+ * - properties are merged into Customer.properties (null removes one).
+ * - Passes: a field keyed `email` or `phone` shows the new value; a field keyed like a property
+ *   shows the property, typed by its field definition. Each changed pass gets a new version tag
+ *   and a PassChange row like any pushUpdate.
+ */
+import { Prisma, type Customer } from "@prisma/client";
+import { DomainError } from "../errors";
+import type { ProfileSyncInput } from "../tasks/inputs";
+import { applyFieldValues, type RawFieldValue } from "../passes/fields";
+import type { FieldDefinition } from "../passes/pass-types";
+import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
+import { normalizeEmail, normalizePhone } from "./identifiers";
+
+type Tx = Prisma.TransactionClient;
+
+/** Quoted columns of the lookup identifiers (a fixed set, never user input). */
+const COLUMN = { klaviyoProfileId: Prisma.raw('"klaviyoProfileId"'), email: Prisma.raw('"email"'), phone: Prisma.raw('"phone"') } as const;
+
+export interface ChangedPass {
+  passId: string;
+  serialNumber: string;
+  versionTag: string;
+}
+
+export interface ProfileSyncResult {
+  skipped?: "customer_not_found";
+  /** Customer.id of the customer changed. */
+  customerRecordId?: string;
+  matchedBy?: "klaviyoProfileId" | "email" | "phone";
+  /** Customer values that changed: email, phone, klaviyoProfileId, customerId, consent.<channel>, properties.<key>. */
+  customerChanges: PassChanges;
+  passes: ChangedPass[];
+}
+
+async function findProfileCustomer(
+  tx: Tx,
+  tenantId: string,
+  keys: { klaviyoProfileId: string | null; email?: string; phone?: string },
+): Promise<{ customer: Customer; matchedBy: NonNullable<ProfileSyncResult["matchedBy"]> } | null> {
+  const order = [
+    ["klaviyoProfileId", keys.klaviyoProfileId ?? undefined],
+    ["email", keys.email],
+    ["phone", keys.phone],
+  ] as const;
+  for (const [field, value] of order) {
+    if (!value) continue;
+    const found = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM "Customer" WHERE "tenantId" = ${tenantId} AND ${COLUMN[field]} = ${value} FOR UPDATE`;
+    if (found[0]) return { customer: await tx.customer.findUniqueOrThrow({ where: { id: found[0].id } }), matchedBy: field };
+  }
+  return null;
+}
+
+async function assertFree(tx: Tx, tenantId: string, customerId: string, field: "email" | "phone", value: string) {
+  const other = await tx.customer.findFirst({ where: { tenantId, [field]: value, id: { not: customerId } }, select: { id: true } });
+  if (other) throw new DomainError("identifier_conflict", `${field} ${value} already belongs to another customer (${other.id})`, field);
+}
+
+/**
+ * Applies the profile change (module comment for the rules).
+ * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
+ */
+export async function applyProfileSync(tx: Tx, tenantId: string, input: ProfileSyncInput, taskId: string | null): Promise<ProfileSyncResult> {
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { defaultPhoneRegion: true } });
+  const email = normalizeEmail(input.email);
+  const phone = normalizePhone(input.phone, tenant.defaultPhoneRegion, "phone");
+  const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId: input.klaviyoProfileId, email, phone });
+  if (!found) return { skipped: "customer_not_found", customerChanges: {}, passes: [] };
+  const { customer, matchedBy } = found;
+
+  const changes: PassChanges = {};
+  const update: Prisma.CustomerUpdateInput = {};
+  if (email && email !== customer.email) {
+    await assertFree(tx, tenantId, customer.id, "email", email);
+    changes.email = { before: customer.email, after: email };
+    update.email = email;
+  }
+  if (phone && phone !== customer.phone) {
+    await assertFree(tx, tenantId, customer.id, "phone", phone);
+    changes.phone = { before: customer.phone, after: phone };
+    update.phone = phone;
+  }
+  if (input.klaviyoProfileId && input.klaviyoProfileId !== customer.klaviyoProfileId) {
+    changes.klaviyoProfileId = { before: customer.klaviyoProfileId, after: input.klaviyoProfileId };
+    update.klaviyoProfileId = input.klaviyoProfileId;
+  }
+  const externalId = input.externalId?.trim();
+  if (externalId && !customer.customerId) {
+    const taken = await tx.customer.findFirst({ where: { tenantId, customerId: externalId }, select: { id: true } });
+    if (!taken) {
+      changes.customerId = { before: null, after: externalId };
+      update.customerId = externalId;
+    }
+  }
+  const consent = { ...(customer.consent as Record<string, { status: string; updatedAt: string }>) };
+  for (const channel of ["email", "sms"] as const) {
+    const status = input.consent?.[channel];
+    if (!status || consent[channel]?.status === status) continue;
+    changes[`consent.${channel}`] = { before: consent[channel]?.status ?? null, after: status };
+    consent[channel] = { status, updatedAt: input.occurredAt ?? new Date().toISOString() };
+    update.consent = consent;
+  }
+  const before = customer.properties as Record<string, unknown>;
+  const properties = { ...before };
+  for (const [key, value] of Object.entries(input.properties ?? {})) {
+    if (value === null) delete properties[key];
+    else properties[key] = value;
+  }
+  for (const [key, change] of Object.entries(diffData(before, properties))) changes[`properties.${key}`] = change;
+  if (!jsonEqual(before, properties)) update.properties = properties as Prisma.InputJsonObject;
+  if (Object.keys(update).length) await tx.customer.update({ where: { id: customer.id }, data: update });
+
+  // the passes' view of the profile: email, phone and every given property
+  const shown: Record<string, RawFieldValue> = { ...(input.properties ?? {}) };
+  if (update.email) shown.email = email!;
+  if (update.phone) shown.phone = phone!;
+  const passes: ChangedPass[] = [];
+  for (const pass of await lockCustomerPasses(tx, customer.id)) {
+    const fields = pass.passType.fields as unknown as FieldDefinition[];
+    const data = pass.data as Record<string, unknown>;
+    const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true });
+    const passChanges = diffData(data, next);
+    if (Object.keys(passChanges).length === 0) continue;
+    const versionTag = await writePassVersion(tx, pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId);
+    passes.push({ passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString() });
+  }
+  return { customerRecordId: customer.id, matchedBy, customerChanges: changes, passes };
+}

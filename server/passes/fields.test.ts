@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { applyFieldValues, coerceFieldValue } from "./fields";
+import type { FieldDefinition } from "./pass-types";
+
+const def = (type: FieldDefinition["type"], extra: Partial<FieldDefinition> = {}): FieldDefinition => ({ key: "f", label: "F", type, slot: "primaryFields", ...extra });
+
+describe("coerceFieldValue", () => {
+  it("reads numbers from Klaviyo's text", () => {
+    expect(coerceFieldValue(def("number"), "120")).toBe(120);
+    expect(coerceFieldValue(def("number"), " -3.5 ")).toBe(-3.5);
+    expect(coerceFieldValue(def("number"), "1,250")).toBe(1250);
+    expect(coerceFieldValue(def("number"), 7)).toBe(7);
+    for (const bad of ["12a", "1,25", "true", "1e3"]) expect(() => coerceFieldValue(def("number"), bad)).toThrow(/additionalData\.f: .* is not a number/);
+    expect(() => coerceFieldValue(def("number"), true)).toThrow(/not a number/);
+  });
+
+  it("reads currency amounts with a symbol or the field's code, to cents", () => {
+    const usd = def("currency", { currencyCode: "USD" });
+    expect(coerceFieldValue(usd, "$12.50")).toBe(12.5);
+    expect(coerceFieldValue(usd, "12.505 USD")).toBe(12.51);
+    expect(coerceFieldValue(usd, "usd 3")).toBe(3);
+    expect(() => coerceFieldValue(usd, "12 EUR")).toThrow(/not a currency amount/);
+  });
+
+  it("reads ISO 8601 dates and Klaviyo's date-time text as UTC instants", () => {
+    expect(coerceFieldValue(def("date"), "2026-12-31")).toBe("2026-12-31T00:00:00.000Z");
+    expect(coerceFieldValue(def("date"), "2026-12-31 18:00:00")).toBe("2026-12-31T18:00:00.000Z");
+    expect(coerceFieldValue(def("date"), "2026-12-31T18:00:00+01:00")).toBe("2026-12-31T17:00:00.000Z");
+    expect(coerceFieldValue(def("date"), "2026-12-31T18:00+0130")).toBe("2026-12-31T16:30:00.000Z");
+    for (const bad of ["2026-02-30", "31/12/2026", "2026-12-31T25:00:00Z", 1767225600]) {
+      expect(() => coerceFieldValue(def("date"), bad)).toThrow(/is not an ISO 8601 date/);
+    }
+  });
+
+  it("keeps text, types numbers and booleans as text; empty means not provided, null removes", () => {
+    expect(coerceFieldValue(def("text"), " Gold ")).toBe("Gold");
+    expect(coerceFieldValue(def("text"), 5)).toBe("5");
+    expect(coerceFieldValue(def("text"), false)).toBe("false");
+    expect(coerceFieldValue(def("number"), "")).toBeUndefined();
+    expect(coerceFieldValue(def("date"), null)).toBeNull();
+  });
+});
+
+describe("applyFieldValues", () => {
+  const fields: FieldDefinition[] = [def("number", { key: "points" }), def("text", { key: "tier" })];
+
+  it("applies every value or none", () => {
+    const data = { points: 1, tier: "Member", extra: "kept" };
+    expect(applyFieldValues(data, { points: "2", tier: null }, fields, { passTypeKey: "basic" })).toEqual({ points: 2, extra: "kept" });
+    expect(() => applyFieldValues(data, { tier: "Gold", points: "x" }, fields, { passTypeKey: "basic" })).toThrow("additionalData.points");
+    expect(data).toEqual({ points: 1, tier: "Member", extra: "kept" });
+  });
+
+  it("refuses a key the pass type has no field for, or skips it when asked", () => {
+    expect(() => applyFieldValues({}, { colour: "red" }, fields, { passTypeKey: "basic" })).toThrow('additionalData.colour: pass type basic has no field "colour"');
+    expect(applyFieldValues({}, { colour: "red", tier: "Gold" }, fields, { passTypeKey: "basic", source: "properties", ignoreUnknown: true })).toEqual({ tier: "Gold" });
+  });
+});

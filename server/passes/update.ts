@@ -1,0 +1,160 @@
+/**
+ * Changing a pass from a Klaviyo pushUpdate: find the pass the identifiers name, apply
+ * `additionalData` typed by the pass type's field definitions, convert the pass type, recompute
+ * metadata, and record the change with a new version tag. Runs inside the caller's transaction;
+ * nothing is written unless every value is valid.
+ *
+ * Which pass? All given identifiers must name one customer (`findCustomer`); then:
+ * 1. the customer holds one live (not voided) pass → that pass;
+ * 2. the customer holds several and `passType` names the type of exactly one of them → that pass
+ *    (no conversion happens then);
+ * 3. otherwise → `ambiguous_pass`, naming the serial numbers: nothing is guessed.
+ *
+ * Metadata is recomputed when `updateMetadata` is true or the pass type changes (a converted pass
+ * must not keep the old type's colors and images). A changed pass gets the next value of the one
+ * version-tag sequence (`Pass.versionTag` is a BIGSERIAL), so tags order changes across all passes
+ * and Apple's passesUpdatedSince can compare them; an update that changes nothing keeps its tag.
+ */
+import type { Pass, PassType, Prisma } from "@prisma/client";
+import { DomainError } from "../errors";
+import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "../customers/identifiers";
+import { findCustomer } from "../customers/resolve";
+import type { PassUpdateInput } from "../tasks/inputs";
+import { applyFieldValues } from "./fields";
+import { computeMetadata, type FieldDefinition } from "./pass-types";
+
+type Tx = Prisma.TransactionClient;
+
+/** Before/after of one changed value. */
+export interface ValueChange {
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * What a PassChange row stores (the pass timeline): one entry per changed data field, keyed by
+ * the field key, plus `passType` and `metadata` when those changed.
+ */
+export type PassChanges = Record<string, ValueChange>;
+
+export interface PassUpdateResult {
+  changed: boolean;
+  passId: string;
+  serialNumber: string;
+  /** The pass's version tag after the update (decimal string). */
+  versionTag: string;
+  /** Keys of what changed (data fields, `passType`, `metadata`). */
+  changedKeys: string[];
+}
+
+type PassWithType = Pass & { passType: PassType };
+
+/** Structural JSON equality (jsonb does not keep key order). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.hasOwn(b as object, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** Field-by-field differences between two data objects, by key in alphabetical order. */
+export function diffData(before: Record<string, unknown>, after: Record<string, unknown>): PassChanges {
+  const changes: PassChanges = {};
+  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    if (!jsonEqual(before[key], after[key])) changes[key] = { before: before[key] ?? null, after: after[key] ?? null };
+  }
+  return changes;
+}
+
+function describe(ids: Identifiers): string {
+  const parts = [
+    ids.email && `email ${ids.email}`,
+    ids.phone && `phone ${ids.phone}`,
+    ids.customerId && `customerId ${ids.customerId}`,
+    ...Object.entries(ids.custom).map(([k, v]) => `${k} ${v}`),
+  ].filter(Boolean);
+  return parts.join(", ");
+}
+
+/** Applies the several-passes rule (module comment). @throws DomainError pass_not_found, ambiguous_pass */
+export function choosePass<P extends { serialNumber: string; passType: { key: string } }>(passes: P[], passTypeKey: string | null, who: string): P {
+  if (passes.length === 1) return passes[0]!;
+  if (passes.length === 0) throw new DomainError("pass_not_found", `the customer (${who}) holds no live pass`, "identifiers");
+  const ofType = passTypeKey ? passes.filter((p) => p.passType.key === passTypeKey) : [];
+  if (ofType.length === 1) return ofType[0]!;
+  throw new DomainError(
+    "ambiguous_pass",
+    `the customer (${who}) holds ${passes.length} passes (${passes.map((p) => `${p.serialNumber} ${p.passType.key}`).join(", ")}); ` +
+      `send passType naming the type of one of them`,
+    "passType",
+  );
+}
+
+/** Locks and loads the customer's live passes, oldest first (concurrent updates of a pass queue here). */
+export async function lockCustomerPasses(tx: Tx, customerRecordId: string): Promise<PassWithType[]> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Pass" WHERE "customerRecordId" = ${customerRecordId} AND NOT voided ORDER BY "createdAt", id FOR UPDATE`;
+  if (locked.length === 0) return [];
+  return tx.pass.findMany({ where: { id: { in: locked.map((p) => p.id) } }, include: { passType: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+}
+
+/**
+ * Writes a pass's new state under the next version tag and its PassChange row. The caller holds
+ * the pass's row lock.
+ */
+export async function writePassVersion(
+  tx: Tx,
+  pass: { id: string },
+  next: { data: Record<string, unknown>; metadata: unknown; passTypeId: string },
+  changes: PassChanges,
+  taskId: string | null,
+): Promise<bigint> {
+  const rows = await tx.$queryRaw<{ versionTag: bigint }[]>`
+    UPDATE "Pass"
+       SET data = ${JSON.stringify(next.data)}::jsonb, metadata = ${JSON.stringify(next.metadata)}::jsonb,
+           "passTypeId" = ${next.passTypeId},
+           "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
+     WHERE id = ${pass.id}
+ RETURNING "versionTag"`;
+  const versionTag = rows[0]!.versionTag;
+  await tx.passChange.create({ data: { passId: pass.id, taskId, versionTag, changes: changes as unknown as Prisma.InputJsonObject } });
+  return versionTag;
+}
+
+/**
+ * Applies a pushUpdate to the pass its identifiers name (module comment for the rules).
+ * @throws DomainError invalid_input (malformed phone), identifier_conflict, pass_not_found,
+ *   ambiguous_pass, pass_type_not_found, invalid_field_value (the field named)
+ */
+export async function applyPassUpdate(tx: Tx, tenantId: string, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
+  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { defaultPhoneRegion: true, customIdentifierKeys: true } });
+  const ids = normalizeIdentifiers(input.identifiers, tenant);
+  if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");
+  const customer = await findCustomer(tenantId, ids, tx);
+  if (!customer) throw new DomainError("pass_not_found", `no customer matches ${describe(ids)}`, "identifiers");
+  const pass = choosePass(await lockCustomerPasses(tx, customer.id), input.passType, describe(ids));
+
+  let passType = pass.passType;
+  if (input.passType && input.passType !== pass.passType.key) {
+    const target = await tx.passType.findUnique({ where: { tenantId_key: { tenantId, key: input.passType } } });
+    if (!target) throw new DomainError("pass_type_not_found", `this tenant has no pass type ${JSON.stringify(input.passType)}`, "passType");
+    passType = target;
+  }
+  const converted = passType.id !== pass.passTypeId;
+  const before = (pass.data ?? {}) as Record<string, unknown>;
+  const data = applyFieldValues(before, input.additionalData ?? {}, passType.fields as unknown as FieldDefinition[], { passTypeKey: passType.key });
+  const metadata = input.updateMetadata || converted ? computeMetadata(passType, data) : pass.metadata;
+
+  const changes = diffData(before, data);
+  if (converted) changes.passType = { before: pass.passType.key, after: passType.key };
+  if (!jsonEqual(pass.metadata, metadata)) changes.metadata = { before: pass.metadata, after: metadata };
+  const changedKeys = Object.keys(changes);
+  if (changedKeys.length === 0) {
+    return { changed: false, passId: pass.id, serialNumber: pass.serialNumber, versionTag: pass.versionTag.toString(), changedKeys };
+  }
+  const versionTag = await writePassVersion(tx, pass, { data, metadata, passTypeId: passType.id }, changes, taskId);
+  return { changed: true, passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString(), changedKeys };
+}

@@ -1,0 +1,127 @@
+/**
+ * Replay: running a task's input again as a new task once the cause of its failure is fixed.
+ *
+ * A replay is a new SyncTask with `replayOfId` pointing at the task replayed, the same tenant,
+ * kind, input and receipt, and the correlation id of the original with a `.r<n>` suffix (n counts
+ * the replays of that original, so `c0ffee.r1`, `c0ffee.r2`…; a replay of a replay keeps
+ * counting on the original's id). It is written with an AuditLog row (`task.replay`) in one
+ * transaction, then its event is sent; if sending fails it stays QUEUED for the redispatcher.
+ *
+ * Only FAILED tasks are replayed; a SUCCEEDED one only with `force` (running a pushUpdate again
+ * is harmless: an update that changes nothing ends `changed: false`). The console and the CLI
+ * (`task replay`) call these functions.
+ */
+import { Prisma, type SyncTask, type SyncTaskKind } from "@prisma/client";
+import { db } from "../db/client";
+import { DomainError } from "../errors";
+import { getTenant } from "../tenants/tenants";
+import { dispatchTasks } from "./dispatch";
+import { TASK_KINDS } from "./queries";
+
+type Tx = Prisma.TransactionClient;
+
+/** Which FAILED tasks a bulk replay takes (all criteria given must hold). */
+export interface ReplayFilter {
+  /** Tenant slug or id. */
+  tenant?: string;
+  kind?: SyncTaskKind;
+  errorCode?: string;
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+}
+
+const BATCH = 100;
+
+/** The next `.r<n>` correlation id for a replay of a task with `correlationId`. */
+async function replayCorrelationId(tx: Tx, correlationId: string): Promise<string> {
+  const root = correlationId.replace(/(\.r\d+)+$/, "");
+  const [{ count }] = await tx.$queryRaw<[{ count: bigint }]>`
+    SELECT count(*) AS count FROM "SyncTask" WHERE "correlationId" LIKE ${`${root.replace(/[\\%_]/g, "\\$&")}.r%`}`;
+  return `${root}.r${Number(count) + 1}`;
+}
+
+async function createReplay(tx: Tx, original: SyncTask, actor: string, details: Prisma.InputJsonObject): Promise<SyncTask> {
+  const replay = await tx.syncTask.create({
+    data: {
+      tenantId: original.tenantId,
+      receiptId: original.receiptId,
+      kind: original.kind,
+      input: original.input as Prisma.InputJsonValue,
+      correlationId: await replayCorrelationId(tx, original.correlationId),
+      replayOfId: original.id,
+    },
+  });
+  await tx.auditLog.create({
+    data: {
+      actor,
+      action: "task.replay",
+      targetType: "SyncTask",
+      targetId: original.id,
+      tenantId: original.tenantId,
+      details: { replayTaskId: replay.id, correlationId: replay.correlationId, previousStatus: original.status, errorCode: original.errorCode, ...details },
+    },
+  });
+  return replay;
+}
+
+/**
+ * Replays one task and returns the new task (QUEUED, its event sent).
+ * @throws DomainError not_found (no such task), conflict (not FAILED; SUCCEEDED without force)
+ */
+export async function replayTask({ taskId, actor, force = false }: { taskId: string; actor: string; force?: boolean }): Promise<SyncTask> {
+  const replay = await db().$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "SyncTask" WHERE id = ${taskId} FOR UPDATE`;
+    if (!locked) throw new DomainError("not_found", `no sync task ${taskId}`, "taskId");
+    const task = await tx.syncTask.findUniqueOrThrow({ where: { id: taskId } });
+    if (task.status !== "FAILED" && !(task.status === "SUCCEEDED" && force)) {
+      throw new DomainError(
+        "conflict",
+        task.status === "SUCCEEDED" ? `task ${taskId} SUCCEEDED; replay it with force` : `task ${taskId} is ${task.status}; only FAILED tasks are replayed`,
+        "taskId",
+      );
+    }
+    return createReplay(tx, task, actor, { force });
+  });
+  await dispatchTasks([replay]);
+  return replay;
+}
+
+/**
+ * Replays every FAILED task matching `filter` that has not been replayed yet, in batches of 100
+ * (one transaction each, events sent after each batch). Resolves with how many were replayed.
+ * @throws DomainError tenant_not_found, invalid_input (unknown kind)
+ */
+export async function replayTasks({ filter, actor }: { filter: ReplayFilter; actor: string }): Promise<number> {
+  if (filter.kind && !TASK_KINDS.includes(filter.kind)) throw new DomainError("invalid_input", `kind must be one of ${TASK_KINDS.join(", ")}`, "kind");
+  const tenantId = filter.tenant ? (await getTenant(filter.tenant)).id : undefined;
+  const where: Prisma.SyncTaskWhereInput = {
+    status: "FAILED",
+    replays: { none: {} },
+    ...(tenantId && { tenantId }),
+    ...(filter.kind && { kind: filter.kind }),
+    ...(filter.errorCode && { errorCode: filter.errorCode }),
+    ...((filter.from || filter.to) && { createdAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lt: filter.to }) } }),
+  };
+  const details = {
+    bulk: true,
+    filter: { ...filter, tenant: tenantId ?? null, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null } as Prisma.InputJsonObject,
+  };
+  let count = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const batch = await db().syncTask.findMany({ where: { ...where, ...(cursor && { id: { gt: cursor } }) }, orderBy: { id: "asc" }, take: BATCH });
+    if (batch.length === 0) break;
+    const replays = await db().$transaction(async (tx) => {
+      const created: SyncTask[] = [];
+      for (const task of batch) created.push(await createReplay(tx, task, actor, details));
+      return created;
+    });
+    await dispatchTasks(replays);
+    count += replays.length;
+    cursor = batch[batch.length - 1]!.id;
+    if (batch.length < BATCH) break;
+  }
+  return count;
+}

@@ -50,6 +50,8 @@ async function main() {
     NEXTAUTH_URL: BASE_URL,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.nextAuthSecret,
     PASSFLOW_ENCRYPTION_KEY: process.env.PASSFLOW_ENCRYPTION_KEY ?? secrets.encryptionKey,
+    // retries of the embedded executor a tenth as far apart, so a failing task ends FAILED within seconds
+    PASSFLOW_EXECUTOR_RETRY_BASE_MS: process.env.PASSFLOW_EXECUTOR_RETRY_BASE_MS ?? "100",
   };
   const nextBin = path.join(ROOT, "node_modules/next/dist/bin/next");
   if (!(process.env.E2E_REUSE_BUILD === "1" && existsSync(path.join(ROOT, DIST, "BUILD_ID")))) {

@@ -52,14 +52,14 @@ const DOMAIN_TO_TRPC = {
   pass_not_found: "NOT_FOUND",
   conflict: "CONFLICT",
   identifier_conflict: "CONFLICT",
-  invalid_input: "BAD_REQUEST",
   ambiguous_pass: "CONFLICT",
+  invalid_input: "BAD_REQUEST",
   invalid_field_value: "BAD_REQUEST",
 } satisfies Record<DomainErrorCode, TRPC_ERROR_CODE_KEY>;
 
 /** The tRPC code of a domain error. */
 export function trpcCodeOf(err: DomainError): TRPC_ERROR_CODE_KEY {
-  return DOMAIN_TO_TRPC[err.code] ?? "BAD_REQUEST";
+  return DOMAIN_TO_TRPC[err.code];
 }
 
 /** Turns a DomainError thrown by `server/` code into the matching TRPCError (message kept). */

@@ -40,6 +40,8 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "tasks.count": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "tasks.replayableCount": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "tasks.errorCodes": { min: "VIEWER", input: none },
+  "tasks.replay": { min: "OPERATOR", input: (fx) => ({ taskId: fx.succeededTaskId, force: true }) },
+  "tasks.replayMatching": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "tasks.get": { min: "VIEWER", input: (fx) => ({ id: fx.failedTaskId }) },
   "audit.list": { min: "VIEWER", input: () => ({}) },
   "audit.actions": { min: "VIEWER", input: none },

@@ -8,6 +8,7 @@ import { taskListInput } from "@/server/console/tasks";
 import { ErrorState, PageHeader } from "../_components/ui";
 import { FilterForm } from "../_components/filter-form";
 import { TaskTable } from "./task-table";
+import { ReplayMatching } from "./replay-controls";
 
 export const dynamic = "force-dynamic";
 
@@ -16,6 +17,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   const caller = await api();
   const [tenants, errorCodes, staff] = await Promise.all([caller.tenants.choices(), caller.tasks.errorCodes(), getStaff()]);
   if (parsed.ok) await prefetch(trpc.tasks.list.queryOptions(parsed.data));
+  const canReplay = !!staff && roleAtLeast(staff.role, "OPERATOR");
   return (
     <>
       <PageHeader title="Sync tasks" subtitle="Every webhook's unit of work: QUEUED → RUNNING → SUCCEEDED | FAILED. Refreshes every few seconds." />
@@ -33,7 +35,19 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
       />
       {parsed.ok ? (
         <HydrateClient>
-          <TaskTable input={parsed.data} params={parsed.raw} canReplay={!!staff && roleAtLeast(staff.role, "OPERATOR")} />
+          {canReplay ? (
+            <ReplayMatching
+              filter={{ tenant: parsed.data.tenant, kind: parsed.data.kind, errorCode: parsed.data.errorCode, from: parsed.data.from, to: parsed.data.to }}
+              disabledReason={
+                parsed.data.correlationId
+                  ? "Bulk replay filters by tenant, kind, error code and time, not correlation id."
+                  : parsed.data.status && parsed.data.status !== "FAILED"
+                    ? "Only FAILED tasks are replayed; set the status filter to FAILED or Any."
+                    : null
+              }
+            />
+          ) : null}
+          <TaskTable input={parsed.data} params={parsed.raw} canReplay={canReplay} />
         </HydrateClient>
       ) : (
         <ErrorState title="These filters are not valid">{parsed.problems.join("; ")}</ErrorState>

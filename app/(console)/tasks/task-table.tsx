@@ -7,6 +7,7 @@ import { useTRPC } from "@/app/_trpc/react";
 import type { taskListInput } from "@/server/console/tasks";
 import { EmptyState, ErrorState, Mono, StatusBadge, Table, Td, Time } from "../_components/ui";
 import { Pager } from "../_components/pager";
+import { ReplayTaskButton } from "./replay-controls";
 
 export function TaskTable({ input, params, canReplay }: { input: z.infer<typeof taskListInput>; params: Record<string, string>; canReplay: boolean }) {
   const trpc = useTRPC();
@@ -14,11 +15,10 @@ export function TaskTable({ input, params, canReplay }: { input: z.infer<typeof 
   if (tasks.isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (tasks.isError) return <ErrorState title="Could not load sync tasks">{tasks.error.message}</ErrorState>;
   const { items, nextCursor } = tasks.data;
-  void canReplay;
   return (
     <>
       <Table
-        head={["Task", "Tenant", "Kind", "Status", "Attempts", "Error", "Created", "Finished"]}
+        head={["Task", "Tenant", "Kind", "Status", "Attempts", "Error", "Created", "Finished", ...(canReplay ? [""] : [])]}
         empty={<EmptyState title="No sync tasks match these filters">Widen the time range or clear a filter.</EmptyState>}
       >
         {items.map((t) => (
@@ -45,6 +45,7 @@ export function TaskTable({ input, params, canReplay }: { input: z.infer<typeof 
             <Td>
               <Time value={t.finishedAt} />
             </Td>
+            {canReplay ? <Td>{t.status === "FAILED" ? <ReplayTaskButton taskId={t.id} status={t.status} compact /> : null}</Td> : null}
           </tr>
         ))}
       </Table>

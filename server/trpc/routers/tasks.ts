@@ -1,7 +1,8 @@
 /** Sync tasks. */
 import { z } from "zod";
 import { countReplayable, countTasks, getTask, listTasks, replayFilter, taskErrorCodes, taskFilter, taskListInput } from "../../console/tasks";
-import { router, viewerProcedure } from "../init";
+import { replayTask, replayTasks } from "../../tasks/replay";
+import { operatorProcedure, router, viewerProcedure } from "../init";
 
 export const tasksRouter = router({
   /** One page of tasks matching the filter (cursor pagination). */
@@ -14,4 +15,15 @@ export const tasksRouter = router({
   errorCodes: viewerProcedure.query(() => taskErrorCodes()),
   /** A task with input, output, attempts, timings and error. */
   get: viewerProcedure.input(z.object({ id: z.string().min(1) })).query(({ input }) => getTask(input.id)),
+  /** Runs a FAILED task (or, with force, a SUCCEEDED one) again as a new task; audited. */
+  replay: operatorProcedure
+    .input(z.object({ taskId: z.string().min(1), force: z.boolean().default(false) }))
+    .mutation(async ({ input, ctx }) => {
+      const task = await replayTask({ taskId: input.taskId, actor: ctx.staff.email, force: input.force });
+      return { id: task.id, status: task.status, correlationId: task.correlationId };
+    }),
+  /** Replays every FAILED, not yet replayed task matching the filter; audited per task. */
+  replayMatching: operatorProcedure
+    .input(replayFilter)
+    .mutation(async ({ input, ctx }) => ({ replayed: await replayTasks({ filter: input, actor: ctx.staff.email }) })),
 });

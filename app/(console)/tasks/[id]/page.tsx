@@ -4,6 +4,8 @@ import { getStaff } from "@/app/_lib/staff";
 import { orNotFound } from "@/app/_lib/not-found";
 import { formatDuration } from "@/app/_lib/format";
 import { roleAtLeast } from "@/server/auth/roles";
+import { ReplayTaskButton } from "../replay-controls";
+import { AutoRefresh } from "../../_components/auto-refresh";
 import { Card, Facts, HttpStatus, Json, Mono, PageHeader, StatusBadge, TextLink, Time } from "../../_components/ui";
 
 export const dynamic = "force-dynamic";
@@ -12,9 +14,9 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const [task, staff] = await Promise.all([orNotFound((await api()).tasks.get({ id })), getStaff()]);
   const canReplay = !!staff && roleAtLeast(staff.role, "OPERATOR");
-  void canReplay;
   return (
     <>
+      <AutoRefresh active={task.status === "QUEUED" || task.status === "RUNNING"} />
       <PageHeader
         title={
           <span className="flex items-center gap-3">
@@ -22,6 +24,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           </span>
         }
         subtitle={`${task.kind} for tenant ${task.tenant.slug}`}
+        actions={canReplay ? <ReplayTaskButton taskId={task.id} status={task.status} /> : null}
       />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Task">

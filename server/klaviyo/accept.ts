@@ -11,6 +11,9 @@ import { db } from "../db/client";
 import { insertFlowReceipt } from "./store";
 import type { PassUpdateInput, ProfileSyncInput } from "../tasks/inputs";
 
+/** A batch of up to 1,000 events is one transaction: give it more than Prisma's 5 s default. */
+const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
+
 /** How long an Idempotency-Key is remembered. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -141,5 +144,5 @@ async function writeSystemWebhook(receipt: ReceiptFields & { webhookId: string }
     });
     if (tasks.length === 0) throw new ConcurrentDelivery();
     return { correlationId: receipt.correlationId, status: receipt.status, duplicate: false, tasks };
-  });
+  }, BATCH_TRANSACTION);
 }

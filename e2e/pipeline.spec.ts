@@ -3,6 +3,7 @@
  * updates the pass (scenario 2); a profile sync whose merchant sync-back fails is replayed from
  * the console once the merchant answers again, and the replay is audited (scenario 3).
  */
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
@@ -68,7 +69,7 @@ test("scenario 3: a failed merchant sync-back is replayed from the console and a
     await page.goto("/tenants/demo");
     const settings = page.getByTestId("integration-settings");
     await settings.getByLabel(/Merchant sync-back URL/).fill(merchantUrl);
-    await settings.getByLabel(/New merchant sync secret/).fill("merchant-sync-secret-e2e");
+    await settings.getByLabel(/New merchant sync secret/).fill(`whsec_${randomBytes(32).toString("base64")}`);
     await settings.getByRole("button", { name: "Save settings" }).click();
     await expect(settings.getByText("Saved.")).toBeVisible();
     const key = await createKeyInConsole(page, "demo", "e2e profile sync");

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import type { Tenant } from "@prisma/client";
 import { db } from "@/server/db/client";
+import { encryptSecret } from "@/server/crypto";
 import { profileSync } from "./profile-sync";
 import { profileSyncRequested } from "../events";
 import { inngest } from "../client";
@@ -134,6 +135,17 @@ describe("profile-sync", () => {
     expect(error).toMatchObject({ name: "NonRetriableError", message: "merchant_rejected: merchant system refused the change: HTTP 400" });
     expect(task).toMatchObject({ status: "FAILED", errorCode: "merchant_rejected" });
     expect(m.received).toHaveLength(1);
+  });
+
+  it("fails merchant_sync_not_configured at once, sending nothing, when the stored secret is not whsec_", async () => {
+    const tenant = await testTenant();
+    await testPass(tenant, { email: "oldsecret@example.com" });
+    const m = await merchant(tenant);
+    await db().tenant.update({ where: { id: tenant.id }, data: { merchantSyncSecretEncrypted: encryptSecret("merchant-sync-secret-legacy") } });
+    const { error, task } = await run(tenant, profileInput({ email: "oldsecret@example.com", properties: { tier: "Gold" } }));
+    expect(error).toMatchObject({ name: "NonRetriableError" });
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "merchant_sync_not_configured" });
+    expect(m.received).toHaveLength(0);
   });
 
   it("never syncs a change that came from the merchant back to it", async () => {

@@ -1,4 +1,5 @@
 /** Console read models on the real database: search, detail, filters, pagination, redaction, overview. */
+import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { DomainError } from "../errors";
@@ -11,6 +12,7 @@ import { getCustomerDetail } from "./customers";
 import { overviewStats, bucketStarts } from "./overview";
 import { listAudit } from "./audit";
 import { updateStaff } from "../staff";
+import { updateTenantSettings } from "../tenants/tenants";
 
 let fx: ConsoleFixtures;
 beforeAll(async () => {
@@ -82,6 +84,17 @@ describe("tenant detail", () => {
     expect(t.integration).toMatchObject({ klaviyoEnabled: true, webhookSecretSet: false, merchantSyncSecretSet: false });
     expect(t.apiKeys[0]).toMatchObject({ prefix: fx.apiKeyPrefix });
     expect(JSON.stringify(t)).not.toMatch(/Encrypted|"hash"/);
+  });
+
+  it("takes a merchant sync secret only in the Standard Webhooks form, naming the field", async () => {
+    await expect(updateTenantSettings(fx.tenant.slug, { merchantSyncSecret: "merchant-sync-secret-e2e" }, "test")).rejects.toMatchObject({
+      code: "invalid_input",
+      field: "merchantSyncSecret",
+    });
+    await expect(updateTenantSettings(fx.tenant.slug, { merchantSyncSecret: "whsec_c2hvcnQ=" }, "test")).rejects.toMatchObject({ field: "merchantSyncSecret" });
+    const t = await updateTenantSettings(fx.tenant.slug, { merchantSyncSecret: `whsec_${randomBytes(32).toString("base64")}` }, "test");
+    expect(t.merchantSyncSecretEncrypted).toBeTruthy();
+    await updateTenantSettings(fx.tenant.slug, { merchantSyncSecret: null }, "test");
   });
 
   it("warns 30 days before a certificate expires", () => {

@@ -25,6 +25,41 @@ export interface EmbeddedPostgres {
 /** Connections the socket server accepts: pools of the app, CLI, executor and migrate together. */
 const MAX_CONNECTIONS = 100;
 
+/** Frontend messages that open or continue an extended-query sequence, which only Sync ('S') ends. */
+const MID_SEQUENCE = new Set(["P", "B", "D", "E", "C", "H"].map((c) => c.charCodeAt(0)));
+
+/**
+ * PGlite runs one PostgreSQL session for every socket. pglite-socket queues each wire message on
+ * its own and keeps a connection's turn only inside a transaction, so two connections' Parse,
+ * Bind, Execute messages could interleave ("bind message supplies 2 parameters, but prepared
+ * statement "" requires 1"). This view of the database also reports "in a transaction" while a
+ * connection is between Parse and Sync, so the queue serves that connection until its Sync
+ * (PostgreSQL protocol, 55.2.3 Extended Query).
+ */
+function serializeExtendedQueries(db: PGlite): PGlite {
+  let midSequence = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "isInTransaction") return () => midSequence || target.isInTransaction();
+      if (prop === "execProtocolRawStream") {
+        return async (message: Uint8Array, options: Parameters<PGlite["execProtocolRawStream"]>[1]) => {
+          midSequence = MID_SEQUENCE.has(message[0]!);
+          return target.execProtocolRawStream(message, options);
+        };
+      }
+      if (prop === "exec") {
+        // the queue's clean-up after a connection drops mid-transaction (ROLLBACK)
+        return (...args: Parameters<PGlite["exec"]>) => {
+          midSequence = false;
+          return target.exec(...args);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 function urlFor(port: number): string {
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
@@ -35,7 +70,7 @@ function urlFor(port: number): string {
  */
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number }): Promise<EmbeddedPostgres> {
   const db = await PGlite.create({ dataDir: opts.dataDir });
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: opts.port ?? 0, maxConnections: MAX_CONNECTIONS });
+  const server = new PGLiteSocketServer({ db: serializeExtendedQueries(db), host: "127.0.0.1", port: opts.port ?? 0, maxConnections: MAX_CONNECTIONS });
   await server.start();
   const port = Number(server.getServerConn().split(":").pop());
   let stopped = false;

@@ -60,7 +60,7 @@ function retryAfterSeconds(value: string | null): number | undefined {
  * Sends the customer's current state and the changes to the tenant's merchant system, unless it
  * has none configured, the change came from it, or no customer was found.
  * @throws RetriableTaskError merchant_unavailable; FinalTaskError merchant_rejected,
- *   merchant_sync_not_configured (URL without a secret)
+ *   merchant_sync_not_configured (URL without a secret, or a secret not in the whsec_ form)
  */
 export async function syncBackToMerchant(args: {
   tenantId: string;
@@ -99,7 +99,14 @@ export async function syncBackToMerchant(args: {
   const body = JSON.stringify(payload);
   const webhookId = `task-${taskId}`;
   const now = new Date();
-  const signature = new Webhook(decryptSecret(tenant.merchantSyncSecretEncrypted)).sign(webhookId, now, body);
+  let signer: Webhook;
+  try {
+    signer = new Webhook(decryptSecret(tenant.merchantSyncSecretEncrypted));
+  } catch {
+    // secrets stored before the form was checked: retrying cannot help, an operator must set a new one
+    throw new FinalTaskError("merchant_sync_not_configured", "the merchant sync secret is not a Standard Webhooks secret (whsec_…); set a new one");
+  }
+  const signature = signer.sign(webhookId, now, body);
   let res: Response;
   try {
     res = await fetch(tenant.merchantSyncUrl, {

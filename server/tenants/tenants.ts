@@ -110,12 +110,27 @@ const settingsSchema = z.object({
   klaviyoWebhookSecret: z.string().min(16, "must have at least 16 characters").optional(),
   dropPreviousWebhookSecret: z.boolean().optional(),
   merchantSyncUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
-  merchantSyncSecret: z.string().min(16, "must have at least 16 characters").nullable().optional(),
+  merchantSyncSecret: z
+    .string()
+    .refine(isStandardWebhooksSecret, "must be a Standard Webhooks secret: whsec_ followed by 24 to 64 base64-encoded random bytes (e.g. whsec_$(openssl rand -base64 32))")
+    .nullable()
+    .optional(),
   defaultPhoneRegion: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US").optional(),
   customIdentifierKeys: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "must be a letter then letters, digits or _")).optional(),
   tenantRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   apiKeyRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
 });
+
+/**
+ * Whether `secret` has the Standard Webhooks form the sync-back signs with: `whsec_` then the
+ * base64 encoding of 24 to 64 random bytes (https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md#signature-scheme).
+ */
+export function isStandardWebhooksSecret(secret: string): boolean {
+  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m || m[1]!.length % 4 !== 0) return false;
+  const bytes = Buffer.from(m[1]!, "base64").length;
+  return bytes >= 24 && bytes <= 64;
+}
 
 const RESERVED_IDENTIFIER_KEYS = new Set(["email", "phone", "customerId"]);
 

@@ -63,7 +63,7 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
         </label>
         <label className={label}>
           New merchant sync secret (blank: unchanged)
-          <input name="merchantSyncSecret" type="password" autoComplete="off" minLength={16} className={field} />
+          <input name="merchantSyncSecret" type="password" autoComplete="off" placeholder="whsec_…" pattern="whsec_[A-Za-z0-9+/]{32,}={0,2}" title="whsec_ followed by base64 of 24 to 64 random bytes" className={field} />
         </label>
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
           <input type="checkbox" name="dropPreviousWebhookSecret" /> Forget the previous webhook secret (rotation finished)

@@ -130,9 +130,9 @@ describe("PassKit web service: serial numbers updated since a tag", () => {
     expect((await device.list(mine!.passTypeIdentifier, b2.lastUpdated)).status).toBe(204);
   }, 180_000);
 
-  // Skipped at the end of session 1: it fails against the snapshot-based tags of the last wallet
-  // commit (935cbc3) and there was no time left to find out which side is wrong. See the closing note.
-  it.skip("does not lose a change whose versionTag was taken before, but committed after, a listed one", async () => {
+  // Needs two concurrent sessions: the embedded PGlite runs one session for every connection, so an
+  // open transaction holds every other connection back. CI runs it on the machine's PostgreSQL.
+  it.skipIf(inject("databaseEmbedded"))("does not lose a change whose versionTag was taken before, but committed after, a listed one", async () => {
     const [slow, fast] = await tenantWithPasses(2);
     const device = new SimulatedDevice(appUrl, slow!.tenant);
     await device.register(slow!);

@@ -36,6 +36,39 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once("exit", () => r()));
 }
 
+/** Process groups of apps still running, killed if the test process exits without stopping them. */
+const running = new Set<number>();
+process.once("exit", () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
+/**
+ * Signals the app's whole process group (`next dev` serves from a child process of its own, which
+ * would outlive a signal to the parent alone) and waits until every process in it has exited.
+ */
+async function signalGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  const groupAlive = () => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (groupAlive()) process.kill(-child.pid!, signal);
+  await exited(child);
+  const deadline = Date.now() + 30_000;
+  while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (groupAlive()) process.kill(-child.pid!, "SIGKILL");
+  running.delete(child.pid!);
+}
+
 /**
  * Starts the app. `name` picks the dev build folder (`.next-test/<name>`): two `next dev`
  * processes cannot share one, so extra instances in a test get their own.
@@ -65,7 +98,9 @@ export async function startApp(opts: { env?: Record<string, string | undefined>;
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, so stop() and kill() reach every process of the app
   });
+  running.add(child.pid!);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const deadline = Date.now() + 120_000;
@@ -80,7 +115,7 @@ export async function startApp(opts: { env?: Record<string, string | undefined>;
     await new Promise((r) => setTimeout(r, 250));
   }
   if (child.exitCode !== null || Date.now() >= deadline) {
-    child.kill("SIGKILL");
+    await signalGroup(child, "SIGKILL");
     throw new Error(`app did not start (${mode}); log:\n${readFileSync(logFile, "utf8").slice(-4000)}`);
   }
   return {
@@ -88,13 +123,7 @@ export async function startApp(opts: { env?: Record<string, string | undefined>;
     port,
     child,
     logFile,
-    async stop() {
-      child.kill("SIGTERM");
-      await exited(child);
-    },
-    async kill() {
-      child.kill("SIGKILL");
-      await exited(child);
-    },
+    stop: () => signalGroup(child, "SIGTERM"),
+    kill: () => signalGroup(child, "SIGKILL"),
   };
 }

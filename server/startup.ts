@@ -1,7 +1,8 @@
 /**
  * Runs once when the Next.js server starts (from instrumentation.ts): invalid configuration
  * prints one line naming the variable and stops the process before it serves anything; then the
- * APNs push sender is installed for pass-notify.
+ * APNs push sender is installed for pass-notify. `process.env` becomes a plain object first
+ * (server/process-env.ts: the Inngest SDK reads it whole on every call).
  *
  * With no Inngest server configured it also starts the embedded executor in this process
  * (inngest/executor/index.ts explains the placement); once it has resumed the runs a previous
@@ -10,6 +11,9 @@
  */
 import { parseEnv } from "./env";
 import { installWalletPushSender } from "./wallet/install";
+import { detachProcessEnv } from "./process-env";
+
+detachProcessEnv();
 
 try {
   parseEnv();

@@ -5,7 +5,8 @@
  * Targets (issue 3): ratio ≥ 0.5 and p99 < 50 ms at 100 connections.
  *
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/passflow_bench, created and
- * migrated if needed), BENCH_CONNECTIONS (100), BENCH_SECONDS (10). Builds the app if no build exists.
+ * migrated if needed), BENCH_CONNECTIONS (100), BENCH_SECONDS (10), BENCH_CPU_PROF (a folder: the app
+ * writes a V8 CPU profile there when it stops). Builds the app if no build exists.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -111,6 +112,7 @@ async function main() {
       INNGEST_EVENT_KEY: "bench",
       INNGEST_BASE_URL: sinkUrl,
     },
+    nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   });
   let passflow: Figures;
   try {

@@ -11,7 +11,8 @@
  *
  * Webhooks are sent open-loop at BENCH_RATE per second (default 250) with at most
  * BENCH_IN_FLIGHT (64) requests outstanding; latency runs from the moment a webhook is sent to
- * its task's finishedAt. Other knobs: BENCH_TASKS (2000), PASSFLOW_EXECUTOR_CONCURRENCY, BENCH_KEEP_BUILD.
+ * its task's finishedAt. Other knobs: BENCH_TASKS (2000), PASSFLOW_EXECUTOR_CONCURRENCY, BENCH_KEEP_BUILD,
+ * BENCH_CPU_PROF (a folder: the app writes a V8 CPU profile there when it stops).
  * Builds the app (`next build`) when there is no build yet.
  */
 import { spawnSync } from "node:child_process";
@@ -110,6 +111,7 @@ async function benchTarget(target: string): Promise<Result> {
   const { slug, apiKey } = await seed(TASKS + WARMUP);
   const app = await startApp({
     env: { NODE_ENV: "production", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(24).toString("base64url"), LOG_LEVEL: "warn" },
+    nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   });
   const endpoint = `${app.url}/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`;
   const send = async (i: number) => {

@@ -70,10 +70,12 @@ async function signalGroup(child: ChildProcess, signal: NodeJS.Signals): Promise
 }
 
 /**
- * Starts the app. `name` picks the dev build folder (`.next-test/<name>`): two `next dev`
+ * Starts the app. `nodeArgs` go to node before Next.js's own (e.g. `--cpu-prof`). `name` picks the dev build folder (`.next-test/<name>`): two `next dev`
  * processes cannot share one, so extra instances in a test get their own.
  */
-export async function startApp(opts: { env?: Record<string, string | undefined>; port?: number; name?: string } = {}): Promise<RunningApp> {
+export async function startApp(
+  opts: { env?: Record<string, string | undefined>; port?: number; name?: string; nodeArgs?: string[] } = {},
+): Promise<RunningApp> {
   const port = opts.port ?? (await freePort());
   const mode = process.env.PASSFLOW_TEST_SERVER === "start" ? "start" : "dev";
   const nextBin = path.resolve("node_modules/next/dist/bin/next");
@@ -86,7 +88,7 @@ export async function startApp(opts: { env?: Record<string, string | undefined>;
     mkdirSync(".next-test", { recursive: true });
     writeFileSync(tsconfig, JSON.stringify({ extends: "../tsconfig.json" }));
   }
-  const child = spawn(process.execPath, [nextBin, mode, "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), nextBin, mode, "--port", String(port), "--hostname", "127.0.0.1"], {
     env: {
       ...process.env,
       NEXT_DIST_DIR: mode === "dev" ? distDir : undefined,

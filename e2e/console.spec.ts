@@ -53,6 +53,12 @@ test("scenario 4: a pass is found by a phone number written differently from how
   await expect(page.getByTestId("pass-preview")).toBeVisible();
   await expect(page.getByTestId("preview-field-points")).toContainText("980");
   await screenshot(page, testInfo, "pass-detail");
+
+  // a VIEWER gets no .pkpass (it carries the pass's authenticationToken), by link or directly
+  await expect(page.getByRole("link", { name: "Download .pkpass" })).toHaveCount(0);
+  const serial = decodeURIComponent(page.url().split("/passes/")[1]!);
+  const refused = await page.request.get(`/api/console/passes/${encodeURIComponent(serial)}/pkpass`);
+  expect(refused.status()).toBe(403);
 });
 
 test("wrong passwords are refused and sign-out ends the session", async ({ page }) => {

@@ -8,6 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { screenshot, signIn } from "./fixtures";
+import { readZip } from "../server/wallet/testing/pkpass-check";
 
 /** Creates an API key for `tenant` on its console page and reads it from the shown-once box. */
 async function createKeyInConsole(page: Page, tenant: string, name: string): Promise<string> {
@@ -49,6 +50,16 @@ test("scenario 2: an OPERATOR's new API key drives a pushUpdate that shows in th
   await expect(page.getByTestId("pass-timeline")).toContainText("points: 980 → 1250");
   await expect(page.getByTestId("pass-timeline")).toContainText(correlationId);
   await screenshot(page, testInfo, "pass-updated");
+
+  // the current .pkpass, downloaded from the console, carries the new points
+  const href = (await page.getByRole("link", { name: "Download .pkpass" }).getAttribute("href"))!;
+  const file = await page.request.get(href);
+  expect(file.status()).toBe(200);
+  expect(file.headers()["content-type"]).toBe("application/vnd.apple.pkpass");
+  expect(file.headers()["content-disposition"]).toMatch(/^attachment; filename=".+\.pkpass"$/);
+  const passJson = JSON.parse(readZip(await file.body()).get("pass.json")!.toString("utf8")) as { storeCard: Record<string, { key: string; value: unknown }[]> };
+  const fields = Object.values(passJson.storeCard).flat();
+  expect(fields.find((f) => f.key === "points")?.value).toBe(1250);
 });
 
 test("scenario 3: a failed merchant sync-back is replayed from the console and audited", async ({ page, request }, testInfo) => {

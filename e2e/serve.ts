@@ -52,6 +52,8 @@ async function main() {
     PASSFLOW_ENCRYPTION_KEY: process.env.PASSFLOW_ENCRYPTION_KEY ?? secrets.encryptionKey,
     // retries of the embedded executor a tenth as far apart, so a failing task ends FAILED within seconds
     PASSFLOW_EXECUTOR_RETRY_BASE_MS: process.env.PASSFLOW_EXECUTOR_RETRY_BASE_MS ?? "100",
+    // a production build, but passes still sign with generated development chains (no Apple certificate here)
+    PASSFLOW_DEV_CERTIFICATES: "true",
   };
   const nextBin = path.join(ROOT, "node_modules/next/dist/bin/next");
   if (!(process.env.E2E_REUSE_BUILD === "1" && existsSync(path.join(ROOT, DIST, "BUILD_ID")))) {

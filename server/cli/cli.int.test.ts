@@ -35,6 +35,9 @@ describe("cli: tenants", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: slug lower-case letters/);
     expect(bad.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    const reserved = await runCli(["tenant", "create", "console", "--name", "x"]);
+    expect(reserved.code).toBe(1);
+    expect(reserved.stderr).toBe("error: slug is reserved for Passflow's own /api routes\n");
   });
 
   it("exits 2 on a usage error", async () => {

@@ -11,6 +11,8 @@ import { getTenant } from "../tenants/tenants";
 import { normalizeEmail, normalizePhone } from "../customers/identifiers";
 import { passPreview } from "../passes/preview";
 import { pageArgs, pageFields, toPage } from "./pagination";
+import { audit } from "../audit";
+import { findPassFile, pkpassFile } from "../wallet/pass-file";
 
 export const SEARCH_KINDS = ["any", "email", "phone", "customerId", "identifier", "serialNumber"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -205,4 +207,20 @@ export async function getPassDetail(serialNumber: string, now = new Date()) {
     funnel: deliveryFunnel(deliveries.map((d) => d.stage)),
     tasks,
   };
+}
+
+/**
+ * The current .pkpass of a pass for a staff member (OPERATOR or above: the file carries the
+ * pass's authenticationToken, which the console otherwise never shows), built once per version
+ * like device downloads, and audited as `pass.download`.
+ * @returns the file and its download name `<serialNumber>.pkpass`
+ * @throws DomainError pass_not_found; WalletConfigError when the tenant cannot sign passes
+ */
+export async function downloadPassForStaff(serialNumber: string, actor: string): Promise<{ body: Buffer; fileName: string }> {
+  const row = await db().pass.findUnique({ where: { serialNumber }, select: { id: true, tenantId: true } });
+  const pass = row ? await findPassFile({ passId: row.id }) : undefined;
+  if (!row || !pass) throw new DomainError("pass_not_found", `no pass ${JSON.stringify(serialNumber)}`, "serialNumber");
+  const file = await pkpassFile(pass);
+  await audit({ actor, action: "pass.download", targetType: "Pass", targetId: row.id, tenantId: row.tenantId, details: { versionTag: pass.versionTag.toString() } });
+  return { body: file.body, fileName: `${pass.serialNumber.replace(/[^A-Za-z0-9._-]/g, "_")}.pkpass` };
 }

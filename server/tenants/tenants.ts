@@ -13,9 +13,16 @@ import { encryptSecret } from "../crypto";
 /** Development Team ID used for pass types until the tenant imports its Apple certificate. */
 export const DEV_TEAM_IDENTIFIER = "PFDEVTEAM1";
 
+/**
+ * Slugs that name Passflow's own routes under /api (app/api/<name>): a tenant with one of them
+ * would never receive its webhooks, `/api/<slug>/…` being served by that route instead.
+ */
+export const RESERVED_SLUGS: ReadonlySet<string> = new Set(["auth", "console", "executor", "health", "inngest", "ready", "trpc"]);
+
 export const slugSchema = z
   .string()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "lower-case letters, digits and inner dashes, 1-40 characters");
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "lower-case letters, digits and inner dashes, 1-40 characters")
+  .refine((slug) => !RESERVED_SLUGS.has(slug), "is reserved for Passflow's own /api routes");
 
 /** Finds a tenant by slug or id. @throws DomainError tenant_not_found */
 export async function getTenant(ref: string): Promise<Tenant> {

@@ -4,6 +4,8 @@
  * with its APNs answer and how far the device got (pushed → listed → downloaded, or stalled).
  */
 import { api } from "@/app/_trpc/server";
+import { getStaff } from "@/app/_lib/staff";
+import { roleAtLeast } from "@/server/auth/roles";
 import { orNotFound } from "@/app/_lib/not-found";
 import { Badge, Card, EmptyState, Facts, Json, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { PassPreview } from "../../_components/pass-preview";
@@ -35,7 +37,8 @@ function ChangeList({ changes }: { changes: unknown }) {
 
 export default async function PassPage({ params }: { params: Promise<{ serialNumber: string }> }) {
   const { serialNumber } = await params;
-  const pass = await orNotFound((await api()).passes.get({ serialNumber: decodeURIComponent(serialNumber) }));
+  const [pass, staff] = await Promise.all([orNotFound((await api()).passes.get({ serialNumber: decodeURIComponent(serialNumber) })), getStaff()]);
+  const canDownload = !!staff && roleAtLeast(staff.role, "OPERATOR");
   const { funnel } = pass;
   return (
     <>
@@ -46,6 +49,17 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
           </span>
         }
         subtitle={`${pass.passType.name} (${pass.passType.key}) · tenant ${pass.tenant.slug}`}
+        actions={
+          canDownload ? (
+            <a
+              href={`/api/console/passes/${encodeURIComponent(pass.serialNumber)}/pkpass`}
+              download
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+            >
+              Download .pkpass
+            </a>
+          ) : null
+        }
       />
       <div className="grid gap-6 xl:grid-cols-[auto_1fr]">
         <div className="space-y-4">

@@ -2,8 +2,9 @@
  * Acceptance: one database transaction writes the WebhookReceipt and its SyncTask(s) (QUEUED)
  * before any 2xx is answered, so nothing acknowledged is ever lost. Repeated deliveries create
  * nothing and answer as the first delivery did, with its correlation id:
- * - flow webhooks: same `Idempotency-Key` header within 24 h (bodies alone are never compared:
- *   a later identical body can be a legitimate change back, e.g. Gold → Silver → Gold);
+ * - flow webhooks: same `Idempotency-Key` header on the same endpoint within 24 h (bodies alone
+ *   are never compared: a later identical body can be a legitimate change back, e.g. Gold →
+ *   Silver → Gold); the same key with a different body is refused (IdempotencyKeyReused, 422);
  * - system webhooks: same `Klaviyo-Webhook-Id` + event `external_id` (the task's dedupeKey).
  */
 import { Prisma, type SyncTaskKind, type WebhookEndpoint } from "@prisma/client";
@@ -48,16 +49,29 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === "23505";
 }
 
-async function earlierDelivery(tenantId: string, idempotencyKey: string): Promise<Acceptance | undefined> {
+/** An Idempotency-Key used again, within its window, with a different body. */
+export class IdempotencyKeyReused extends Error {
+  override name = "IdempotencyKeyReused";
+}
+
+/**
+ * The answer of the earlier delivery with this key on this endpoint, if any within the window.
+ * @throws IdempotencyKeyReused when that delivery's body differs from `rawBody`
+ */
+async function earlierDelivery(receipt: { tenantId: string; endpoint: WebhookEndpoint; idempotencyKey: string; rawBody: string }): Promise<Acceptance | undefined> {
+  const { tenantId, endpoint, idempotencyKey } = receipt;
   const first = await db().webhookReceipt.findUnique({
-    where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } },
-    select: { id: true, correlationId: true, responseStatus: true, createdAt: true },
+    where: { tenantId_endpoint_idempotencyKey: { tenantId, endpoint, idempotencyKey } },
+    select: { id: true, correlationId: true, responseStatus: true, createdAt: true, rawBody: true },
   });
   if (!first) return undefined;
   if (Date.now() - first.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS) {
     // outside the window the key is free again: detach it from the old receipt
     await db().webhookReceipt.update({ where: { id: first.id }, data: { idempotencyKey: null } });
     return undefined;
+  }
+  if (first.rawBody !== receipt.rawBody) {
+    throw new IdempotencyKeyReused(`this Idempotency-Key was used within 24 h for a different body (first delivery ${first.correlationId})`);
   }
   return { correlationId: first.correlationId, status: first.responseStatus, duplicate: true, tasks: [] };
 }
@@ -67,8 +81,9 @@ export async function acceptFlowWebhook(
   receipt: ReceiptFields & { idempotencyKey?: string },
   task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput },
 ): Promise<Acceptance> {
-  if (receipt.idempotencyKey) {
-    const earlier = await earlierDelivery(receipt.tenantId, receipt.idempotencyKey);
+  const keyed = receipt.idempotencyKey ? { ...receipt, idempotencyKey: receipt.idempotencyKey } : undefined;
+  if (keyed) {
+    const earlier = await earlierDelivery(keyed);
     if (earlier) return earlier;
   }
   try {
@@ -80,8 +95,8 @@ export async function acceptFlowWebhook(
       tasks: [{ id: taskId, tenantId: receipt.tenantId, kind: task.kind, correlationId: receipt.correlationId }],
     };
   } catch (err) {
-    if (receipt.idempotencyKey && isUniqueViolation(err)) {
-      const earlier = await earlierDelivery(receipt.tenantId, receipt.idempotencyKey);
+    if (keyed && isUniqueViolation(err)) {
+      const earlier = await earlierDelivery(keyed);
       if (earlier) return earlier; // a concurrent delivery with the same key won
     }
     throw err;

@@ -201,6 +201,28 @@ describe("pushUpdate: credentials and tenant gate", () => {
     expect((await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}` })).status).toBe(200);
     expect(await tasksOf(t.tenant.id)).toHaveLength(2);
   });
+
+  it("keeps Idempotency-Keys per endpoint, refuses a reused key with another body (422) and keys over 200 characters (400)", async () => {
+    const t = await makeTenant();
+    const headers = { authorization: `Bearer ${t.apiKey}`, "idempotency-key": "evt-123" };
+    expect((await post(t.slug, PUSH, body, headers)).status).toBe(200);
+    const sync = await post(t.slug, SYNC, { email: "jane.doe@example.com", properties: { favorite: "espresso" } }, headers);
+    expect(sync.status).toBe(202);
+    expect((await tasksOf(t.tenant.id)).map((x) => x.kind).sort()).toEqual(["PASS_UPDATE", "PROFILE_SYNC"]);
+    const changed = await post(t.slug, PUSH, { ...body, additionalData: { points: "2" } }, headers);
+    await expectProblem(changed, 422, "Idempotency-Key");
+    await expectProblem(await post(t.slug, PUSH, body, { ...headers, "idempotency-key": "k".repeat(201) }), 400, "Idempotency-Key");
+    expect(await tasksOf(t.tenant.id)).toHaveLength(2);
+  });
+
+  it("refuses a NUL character in any string or key with 400 naming the field, and stores nothing", async () => {
+    const t = await makeTenant();
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    await expectProblem(await post(t.slug, PUSH, { identifiers: { email: "a\u0000b@example.com" } }, auth), 400, "identifiers.email");
+    await expectProblem(await post(t.slug, PUSH, { identifiers: { email: "a@example.com" }, additionalData: { tier: "a\u0000b" } }, auth), 400, "additionalData.tier");
+    await expectProblem(await post(t.slug, SYNC, { email: "a@b.co", properties: { "x\u0000": 1 } }, auth), 400, "properties");
+    expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+  });
 });
 
 describe("profiles/sync", () => {

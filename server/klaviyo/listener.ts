@@ -25,7 +25,7 @@ import { hasIdentifier, normalizeIdentifiers } from "../customers/identifiers";
 import { authenticateBearer, type Principal } from "./credentials";
 import { verifyKlaviyoSignature } from "./signature";
 import { consumeListenerQuota } from "./throttle";
-import { acceptFlowWebhook, acceptSystemWebhook, type AcceptedTask, type Acceptance } from "./accept";
+import { acceptFlowWebhook, acceptSystemWebhook, IdempotencyKeyReused, type AcceptedTask, type Acceptance } from "./accept";
 import {
   flowToProfileSyncInput,
   isSystemWebhookEnvelope,
@@ -56,12 +56,19 @@ function zodErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((i) => ({ field: i.path.length ? i.path.join(".") : "body", message: i.message }));
 }
 
-/** Path of the first `__proto__` key anywhere in parsed JSON (such keys are refused, never merged). */
-function reservedKeyPath(value: unknown, path: string[] = [], depth = 0): string | undefined {
+/**
+ * The first value of parsed JSON that can never be stored: a `__proto__` key (refused, never
+ * merged) or a NUL character (`\u0000`) in a key or string, which PostgreSQL text and jsonb cannot
+ * hold. Undefined when there is none.
+ */
+function unstorable(value: unknown, path: string[] = [], depth = 0): FieldError | undefined {
+  const at = (p: string[]) => (p.length ? p.join(".") : "body");
+  if (typeof value === "string") return value.includes("\u0000") ? { field: at(path), message: "must not contain the NUL character (\\u0000)" } : undefined;
   if (!value || typeof value !== "object" || depth > 32) return undefined;
   for (const key of Object.keys(value)) {
-    if (key === "__proto__") return [...path, key].join(".");
-    const found = reservedKeyPath((value as Record<string, unknown>)[key], [...path, key], depth + 1);
+    if (key === "__proto__") return { field: at([...path, key]), message: "reserved key" };
+    if (key.includes("\u0000")) return { field: at(path), message: "keys must not contain the NUL character (\\u0000)" };
+    const found = unstorable((value as Record<string, unknown>)[key], [...path, key], depth + 1);
     if (found) return found;
   }
   return undefined;
@@ -101,6 +108,15 @@ function usableIdentifiers(identifiers: Record<string, string>, tenant: Tenant) 
   }
 }
 
+/** Longest Idempotency-Key kept (the OpenAPI document says so too). */
+export const IDEMPOTENCY_KEY_MAX = 200;
+
+function idempotencyKey(headers: Headers): string | undefined {
+  const key = headers.get("idempotency-key")?.trim();
+  if (key && key.length > IDEMPOTENCY_KEY_MAX) throw invalid([{ field: "Idempotency-Key", message: `at most ${IDEMPOTENCY_KEY_MAX} characters` }], "the Idempotency-Key header is too long");
+  return key || undefined;
+}
+
 async function accept(
   endpoint: ListenerEndpoint,
   request: Request,
@@ -109,14 +125,14 @@ async function accept(
   correlationId: string,
 ): Promise<Acceptance> {
   const body = parseJson(rawBody);
-  const reserved = reservedKeyPath(body);
-  if (reserved) throw invalid([{ field: reserved, message: "reserved key" }]);
+  const refused = unstorable(body);
+  if (refused) throw invalid([refused]);
   const receipt = {
     tenantId: tenant.id,
     correlationId,
     headers: storedHeaders(request.headers),
     rawBody,
-    idempotencyKey: request.headers.get("idempotency-key")?.trim().slice(0, 200) || undefined,
+    idempotencyKey: idempotencyKey(request.headers),
   };
 
   if (endpoint === "pushUpdate") {
@@ -194,7 +210,11 @@ export function handleKlaviyoListener(endpoint: ListenerEndpoint, request: Reque
           ? new Response(null, { status: 200, headers })
           : Response.json({ correlationId: acceptance.correlationId }, { status: acceptance.status, headers });
       return { response, dispatch: acceptance.tasks };
-    } catch (err) {
+    } catch (caught) {
+      const err =
+        caught instanceof IdempotencyKeyReused
+          ? new HttpProblem({ status: 422, title: "Idempotency-Key reused", detail: caught.message, errors: [{ field: "Idempotency-Key", message: "already used for a different body" }] })
+          : caught;
       if (err instanceof HttpProblem) {
         logger.info({ endpoint, status: err.init.status, detail: err.init.detail, errors: err.init.errors }, "webhook rejected");
         return { response: problem({ ...err.init, correlationId, headers: { ...rateHeaders, ...err.init.headers } }), dispatch: [] };

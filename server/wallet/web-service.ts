@@ -186,7 +186,7 @@ export async function latestPass(input: PassAddress & { authorization: string | 
   return { status: 200, lastModified: modified, body: file.body, cached: file.cached, serialNumber: pass.serialNumber };
 }
 
-const logBody = z.object({ logs: z.array(z.string().max(10_000)).max(100) });
+const logBody = z.object({ logs: z.array(z.string().max(10_000).refine((m) => !m.includes("\u0000"))).max(100) });
 
 /**
  * Stores messages a device posts to the log endpoint (Apple: "Log a message"), each with the

@@ -147,6 +147,10 @@ describe("cli: passes", () => {
     const conflict = await runCli(["pass", "issue", "--tenant", slug, "--type", "basic", "--email", "a@example.com", "--phone", "415 555 0111"]);
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toMatch(/^error: identifiers match 2 different customers/);
+    // a new email with b's phone is not b: no pass of b's is handed out
+    const stranger = await runCli(["pass", "issue", "--tenant", slug, "--type", "basic", "--email", "new@example.com", "--phone", "(415) 555-0111"]);
+    expect(stranger.code).toBe(1);
+    expect(stranger.stderr).toMatch(/^error: identifiers.email new@example.com does not match customer .*, whose email is b@example.com\n$/);
     const type = await runCli(["pass", "issue", "--tenant", slug, "--type", "gold", "--email", "a@example.com"]);
     expect(type.stderr).toMatch(/has no pass type "gold"/);
     const phone = await runCli(["pass", "issue", "--tenant", slug, "--type", "basic", "--phone", "12"]);

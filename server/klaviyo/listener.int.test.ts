@@ -1,6 +1,6 @@
 import { describe, expect, it, inject, beforeAll } from "vitest";
 import { db } from "../db/client";
-import { revokeApiKey } from "../tenants/api-keys";
+import { createApiKey, KLAVIYO_LISTENER_SCOPE, revokeApiKey } from "../tenants/api-keys";
 import { updateTenantSettings } from "../tenants/tenants";
 import { hashToken } from "../crypto";
 import { fixture, fixtureBytes } from "../testing/fixtures";
@@ -187,6 +187,22 @@ describe("pushUpdate: credentials and tenant gate", () => {
     expect(res.headers.get("ratelimit-limit")).toBe("3");
     expect(res.headers.get("ratelimit-remaining")).toBe("0");
     expect(await tasksOf(t.tenant.id)).toHaveLength(3);
+  });
+
+  it("does not count a request the key's quota refused against the tenant's: other keys keep working", async () => {
+    const t = await makeTenant({ settings: { apiKeyRequestsPerMinute: 2, tenantRequestsPerMinute: 5 } });
+    const other = await createApiKey({ tenant: t.slug, name: "second flow", scopes: [KLAVIYO_LISTENER_SCOPE], actor: "test" });
+    const send = async (key: string, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await post(t.slug, PUSH, body, { authorization: `Bearer ${key}` })).status);
+      return out;
+    };
+    expect(await send(t.apiKey, 6)).toEqual([200, 200, 429, 429, 429, 429]);
+    expect(await send(other.key, 2)).toEqual([200, 200]);
+    const third = await createApiKey({ tenant: t.slug, name: "third flow", scopes: [KLAVIYO_LISTENER_SCOPE], actor: "test" });
+    // the tenant's fifth request passes, its sixth is the tenant's quota
+    expect(await send(third.key, 2)).toEqual([200, 429]);
+    expect(await tasksOf(t.tenant.id)).toHaveLength(5);
   });
 
   it("a repeated Idempotency-Key answers as the first delivery and creates nothing", async () => {

@@ -79,28 +79,35 @@ function headers(limit: number, res: RateLimiterRes): Record<string, string> {
 }
 
 /**
- * Counts one request against the tenant's and the credential's quota. Resolves with the
- * RateLimit headers of the tighter quota. @throws HttpProblem 429 with Retry-After
+ * Counts one request against the credential's quota, then the tenant's. A request the
+ * credential's quota refuses is not counted against the tenant (one noisy flow must not starve
+ * the tenant's other keys), and one the tenant's quota refuses is given back to the credential.
+ * Resolves with the RateLimit headers of the tighter quota. @throws HttpProblem 429 with Retry-After
  */
 export async function consumeListenerQuota(
   tenant: { id: string; tenantRequestsPerMinute: number; apiKeyRequestsPerMinute: number },
   principalId: string,
 ): Promise<Record<string, string>> {
+  const credentialKey = `${tenant.id}:${principalId}`;
   const checks = [
-    { limit: tenant.tenantRequestsPerMinute, run: async () => (await limiter("tenant", tenant.tenantRequestsPerMinute)).consume(tenant.id) },
-    { limit: tenant.apiKeyRequestsPerMinute, run: async () => (await limiter("credential", tenant.apiKeyRequestsPerMinute)).consume(`${tenant.id}:${principalId}`) },
+    { limit: tenant.apiKeyRequestsPerMinute, limiter: () => limiter("credential", tenant.apiKeyRequestsPerMinute), key: credentialKey },
+    { limit: tenant.tenantRequestsPerMinute, limiter: () => limiter("tenant", tenant.tenantRequestsPerMinute), key: tenant.id },
   ];
   let tightest: Record<string, string> | undefined;
   let tightestRemaining = Infinity;
+  const consumed: (() => Promise<unknown>)[] = [];
   for (const check of checks) {
+    const l = await check.limiter();
     try {
-      const res = await check.run();
+      const res = await l.consume(check.key);
+      consumed.push(() => l.reward(check.key, 1));
       if (res.remainingPoints < tightestRemaining) {
         tightestRemaining = res.remainingPoints;
         tightest = headers(check.limit, res);
       }
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      await Promise.all(consumed.map((giveBack) => giveBack()));
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new HttpProblem({
         status: 429,

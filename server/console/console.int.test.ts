@@ -97,6 +97,13 @@ describe("tenant detail", () => {
     await updateTenantSettings(fx.tenant.slug, { merchantSyncSecret: null }, "test");
   });
 
+  it("refuses a phone region without a numbering plan (XX), naming the field", async () => {
+    await expect(updateTenantSettings(fx.tenant.slug, { defaultPhoneRegion: "XX" }, "test")).rejects.toMatchObject({ code: "invalid_input", field: "defaultPhoneRegion" });
+    await expect(updateTenantSettings(fx.tenant.slug, { defaultPhoneRegion: "us" }, "test")).rejects.toMatchObject({ field: "defaultPhoneRegion" });
+    expect((await updateTenantSettings(fx.tenant.slug, { defaultPhoneRegion: "GB" }, "test")).defaultPhoneRegion).toBe("GB");
+    await updateTenantSettings(fx.tenant.slug, { defaultPhoneRegion: "US" }, "test");
+  });
+
   it("warns 30 days before a certificate expires", () => {
     const now = new Date("2026-01-01T00:00:00Z");
     const days = (n: number) => new Date(now.getTime() + n * 86_400_000);

@@ -9,6 +9,7 @@ import { DomainError } from "../errors";
 import { audit } from "../audit";
 import { starterPassTypes } from "../passes/pass-types";
 import { encryptSecret } from "../crypto";
+import { isSupportedCountry } from "libphonenumber-js";
 
 /** Development Team ID used for pass types until the tenant imports its Apple certificate. */
 export const DEV_TEAM_IDENTIFIER = "PFDEVTEAM1";
@@ -122,7 +123,10 @@ const settingsSchema = z.object({
     .refine(isStandardWebhooksSecret, "must be a Standard Webhooks secret: whsec_ followed by 24 to 64 base64-encoded random bytes (e.g. whsec_$(openssl rand -base64 32))")
     .nullable()
     .optional(),
-  defaultPhoneRegion: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as US").optional(),
+  defaultPhoneRegion: z
+    .string()
+    .refine((r) => /^[A-Z]{2}$/.test(r) && isSupportedCountry(r), "must be an ISO 3166-1 alpha-2 code with a telephone numbering plan, such as US")
+    .optional(),
   customIdentifierKeys: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "must be a letter then letters, digits or _")).optional(),
   tenantRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   apiKeyRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),

@@ -6,6 +6,7 @@ import { runCli, uniqueSlug } from "../testing/cli";
 import { db } from "../db/client";
 import { hashToken } from "../crypto";
 import { verifyPassword } from "../staff";
+import { createTask, pushUpdateInput, testTenant } from "../testing/tasks";
 
 describe("cli: tenants", () => {
   it("creates a tenant with the starter pass types, Klaviyo on and region US", async () => {
@@ -208,4 +209,18 @@ describe("cli: embedded default", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe("cli: output", () => {
+  it("writes piped --json output whole, however long (it was cut at 64 KiB)", async () => {
+    const tenant = await testTenant();
+    for (let i = 0; i < 300; i += 10) {
+      await Promise.all(Array.from({ length: 10 }, (_, j) => createTask(tenant.id, "PASS_UPDATE", pushUpdateInput({ identifiers: { email: `out-${i + j}@example.com` } }), { dispatch: false })));
+    }
+    const listed = await runCli(["task", "list", "--tenant", tenant.slug, "--limit", "500", "--json"], { slowReader: true });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.length).toBeGreaterThan(100_000);
+    const rows = JSON.parse(listed.stdout) as unknown[] | { items: unknown[] };
+    expect(Array.isArray(rows) ? rows : rows.items).toHaveLength(300);
+  });
 });

@@ -18,10 +18,13 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`error: ${String(err)}\n`);
-    process.exit(1);
-  },
-);
+/** Exits once stdout and stderr are flushed: piped output is written asynchronously, and exiting earlier cut it at 64 KiB. */
+async function exit(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((resolve) => s.write("", () => resolve()))));
+  process.exit(code);
+}
+
+main().then(exit, (err) => {
+  process.stderr.write(`error: ${String(err)}\n`);
+  return exit(1);
+});

@@ -11,10 +11,18 @@ export interface CliResult {
 const TSX = path.resolve("node_modules/tsx/dist/cli.mjs");
 const MAIN = path.resolve("server/cli/main.ts");
 
-/** `passflow <args>` with `input` on stdin and `env` over the test process environment. */
-export function runCli(args: string[], opts: { input?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
+/**
+ * `passflow <args>` with `input` on stdin and `env` over the test process environment.
+ * `slowReader`: stdout goes through a pipe read only after a pause (`| (sleep 1; cat)`), as with
+ * a slow consumer in a shell pipeline.
+ */
+export function runCli(args: string[], opts: { input?: string; env?: Record<string, string | undefined>; slowReader?: boolean } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, MAIN, ...args], {
+    const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const [command, commandArgs] = opts.slowReader
+      ? ["bash", ["-o", "pipefail", "-c", `${[process.execPath, TSX, MAIN, ...args].map(quote).join(" ")} | (sleep 1; cat)`]]
+      : [process.execPath, [TSX, MAIN, ...args]];
+    const child = spawn(command, commandArgs as string[], {
       env: { ...process.env, ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     });

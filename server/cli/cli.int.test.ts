@@ -45,6 +45,11 @@ describe("cli: tenants", () => {
     const r = await runCli(["tenant", "create", "--name", "x"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing required argument 'slug'/);
+    for (const limit of ["abc", "0", "-1"]) {
+      const bad = await runCli(["task", "list", "--limit", limit]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/argument '-?\w+' is invalid\. must be a whole number from 1 to 1000/);
+    }
   });
 });
 

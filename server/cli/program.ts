@@ -2,7 +2,7 @@
  * The CLI's commands (commander). Each action calls a `server/` function and prints its result.
  */
 import { readFile } from "node:fs/promises";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { env } from "../env";
 import { DomainError } from "../errors";
 import { resolveDatabase, type ResolvedDatabase } from "../db/url";
@@ -354,7 +354,7 @@ export function buildProgram(): Command {
     .option("--tenant <slug>", "tenant slug or id")
     .option("--kind <kind>", "PASS_UPDATE or PROFILE_SYNC")
     .option("--error-code <code>", "only tasks with this error code")
-    .option("--limit <n>", "at most this many (default 50)", (v) => Number.parseInt(v, 10))
+    .option("--limit <n>", "at most this many, 1-1000 (default 50)", positiveInt(1000))
     .option("--json", "print JSON")
     .action(
       withDb(async (opts: { status?: string; tenant?: string; kind?: string; errorCode?: string; limit?: number; json?: boolean }) => {
@@ -422,6 +422,15 @@ function time(value: string | undefined, field: string): Date | undefined {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new DomainError("invalid_input", `--${field} expects an ISO 8601 time, got ${JSON.stringify(value)}`, field);
   return date;
+}
+
+/** A commander parser for a whole number from 1 to `max`; anything else is a usage error (exit 2). */
+function positiveInt(max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return n;
+  };
 }
 
 /** Runs the CLI with `argv` (without node and script). Resolves with the exit code. */

@@ -9,6 +9,7 @@ import pg from "pg";
 import { env } from "../env";
 import { patchPgGlobally } from "./pg-patch";
 import { pgConfigFromUrl } from "./pg-config";
+import { logger } from "../log";
 
 patchPgGlobally();
 
@@ -35,10 +36,21 @@ export function pgPool(): pg.Pool {
 /** The process-wide Prisma client (over `pgPool()`). */
 export function db(): PrismaClient {
   if (!globalForDb.passflowDb) {
-    globalForDb.passflowDb = new PrismaClient({
+    const client = new PrismaClient({
       adapter: new PrismaPg(pgPool()),
-      log: env.DEBUG_SQL ? ["query", "warn", "error"] : ["warn", "error"],
+      log: [
+        { emit: "event", level: "warn" },
+        { emit: "event", level: "error" },
+        ...(env.DEBUG_SQL ? [{ emit: "event", level: "query" } as const] : []),
+      ],
     });
+    // through the app's logger (JSON, redacted, stderr for the CLI) rather than Prisma's console
+    // lines; failed queries also reach their caller as errors, so they are logged at debug only
+    const log = logger.child({ component: "prisma" });
+    client.$on("warn", (e) => log.warn({ target: e.target }, e.message));
+    client.$on("error", (e) => log.debug({ target: e.target }, e.message));
+    if (env.DEBUG_SQL) client.$on("query", (e) => log.info({ durationMs: e.duration }, e.query));
+    globalForDb.passflowDb = client as unknown as PrismaClient;
   }
   return globalForDb.passflowDb;
 }

@@ -25,6 +25,12 @@ const schema = z.object({
   ),
   /** Connections per process in the Prisma pool. */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Milliseconds a query of the app's pool may go unanswered, and a request may wait for a pooled
+   * connection, before it fails as "database unavailable" (webhooks then answer 503 + Retry-After
+   * instead of hanging while the database does not answer).
+   */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   /** Where the embedded default keeps its database and development certificates. */
   PASSFLOW_DATA_DIR: z.string().min(1).default(".data"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

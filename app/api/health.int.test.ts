@@ -1,3 +1,4 @@
+import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { inject } from "vitest";
 
@@ -35,6 +36,32 @@ describe("without a database", () => {
       expect(hook.headers.get("content-type")).toBe("application/problem+json");
     } finally {
       await app.stop();
+    }
+  }, 120_000);
+
+  it("a database that accepts connections but never answers gives 503 within the query timeout, not a hang", async () => {
+    const { startApp } = await import("@/server/testing/app");
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((s) => sockets.push(s)); // reads nothing, answers nothing
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const port = (silent.address() as net.AddressInfo).port;
+    const app = await startApp({ env: { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/none`, DATABASE_QUERY_TIMEOUT_MS: "1500" } });
+    try {
+      const started = Date.now();
+      const hook = await fetch(`${app.url}/api/demo/webhooks/listeners/klaviyo/passes/pushUpdate`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer pf_00000000_" + "A".repeat(43) },
+        body: JSON.stringify({ identifiers: { email: "a@b.co" } }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      expect(hook.status).toBe(503);
+      expect(hook.headers.get("retry-after")).toBe("30");
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect((await fetch(`${app.url}/api/ready`, { signal: AbortSignal.timeout(20_000) })).status).toBe(503);
+    } finally {
+      await app.stop();
+      sockets.forEach((s) => s.destroy());
+      silent.close();
     }
   }, 120_000);
 });

@@ -26,7 +26,13 @@ export function pgPool(): pg.Pool {
   if (!globalForDb.passflowPool) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error("DATABASE_URL is not set and no embedded database was started");
-    const pool = new pg.Pool({ ...pgConfigFromUrl(url, env.DATABASE_POOL_SIZE), idleTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({
+      ...pgConfigFromUrl(url, env.DATABASE_POOL_SIZE),
+      idleTimeoutMillis: 10_000,
+      // a database that stops answering fails requests (503 for webhooks) instead of hanging them
+      connectionTimeoutMillis: env.DATABASE_QUERY_TIMEOUT_MS,
+      query_timeout: env.DATABASE_QUERY_TIMEOUT_MS,
+    });
     pool.on("error", () => {}); // an idle client lost its connection; the pool replaces it
     globalForDb.passflowPool = pool;
   }

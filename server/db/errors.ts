@@ -1,7 +1,7 @@
 /** Classifies database errors: "unavailable" (retry later, HTTP 503) versus everything else. */
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "ECONNRESET", "EAI_AGAIN", "EPIPE"]);
-const UNAVAILABLE_PATTERN = /Can't reach database server|connect ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|too many clients|DatabaseNotReachable|Unable to start a transaction in the given time/i;
+const UNAVAILABLE_PATTERN = /Can't reach database server|connect ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|too many clients|DatabaseNotReachable|Unable to start a transaction in the given time|Query read timeout/i;
 
 /** The network error code inside `err` (following `cause` and `errors`), if any. */
 export function networkErrorCode(err: unknown, depth = 0): string | undefined {

@@ -86,7 +86,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   };
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid runs (one of another user counts as running). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -7,10 +7,41 @@
  * the console URL, a demo staff login, a fresh demo API key and a ready `curl`. Ctrl-C stops all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { formatCliError } from "../cli/errors";
+
+/**
+ * Claims `<data dir>/dev.json` for this `npm run dev`, or exits with one line when another live
+ * one holds it: a second supervisor would otherwise issue new demo credentials (revoking the
+ * first one's printed key and password) and overwrite its APNs mock CA before Next.js refuses to
+ * start twice. Released on exit.
+ */
+async function claimDevLock(dir: string): Promise<void> {
+  const { pidAlive } = await import("../db/embedded");
+  const file = path.join(dir, "dev.json");
+  let holder: { pid?: number; port?: number } | undefined;
+  try {
+    holder = JSON.parse(readFileSync(file, "utf8")) as { pid?: number; port?: number };
+  } catch {
+    // none yet, or unreadable: take it
+  }
+  if (holder?.pid && holder.pid !== process.pid && pidAlive(holder.pid)) {
+    process.stderr.write(`error: npm run dev already runs for ${dir} (pid ${holder.pid}, port ${holder.port}); stop it first, or use another PASSFLOW_DATA_DIR\n`);
+    process.exit(1);
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ pid: process.pid, port: Number(process.env.PORT ?? 3000) }));
+  process.once("exit", () => {
+    try {
+      const now = JSON.parse(readFileSync(file, "utf8")) as { pid?: number };
+      if (now.pid === process.pid) rmSync(file);
+    } catch {
+      // already gone
+    }
+  });
+}
 
 async function main() {
   const { env } = await import("../env");
@@ -23,6 +54,7 @@ async function main() {
   const { ensureDevelopmentCertificates } = await import("../wallet/certificates");
   const { startApnsMock } = await import("../wallet/apns-mock");
 
+  await claimDevLock(dataDir());
   const database = await resolveDatabase();
   if ((await pendingMigrations(db())).length) await migrateDeploy(database.url);
   await seedDemo();

@@ -61,7 +61,7 @@ test("scenario 4: a pass is found by a phone number written differently from how
   expect(refused.status()).toBe(403);
 });
 
-test("wrong passwords are refused and sign-out ends the session", async ({ page }) => {
+test("wrong passwords are refused and sign-out ends the session", async ({ page, browser }) => {
   await page.goto("/login");
   const submit = page.getByRole("button", { name: "Sign in", exact: true });
   await expect(submit).toBeEnabled();
@@ -71,10 +71,17 @@ test("wrong passwords are refused and sign-out ends the session", async ({ page 
   await expect(page.getByTestId("login-error")).toHaveText("Wrong email or password.");
 
   await signIn(page, "OPERATOR");
+  const copied = await page.context().cookies(); // a copy of the session cookie, as a thief would keep
+  const elsewhere = await browser.newContext();
+  await elsewhere.addCookies(copied);
+  expect((await elsewhere.request.get("/api/trpc/me.get")).status()).toBe(200);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto("/tasks");
   await expect(page).toHaveURL(/\/login/);
+  // the copy stops working too: the session ended on the server, not only in this browser
+  expect((await elsewhere.request.get("/api/trpc/me.get")).status()).toBe(401);
+  await elsewhere.close();
 });
 
 test("every main page renders (screenshots)", async ({ page }, testInfo) => {

@@ -68,9 +68,21 @@ export async function createStaff(input: {
 export const staffIdentitySelect = { id: true, email: true, name: true, role: true } satisfies Prisma.StaffUserSelect;
 export type StaffIdentity = Prisma.StaffUserGetPayload<{ select: typeof staffIdentitySelect }>;
 
-/** The staff member with this id, or null when unknown or disabled (their sessions stop working). */
-export async function findActiveStaff(id: string): Promise<StaffIdentity | null> {
-  return db().staffUser.findFirst({ where: { id, disabledAt: null }, select: staffIdentitySelect });
+/**
+ * The staff member with this id, or null when unknown or disabled (their sessions stop working),
+ * or when `signedInAt` (ms) is before their sessions were ended by a sign-out.
+ */
+export async function findActiveStaff(id: string, signedInAt?: number): Promise<StaffIdentity | null> {
+  const staff = await db().staffUser.findFirst({ where: { id, disabledAt: null }, select: { ...staffIdentitySelect, sessionsValidFrom: true } });
+  if (!staff) return null;
+  const { sessionsValidFrom, ...identity } = staff;
+  if (sessionsValidFrom && (signedInAt === undefined || signedInAt < sessionsValidFrom.getTime())) return null;
+  return identity;
+}
+
+/** Ends every console session of this staff member signed in until now (sign-out). */
+export async function endStaffSessions(id: string): Promise<void> {
+  await db().staffUser.updateMany({ where: { id }, data: { sessionsValidFrom: new Date() } });
 }
 
 /** The enabled staff member with this email (any case), or null. */

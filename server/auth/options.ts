@@ -10,7 +10,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { env } from "../env";
 import { devSecrets } from "../data-dir";
-import { findActiveStaffByEmail } from "../staff";
+import { endStaffSessions, findActiveStaffByEmail } from "../staff";
 import { signInWithPassword } from "./staff-login";
 
 /** Error code the sign-in page receives while failed attempts are throttled (`TooManyAttempts:<seconds>`). */
@@ -21,11 +21,14 @@ export const OIDC_PROVIDER_ID = "oidc";
 declare module "next-auth" {
   interface Session {
     staffId?: string;
+    /** When this session signed in (ms since the epoch); never refreshed. */
+    signedInAt?: number;
   }
 }
 declare module "next-auth/jwt" {
   interface JWT {
     staffId?: string;
+    signedInAt?: number;
   }
 }
 
@@ -101,12 +104,20 @@ function buildOptions(): NextAuthOptions {
       async jwt({ token, user, account }) {
         if (user) {
           token.staffId = account?.provider === OIDC_PROVIDER_ID ? (await findActiveStaffByEmail(user.email ?? ""))?.id : user.id;
+          token.signedInAt = Date.now();
         }
         return token;
       },
       session({ session, token }) {
         session.staffId = token.staffId;
+        session.signedInAt = token.signedInAt;
         return session;
+      },
+    },
+    events: {
+      // sessions are JWTs in a cookie: signing out also ends every copy of them server-side
+      async signOut({ token }) {
+        if (token?.staffId) await endStaffSessions(token.staffId);
       },
     },
   };

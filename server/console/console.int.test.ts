@@ -37,10 +37,19 @@ describe("pass search", () => {
     expect((await search(fx.serialNumber, "serialNumber", null)).items[0]?.serialNumber).toBe(fx.serialNumber);
   });
 
-  it("finds nothing for another number, refuses an impossible phone and identifier searches without a tenant", async () => {
+  it("finds nothing for another number, refuses an impossible phone and a local number without a tenant", async () => {
     expect((await search("(415) 555-0199")).items).toEqual([]);
     await expect(search("12", "phone")).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(search("x@example.com", "email", null)).rejects.toMatchObject({ code: "invalid_input", field: "tenant" });
+    await expect(search("(415) 555-0123", "phone", null)).rejects.toMatchObject({ code: "invalid_input", field: "tenant" });
+  });
+
+  it("searches every tenant without one: email, customer id, identifier, and numbers with their country code", async () => {
+    const email = await search(`${fx.tenant.slug.toUpperCase()}@example.com`, "any", null);
+    expect(email.items.map((p) => p.serialNumber)).toEqual([fx.serialNumber]);
+    expect(email.items[0]!.matchedBy).toEqual(["email"]);
+    expect((await search(`C-${fx.tenant.slug}`, "any", null)).items.map((p) => p.serialNumber)).toEqual([fx.serialNumber]);
+    expect((await search(`loyaltyNumber=LN-${fx.tenant.slug}`, "any", null)).items.map((p) => p.serialNumber)).toEqual([fx.serialNumber]);
+    expect((await search("+1 415 555 0123", "any", null)).items.map((p) => p.serialNumber)).toContain(fx.serialNumber);
   });
 
   it("lists a tenant's passes newest first without a query", async () => {

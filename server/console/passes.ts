@@ -43,30 +43,36 @@ type Lookup = { label: string; where: Prisma.PassWhereInput };
 
 const PHONE_LIKE = /^[+\d\s().\-/]{5,}$/;
 
+/**
+ * What to look for. With a tenant, everything is scoped to it and phone numbers are read with its
+ * region; without one, email, customer id, custom identifier values and serial numbers are looked
+ * up across tenants, and phone numbers only when written with their country code (+…).
+ */
 function lookups(q: string, by: SearchKind, tenant: { id: string; defaultPhoneRegion: string; customIdentifierKeys: string[] } | null): Lookup[] {
   const wants = (k: SearchKind) => by === "any" || by === k;
   const out: Lookup[] = [];
-  if (wants("serialNumber")) out.push({ label: "serialNumber", where: tenant ? { serialNumber: q, tenantId: tenant.id } : { serialNumber: q } });
-  if (!tenant) {
-    if (by !== "any" && by !== "serialNumber") throw new DomainError("invalid_input", "choose a tenant to search by email, phone, customer id or identifier", "tenant");
-    return out;
-  }
-  const inTenant = (customer: Prisma.CustomerWhereInput): Prisma.PassWhereInput => ({ tenantId: tenant.id, customer });
-  if (wants("email") && (by === "email" || q.includes("@"))) out.push({ label: "email", where: inTenant({ email: normalizeEmail(q) }) });
+  const scoped = (where: Prisma.PassWhereInput): Prisma.PassWhereInput => (tenant ? { ...where, tenantId: tenant.id } : where);
+  const ofCustomer = (customer: Prisma.CustomerWhereInput) => scoped({ customer });
+  if (wants("serialNumber")) out.push({ label: "serialNumber", where: scoped({ serialNumber: q }) });
+  if (wants("email") && (by === "email" || q.includes("@"))) out.push({ label: "email", where: ofCustomer({ email: normalizeEmail(q) }) });
   if (wants("phone") && (by === "phone" || PHONE_LIKE.test(q))) {
-    try {
-      const phone = normalizePhone(q, tenant.defaultPhoneRegion, "q");
-      out.push({ label: "phone", where: inTenant({ phone }) });
-    } catch (err) {
-      if (by === "phone") throw err;
+    if (!tenant && !q.trim().startsWith("+")) {
+      if (by === "phone") throw new DomainError("invalid_input", "choose a tenant (its region reads the number), or write the number with its country code (+1 …)", "tenant");
+    } else {
+      try {
+        out.push({ label: "phone", where: ofCustomer({ phone: normalizePhone(q, tenant?.defaultPhoneRegion ?? "US", "q") }) });
+      } catch (err) {
+        if (by === "phone") throw err;
+      }
     }
   }
-  if (wants("customerId")) out.push({ label: "customerId", where: inTenant({ customerId: q }) });
+  if (wants("customerId")) out.push({ label: "customerId", where: ofCustomer({ customerId: q }) });
   if (wants("identifier")) {
     const eq = q.indexOf("=");
     const key = eq > 0 ? q.slice(0, eq).trim() : undefined;
-    const identifier = key && tenant.customIdentifierKeys.includes(key) ? { key, value: q.slice(eq + 1).trim() } : { value: q };
-    out.push({ label: key ?? "identifier", where: inTenant({ identifiers: { some: { tenantId: tenant.id, ...identifier } } }) });
+    const known = key && (!tenant || tenant.customIdentifierKeys.includes(key));
+    const identifier = known ? { key, value: q.slice(eq + 1).trim() } : { value: q };
+    out.push({ label: known ? key : "identifier", where: ofCustomer({ identifiers: { some: { ...(tenant ? { tenantId: tenant.id } : {}), ...identifier } } }) });
   }
   return out;
 }

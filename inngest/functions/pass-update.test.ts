@@ -102,6 +102,9 @@ describe("pass-update", () => {
     expect(ambiguous.task.lastError).toContain(basic.serialNumber);
     const picked = await run(tenant, pushUpdateInput({ identifiers: { email: "two@example.com" }, passType: "premium", additionalData: { points: "7" } }));
     expect(picked.result).toMatchObject({ changed: true, passId: premium.id, changedKeys: ["points"] });
+    // an unknown passType is named as unknown, not as an ambiguity
+    const unknown = await run(tenant, pushUpdateInput({ identifiers: { email: "two@example.com" }, passType: "gold", additionalData: { points: "8" } }));
+    expect(unknown.task).toMatchObject({ status: "FAILED", errorCode: "pass_type_not_found" });
   });
 
   it("converts the pass type keeping serialNumber, authenticationToken and registrations, and recomputes metadata", async () => {

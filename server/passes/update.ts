@@ -135,14 +135,11 @@ export async function applyPassUpdate(tx: Tx, tenantId: string, input: PassUpdat
   if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");
   const customer = await findCustomer(tenantId, ids, tx);
   if (!customer) throw new DomainError("pass_not_found", `no customer matches ${describe(ids)}`, "identifiers");
+  // an unknown passType is named as such, before it could make the choice of pass ambiguous
+  const target = input.passType ? await tx.passType.findUnique({ where: { tenantId_key: { tenantId, key: input.passType } } }) : null;
+  if (input.passType && !target) throw new DomainError("pass_type_not_found", `this tenant has no pass type ${JSON.stringify(input.passType)}`, "passType");
   const pass = choosePass(await lockCustomerPasses(tx, customer.id), input.passType, describe(ids));
-
-  let passType = pass.passType;
-  if (input.passType && input.passType !== pass.passType.key) {
-    const target = await tx.passType.findUnique({ where: { tenantId_key: { tenantId, key: input.passType } } });
-    if (!target) throw new DomainError("pass_type_not_found", `this tenant has no pass type ${JSON.stringify(input.passType)}`, "passType");
-    passType = target;
-  }
+  const passType = target && target.id !== pass.passTypeId ? target : pass.passType;
   const converted = passType.id !== pass.passTypeId;
   const before = (pass.data ?? {}) as Record<string, unknown>;
   const data = applyFieldValues(before, input.additionalData ?? {}, passType.fields as unknown as FieldDefinition[], { passTypeKey: passType.key });

@@ -7,7 +7,8 @@
  * Apple's "get the latest version of a pass" request carries the pass's token but not the
  * device, so a download is credited to the earliest listed-but-not-downloaded delivery of that
  * pass: counts are exact, the device of a download is the most likely one. Credits are written
- * behind in small batches (see `markDownloaded`).
+ * behind in small batches (see `markDownloaded`), and flushed before a listing is recorded, so a
+ * download is never credited to a delivery listed after it (in this process).
  */
 import type { PushStatus } from "@prisma/client";
 import { db } from "../db/client";

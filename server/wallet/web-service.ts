@@ -30,7 +30,7 @@ import { decryptSecret, safeEqual } from "../crypto";
 import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
 import { parseJson } from "./http";
-import { markDownloaded, markListed } from "./funnel";
+import { flushDownloadCredits, markDownloaded, markListed } from "./funnel";
 import { findPassFile, lastModified, pkpassFile, type PassFileRecord } from "./pass-file";
 
 const TENANT_REF = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -159,6 +159,8 @@ export async function listUpdatedSerials(input: {
     throw err;
   }
   if (!rows.length) return { status: 204 };
+  // downloads answered before this listing are credited first, so none lands on this listing's deliveries
+  await flushDownloadCredits();
   await markListed(device.id, rows.map((r) => r.id));
   return { status: 200, body: { serialNumbers: rows.map((r) => r.serialNumber), lastUpdated: tag } };
 }

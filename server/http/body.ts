@@ -14,13 +14,10 @@ function isJsonContentType(value: string | null): boolean {
 }
 
 /**
- * Reads the raw body as text. @throws HttpProblem 415 (not JSON), 413 (over `limit` bytes)
+ * Reads the raw body as UTF-8 text, refusing it by its Content-Length or, without buffering past
+ * the limit, while it streams in. @throws what `tooLarge()` returns, once the body exceeds `limit` bytes
  */
-export async function readJsonText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  if (!isJsonContentType(request.headers.get("content-type"))) {
-    throw new HttpProblem({ status: 415, title: "Unsupported media type", detail: "send the body as application/json", errors: [{ field: "content-type", message: "must be application/json" }] });
-  }
-  const tooLarge = () => new HttpProblem({ status: 413, title: "Payload too large", detail: `the body exceeds ${limit} bytes` });
+export async function readBoundedText(request: Request, limit: number, tooLarge: () => Error): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return "";
@@ -38,6 +35,16 @@ export async function readJsonText(request: Request, limit = MAX_BODY_BYTES): Pr
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Reads the raw body as text. @throws HttpProblem 415 (not JSON), 413 (over `limit` bytes)
+ */
+export async function readJsonText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    throw new HttpProblem({ status: 415, title: "Unsupported media type", detail: "send the body as application/json", errors: [{ field: "content-type", message: "must be application/json" }] });
+  }
+  return readBoundedText(request, limit, () => new HttpProblem({ status: 413, title: "Payload too large", detail: `the body exceeds ${limit} bytes` }));
 }
 
 /** Parses JSON text. @throws HttpProblem 400 naming `body` for empty, invalid or truncated JSON */

@@ -5,6 +5,7 @@
 import { DomainError } from "../errors";
 import { logger } from "../log";
 import { PassKitError, WalletConfigError } from "./errors";
+import { readBoundedText } from "../http/body";
 
 /** An RFC 9457 problem response. */
 export function problem(status: number, title: string, detail?: string, headers: Record<string, string> = {}): Response {
@@ -23,23 +24,7 @@ export function problem(status: number, title: string, detail?: string, headers:
 export async function readJsonText(request: Request, maxBytes: number): Promise<string> {
   const type = request.headers.get("content-type");
   if (type && !/^(application\/([\w.+-]+\+)?json|text\/plain)\b/i.test(type)) throw new PassKitError(415, "Unsupported Media Type", "send application/json");
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new PassKitError(413, "Content Too Large", `the body is limited to ${maxBytes} bytes`);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new PassKitError(413, "Content Too Large", `the body is limited to ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return readBoundedText(request, maxBytes, () => new PassKitError(413, "Content Too Large", `the body is limited to ${maxBytes} bytes`));
 }
 
 /** @throws PassKitError 400 when `text` is not JSON */

@@ -4,7 +4,8 @@
  *
  * It does not re-implement step semantics. It drives the app's own `/api/inngest` serve endpoint
  * with the SDK's HTTP execution protocol (./protocol.ts), exactly as Inngest would: the SDK runs
- * the steps; the executor only keeps their results and decides when to call again.
+ * the steps; the executor only keeps their results and decides when to call again. Inside the app
+ * the signed requests are handed to the serve route's handler in-process (./in-process.ts).
  *
  * - Events arrive at `/api/executor/e/<key>` (the SDK's own `inngest.send` / `step.sendEvent`),
  *   become ExecutorRun rows (one per triggered function; (function, event id) is unique, so a
@@ -32,7 +33,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { logger as rootLogger, withCorrelation } from "@/server/log";
 import { pgConfigFromUrl } from "@/server/db/pg-config";
-import { callFunction, syncFunctions, type FunctionConfig, type SerializedError } from "./protocol";
+import { callFunction, syncFunctions, type FunctionConfig, type SerializedError, type Transport } from "./protocol";
 import { parseCron, type CronSchedule } from "./cron";
 import { createRunStore, type NewRun, type RunState, type RunStore } from "./store";
 
@@ -50,6 +51,8 @@ export interface ExecutorOptions {
   retryBaseMs: number;
   /** Limit of one call to the serve endpoint. */
   callTimeoutMs?: number;
+  /** How calls reach the serve endpoint (default: fetch over HTTP; in the app, ./in-process.ts). */
+  transport?: Transport;
   /** Called once functions are synced and unfinished runs resumed. */
   onReady?: () => Promise<void>;
 }
@@ -177,7 +180,7 @@ export class EmbeddedExecutor {
     for (;;) {
       if (this.stopped) return false;
       try {
-        const configs = await syncFunctions(this.opts.serveUrl, this.opts.signingKey);
+        const configs = await syncFunctions(this.opts.serveUrl, this.opts.signingKey, this.opts.transport);
         for (const config of configs) this.fns.set(config.id, compile(config));
         break;
       } catch (err) {
@@ -325,9 +328,7 @@ export class EmbeddedExecutor {
       const outcome = await callFunction(
         fn.url,
         { event: run.event, correlationId: correlationOf(run.event), steps: run.steps, stack: run.stack, runId: run.id, attempt: run.attempt, maxAttempts: fn.retries + 1 },
-        this.opts.signingKey,
-        this.opts.callTimeoutMs ?? 300_000,
-        planned.shift(),
+        { signingKey: this.opts.signingKey, timeoutMs: this.opts.callTimeoutMs ?? 300_000, stepId: planned.shift(), transport: this.opts.transport },
       );
       if (outcome.kind === "done") {
         await this.store.finish(run.id, { output: outcome.output });

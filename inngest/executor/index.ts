@@ -4,7 +4,8 @@
  * Placement: the executor runs inside the Next.js server process, started from
  * `instrumentation.ts` → `server/startup.ts` when no Inngest server is configured. `npm run dev`,
  * `npm start` and the test app therefore get it with no extra process, and it reaches the
- * functions the same way Inngest would: over HTTP at the app's own `/api/inngest`. Route handlers
+ * functions the same way Inngest would: with signed requests to the app's own `/api/inngest`,
+ * handed to the route's handler in-process once it has loaded (./in-process.ts). Route handlers
  * and the instrumentation hook may be bundled apart, so the running instance is kept on
  * `globalThis` (the event intake route finds it there).
  */
@@ -12,6 +13,7 @@ import { env } from "@/server/env";
 import { logger } from "@/server/log";
 import { embeddedInngest } from "../connection";
 import { EmbeddedExecutor } from "./executor";
+import { serveFetch } from "./in-process";
 
 const KEY = Symbol.for("passflow.embeddedExecutor");
 const registry = globalThis as unknown as { [KEY]?: EmbeddedExecutor };
@@ -31,6 +33,7 @@ export function startEmbeddedExecutor(onReady?: () => Promise<void>): EmbeddedEx
   if (!embedded || !databaseUrl || registry[KEY]) return registry[KEY];
   const executor = new EmbeddedExecutor({
     serveUrl: embedded.serveUrl,
+    transport: serveFetch(embedded.serveUrl),
     signingKey: embedded.signingKey,
     eventKey: embedded.eventKey,
     databaseUrl,

@@ -106,17 +106,28 @@ function asError(body: unknown, fallback: string): SerializedError {
   return { name: "Error", message: typeof body === "string" && body ? body : fallback };
 }
 
+/** How a call reaches the serve endpoint: `fetch`, or the executor's in-process transport (./in-process.ts). */
+export type Transport = typeof fetch;
+
 /** Asks the serve endpoint for its function configs (in-band sync). */
-export async function syncFunctions(serveUrl: string, signingKey: string): Promise<FunctionConfig[]> {
+export async function syncFunctions(serveUrl: string, signingKey: string, transport: Transport = fetch): Promise<FunctionConfig[]> {
   const body = canonicalJson({ url: serveUrl });
-  const res = await fetch(serveUrl, { method: "PUT", headers: { ...headers(body, signingKey), "x-inngest-sync-kind": "in_band" }, body });
+  const res = await transport(serveUrl, { method: "PUT", headers: { ...headers(body, signingKey), "x-inngest-sync-kind": "in_band" }, body });
   const text = await res.text();
   if (!res.ok) throw new Error(`sync with ${serveUrl} failed: HTTP ${res.status} ${text.slice(0, 300)}`);
   return (JSON.parse(text) as { functions: FunctionConfig[] }).functions;
 }
 
-/** Calls one function once (`stepId` names a planned step to run, `step` lets the SDK choose). */
-export async function callFunction(stepUrl: string, req: CallRequest, signingKey: string, timeoutMs: number, stepId = "step"): Promise<CallOutcome> {
+/**
+ * Calls one function once (`stepId` names a planned step to run, `step` lets the SDK choose).
+ * Never throws: a call that fails or times out (`timeoutMs`) is a retriable error outcome.
+ */
+export async function callFunction(
+  stepUrl: string,
+  req: CallRequest,
+  opts: { signingKey: string; timeoutMs: number; stepId?: string; transport?: Transport },
+): Promise<CallOutcome> {
+  const { signingKey, timeoutMs, stepId = "step", transport = fetch } = opts;
   const url = new URL(stepUrl);
   url.searchParams.set("stepId", stepId);
   const body = canonicalJson({
@@ -137,7 +148,7 @@ export async function callFunction(stepUrl: string, req: CallRequest, signingKey
   try {
     const sent: Record<string, string> = headers(body, signingKey);
     if (req.correlationId) sent["x-correlation-id"] = req.correlationId;
-    res = await fetch(url, { method: "POST", headers: sent, body, signal: AbortSignal.timeout(timeoutMs) });
+    res = await transport(url, { method: "POST", headers: sent, body, signal: AbortSignal.timeout(timeoutMs) });
     text = await res.text();
   } catch (err) {
     return { kind: "error", final: false, error: { name: "ExecutorCallError", message: `calling ${url.pathname} failed: ${(err as Error).message}` } };

@@ -2,11 +2,14 @@
  * The Inngest serve endpoint: Inngest (Cloud, self-hosted, or the embedded executor) syncs the
  * functions here and calls them step by step. A call carrying X-Correlation-Id (the embedded
  * executor sends the task's) is handled under it, so even the SDK's own log lines carry it.
+ * The POST handler is also registered for the embedded executor's in-process calls
+ * (inngest/executor/in-process.ts).
  */
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
 import { withCorrelation } from "@/server/log";
+import { registerServeHandler } from "@/inngest/executor/in-process";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;
@@ -25,3 +28,6 @@ function correlated(method: Handler): Handler {
 export const GET = handler.GET;
 export const PUT = handler.PUT;
 export const POST = correlated(handler.POST);
+
+// as Next.js calls it: the request, and a route context (this route has no params)
+registerServeHandler((request) => POST(request as Parameters<Handler>[0], { params: Promise.resolve({}) }));

@@ -17,6 +17,12 @@ const double = client.createFunction({ id: "double", triggers: [{ event: "test/d
 const handler = serve({ client, functions: [double], serveOrigin: "http://127.0.0.1:1", servePath: "/api/inngest" });
 
 let calls = 0;
+/** Registers the test's serve handler, counting the calls that reach it. */
+const registerCounted = () =>
+  registerServeHandler((req) => {
+    calls++;
+    return handler.POST(req as never, { params: Promise.resolve({}) });
+  });
 const event = { name: "test/double", id: "e1", data: { n: 21 }, ts: Date.now() };
 const call = (key = signingKey, steps = {}, stack: string[] = []) =>
   callFunction(`${serveUrl}?fnId=in-process-test-double`, { event, steps, stack, runId: "r1", attempt: 0, maxAttempts: 1 }, { signingKey: key, timeoutMs: 5000, transport: serveFetch(serveUrl) });
@@ -25,10 +31,7 @@ describe("serveFetch (the executor's in-process transport)", () => {
   let server: http.Server;
   let otherUrl: string;
   beforeAll(async () => {
-    registerServeHandler((req) => {
-      calls++;
-      return handler.POST(req as never, { params: Promise.resolve({}) });
-    });
+    registerCounted();
     server = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`network ${req.method} ${req.url}`));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     otherUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/inngest`;
@@ -73,10 +76,7 @@ describe("serveFetch (the executor's in-process transport)", () => {
       expect(outcome).toMatchObject({ kind: "error", final: false, error: { name: "ExecutorCallError" } });
       expect((outcome as { error: { message: string } }).error.message).toMatch(/timeout|abort/i);
     } finally {
-      registerServeHandler((req) => {
-        calls++;
-        return handler.POST(req as never, { params: Promise.resolve({}) });
-      });
+      registerCounted();
     }
   });
 
@@ -86,10 +86,7 @@ describe("serveFetch (the executor's in-process transport)", () => {
       const res = await serveFetch(otherUrl)(`${otherUrl}?fnId=y`, { method: "POST", body: "{}" });
       expect(await res.text()).toBe("network POST /api/inngest?fnId=y");
     } finally {
-      registerServeHandler((req) => {
-        calls++;
-        return handler.POST(req as never, { params: Promise.resolve({}) });
-      });
+      registerCounted();
     }
   });
 });

@@ -2,8 +2,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-/** The shared fixtures folder (beside the checkout, as in CI's clone). */
-export const FIXTURES_DIR = [path.resolve("../shared/fixtures/klaviyo"), path.resolve("../../shared/fixtures/klaviyo")].find((d) => existsSync(d)) ?? path.resolve("../shared/fixtures/klaviyo");
+/**
+ * The shared fixtures folder: PASSFLOW_FIXTURES_DIR when set, else `../shared/fixtures/klaviyo`
+ * beside the checkout (as in CI's clone).
+ */
+export const FIXTURES_DIR = process.env.PASSFLOW_FIXTURES_DIR
+  ? path.resolve(process.env.PASSFLOW_FIXTURES_DIR)
+  : ([path.resolve("../shared/fixtures/klaviyo"), path.resolve("../../shared/fixtures/klaviyo")].find((d) => existsSync(d)) ?? path.resolve("../shared/fixtures/klaviyo"));
+
+function read(name: string): string {
+  const file = path.join(FIXTURES_DIR, name);
+  if (!existsSync(file)) {
+    throw new Error(`fixture ${file} not found: the tests read the shared Klaviyo samples beside the checkout (../shared/fixtures/klaviyo); set PASSFLOW_FIXTURES_DIR to their folder`);
+  }
+  return readFileSync(file, "utf8");
+}
 
 export interface RequestFixture {
   method: string;
@@ -16,10 +29,10 @@ export interface RequestFixture {
 }
 
 export function fixture<T = RequestFixture>(name: string): T {
-  return JSON.parse(readFileSync(path.join(FIXTURES_DIR, name), "utf8")) as T;
+  return JSON.parse(read(name)) as T;
 }
 
 /** The exact bytes of a fixture's bodyFile (signatures cover them as stored). */
 export function fixtureBytes(name: string): string {
-  return readFileSync(path.join(FIXTURES_DIR, name), "utf8");
+  return read(name);
 }

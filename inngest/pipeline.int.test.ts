@@ -139,5 +139,26 @@ describe("pipeline over HTTP on the embedded executor", () => {
     expect(run).toBeTruthy();
     const onFailure = await eventually(() => db().executorRun.findFirst({ where: { eventId: `failed-${run!.id}`, status: "COMPLETED" } }));
     expect(onFailure?.functionId).toBe("passflow-profile-sync-failure");
+
+    // the failed task's change (Bronze) was applied; a newer change (Gold) follows; replaying the
+    // failed task then only redoes its sync-back and never puts Bronze back
+    merchant.respond(200);
+    const newer = await post(t.slug, SYNC, t.apiKey, { email: "jane.doe@example.com", properties: { tier: "Gold" } });
+    expect((await waitForTask((await taskOf(((await newer.json()) as { correlationId: string }).correlationId))!.id)).status).toBe("SUCCEEDED");
+    const pass = await db().pass.findFirstOrThrow({ where: { tenantId: t.tenant.id } });
+    expect(pass.data).toMatchObject({ tier: "Gold" });
+    const changesBefore = await db().passChange.count({ where: { passId: pass.id } });
+    const syncsBefore = merchant.received.length;
+
+    const replay = await runCli(["task", "replay", failed.id, "--json"]);
+    const created = JSON.parse(replay.stdout) as { id: string };
+    const replayed = await waitForTask(created.id);
+    expect(replayed).toMatchObject({ status: "SUCCEEDED", output: { syncBack: { status: 200 } } });
+    expect((await db().pass.findUniqueOrThrow({ where: { id: pass.id } })).data).toMatchObject({ tier: "Gold" });
+    expect(await db().passChange.count({ where: { passId: pass.id } })).toBe(changesBefore);
+    expect(merchant.received).toHaveLength(syncsBefore + 1);
+    expect(merchant.received.at(-1)!.body).toMatchObject({ changes: { "properties.tier": { after: "Bronze" } } });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "task.replay", targetId: failed.id } });
+    expect(audit.details).toMatchObject({ replayTaskId: created.id, resumesAppliedChange: true });
   });
 });

@@ -10,6 +10,12 @@
  * Only FAILED tasks are replayed; a SUCCEEDED one only with `force` (running a pushUpdate again
  * is harmless: an update that changes nothing ends `changed: false`). The console and the CLI
  * (`task replay`) call these functions.
+ *
+ * A FAILED task whose change was already committed (it has an output: the apply step stored its
+ * result with the change, and a later step failed, e.g. the merchant sync-back with
+ * merchant_unavailable) is resumed, not re-applied: the replay carries that output, so its apply
+ * step returns it (runTaskOnce) and only the steps after it run again. Re-applying the old input
+ * would put stale values back over any newer change to the customer or pass.
  */
 import { Prisma, type SyncTask, type SyncTaskKind } from "@prisma/client";
 import { db } from "../db/client";
@@ -43,6 +49,7 @@ async function replayCorrelationId(tx: Tx, correlationId: string): Promise<strin
 }
 
 async function createReplay(tx: Tx, original: SyncTask, actor: string, details: Prisma.InputJsonObject): Promise<SyncTask> {
+  const resumesAppliedChange = original.status === "FAILED" && original.output !== null;
   const replay = await tx.syncTask.create({
     data: {
       tenantId: original.tenantId,
@@ -51,6 +58,7 @@ async function createReplay(tx: Tx, original: SyncTask, actor: string, details: 
       input: original.input as Prisma.InputJsonValue,
       correlationId: await replayCorrelationId(tx, original.correlationId),
       replayOfId: original.id,
+      ...(resumesAppliedChange && { output: original.output as Prisma.InputJsonValue, passId: original.passId }),
     },
   });
   await tx.auditLog.create({
@@ -60,7 +68,7 @@ async function createReplay(tx: Tx, original: SyncTask, actor: string, details: 
       targetType: "SyncTask",
       targetId: original.id,
       tenantId: original.tenantId,
-      details: { replayTaskId: replay.id, correlationId: replay.correlationId, previousStatus: original.status, errorCode: original.errorCode, ...details },
+      details: { replayTaskId: replay.id, correlationId: replay.correlationId, previousStatus: original.status, errorCode: original.errorCode, resumesAppliedChange, ...details },
     },
   });
   return replay;

@@ -240,6 +240,32 @@ describe("pushUpdate: credentials and tenant gate", () => {
     await expectProblem(await post(t.slug, SYNC, { email: "a@b.co", properties: { "x\u0000": 1 } }, auth), 400, "properties");
     expect(await tasksOf(t.tenant.id)).toHaveLength(0);
   });
+
+  it("refuses an unpaired UTF-16 surrogate in any string or key with 400 naming the field (jsonb cannot hold it); a proper pair is kept", async () => {
+    const t = await makeTenant();
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    const lone = await post(t.slug, PUSH, { identifiers: { email: "a@example.com" }, additionalData: { tier: "\ud800x" } }, auth);
+    const problem = await expectProblem(lone, 400, "additionalData.tier");
+    expect(JSON.stringify(problem)).toMatch(/unpaired UTF-16 surrogate/);
+    await expectProblem(await post(t.slug, PUSH, { identifiers: { email: "a@example.com", "\ud83d": "x" } }, auth), 400, "identifiers");
+    await expectProblem(await post(t.slug, SYNC, { email: "a@b.co", properties: { nick: "\udc00" } }, auth), 400, "properties.nick");
+    expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+    const paired = await post(t.slug, SYNC, { email: "a@b.co", properties: { nick: "J\ud83d\ude00" } }, auth);
+    expect(paired.status).toBe(202);
+    const [task] = await tasksOf(t.tenant.id);
+    expect(task!.input).toMatchObject({ properties: { nick: "J😀" } });
+  });
+
+  it("checks every level of a deeply nested body: a NUL 1,000 levels down is refused, 100,000 levels of nesting are no 5xx", async () => {
+    const t = await makeTenant();
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    const base = { identifiers: { email: "a@example.com" } };
+    let deep: unknown = "a\u0000";
+    for (let i = 0; i < 1000; i++) deep = [deep];
+    await expectProblem(await post(t.slug, PUSH, { ...base, extra: deep }, auth), 400, `extra${".0".repeat(1000)}`);
+    const nested = `{"identifiers":{"email":"a@example.com"},"extra":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    expect((await post(t.slug, PUSH, nested, auth)).status).toBe(200);
+  });
 });
 
 describe("profiles/sync", () => {
@@ -298,6 +324,21 @@ describe("profiles/sync", () => {
           now: Date.parse("2026-11-30T08:01:00Z"),
         }),
       ).toEqual({ ok: true });
+    });
+
+    it("an event time that is no date (out-of-range timestamp, unparsable datetime) is a 400 naming it, not a 500", async () => {
+      const envelope = JSON.parse(raw) as { data: { external_id: string; payload: { data: { attributes: Record<string, unknown> } } }[] };
+      const attributes = envelope.data[0]!.payload.data.attributes;
+      envelope.data[0]!.external_id = "evt-bad-time";
+      delete attributes.datetime;
+      attributes.timestamp = 1e300;
+      const huge = JSON.stringify(envelope);
+      await expectProblem(await post(t.slug, SYNC, huge, signed(huge)), 400, "data.0.payload.data.attributes.timestamp");
+      delete attributes.timestamp;
+      attributes.datetime = "not a date";
+      const unparsable = JSON.stringify(envelope);
+      await expectProblem(await post(t.slug, SYNC, unparsable, signed(unparsable)), 400, "data.0.payload.data.attributes.datetime");
+      expect(await db().syncTask.count({ where: { tenantId: t.tenant.id, dedupeKey: { endsWith: ":evt-bad-time" } } })).toBe(0);
     });
 
     it("re-signed now: 202, one task per event; a second delivery creates none and answers with the first correlation id", async () => {

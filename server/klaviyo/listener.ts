@@ -56,20 +56,45 @@ function zodErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((i) => ({ field: i.path.length ? i.path.join(".") : "body", message: i.message }));
 }
 
+/** A UTF-16 surrogate without its pair (JSON allows the escape; PostgreSQL jsonb refuses it). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Why a key or string of the body cannot be stored, if it cannot. */
+function unstorableText(text: string): string | undefined {
+  if (text.includes("\u0000")) return "the NUL character (\\u0000)";
+  if (LONE_SURROGATE.test(text)) return "an unpaired UTF-16 surrogate (\\ud800-\\udfff)";
+  return undefined;
+}
+
 /**
  * The first value of parsed JSON that can never be stored: a `__proto__` key (refused, never
- * merged) or a NUL character (`\u0000`) in a key or string, which PostgreSQL text and jsonb cannot
- * hold. Undefined when there is none.
+ * merged), or a key or string holding a NUL character (`\u0000`) or an unpaired UTF-16
+ * surrogate, which PostgreSQL text and jsonb cannot hold. Undefined when there is none. Walks
+ * the whole value (the body is at most 1 MiB) without recursion, so depth cannot overflow it.
  */
-function unstorable(value: unknown, path: string[] = [], depth = 0): FieldError | undefined {
-  const at = (p: string[]) => (p.length ? p.join(".") : "body");
-  if (typeof value === "string") return value.includes("\u0000") ? { field: at(path), message: "must not contain the NUL character (\\u0000)" } : undefined;
-  if (!value || typeof value !== "object" || depth > 32) return undefined;
-  for (const key of Object.keys(value)) {
-    if (key === "__proto__") return { field: at([...path, key]), message: "reserved key" };
-    if (key.includes("\u0000")) return { field: at(path), message: "keys must not contain the NUL character (\\u0000)" };
-    const found = unstorable((value as Record<string, unknown>)[key], [...path, key], depth + 1);
-    if (found) return found;
+function unstorable(body: unknown): FieldError | undefined {
+  type Node = { value: unknown; key?: string; parent?: Node };
+  const at = (node: Node | undefined, key?: string) => {
+    const path = key === undefined ? [] : [key];
+    for (let n = node; n?.key !== undefined; n = n.parent) path.push(n.key);
+    return path.length ? path.reverse().join(".") : "body";
+  };
+  const pending: Node[] = [{ value: body }];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    const { value } = node;
+    if (typeof value === "string") {
+      const reason = unstorableText(value);
+      if (reason) return { field: at(node), message: `must not contain ${reason}` };
+      continue;
+    }
+    if (!value || typeof value !== "object") continue;
+    const keys = Object.keys(value);
+    for (const key of keys) {
+      if (key === "__proto__") return { field: at(node, key), message: "reserved key" };
+      const reason = unstorableText(key);
+      if (reason) return { field: at(node), message: `keys must not contain ${reason}` };
+    }
+    for (let i = keys.length - 1; i >= 0; i--) pending.push({ value: (value as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: node });
   }
   return undefined;
 }

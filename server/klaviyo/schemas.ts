@@ -59,6 +59,9 @@ export const profileSyncBody = z
   });
 export type ProfileSyncBody = z.infer<typeof profileSyncBody>;
 
+/** The last second a JavaScript Date can hold (8.64e15 ms after the epoch). */
+const MAX_UNIX_SECONDS = 8.64e12;
+
 const includedProfile = z.looseObject({
   type: z.string(),
   id: z.string(),
@@ -71,7 +74,12 @@ export const systemWebhookEvent = z.object({
   payload: z.looseObject({
     data: z.looseObject({
       id: z.string().optional(),
-      attributes: z.looseObject({ datetime: z.string().optional(), timestamp: z.number().optional() }).optional(),
+      attributes: z
+        .looseObject({
+          datetime: z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be a date-time (ISO 8601)").optional(),
+          timestamp: z.number().min(0, "must be a Unix time in seconds").max(MAX_UNIX_SECONDS, "must be a Unix time in seconds").optional(),
+        })
+        .optional(),
       relationships: z.looseObject({ profile: z.looseObject({ data: z.looseObject({ id: z.string() }).nullish() }).optional() }).optional(),
     }),
     included: z.array(z.looseObject({ type: z.string(), id: z.string() })).optional(),

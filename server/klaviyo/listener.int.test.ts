@@ -109,6 +109,9 @@ describe("pushUpdate: fixtures", () => {
     await expectProblem(await post(t.slug, PUSH, [], auth), 400, "body");
     await expectProblem(await post(t.slug, PUSH, "", auth), 400, "body");
     expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+    // Klaviyo renders a boolean profile property as "True"/"False"
+    expect((await post(t.slug, PUSH, { identifiers: { email: "a@b.co" }, updateMetadata: "True" }, auth)).status).toBe(200);
+    expect((await tasksOf(t.tenant.id))[0]!.input).toMatchObject({ updateMetadata: true });
   });
 
   it("413 for a body over 1 MiB, 415 without JSON content type, 405 for GET", async () => {
@@ -288,10 +291,10 @@ describe("profiles/sync", () => {
     await expectProblem(await post(t.slug, SYNC, { email: "", phone_number: null }, auth), 400, "email");
     await expectProblem(await post(t.slug, SYNC, { email: "a@b.co", consent: { sms: "MAYBE" } }, auth), 400, "consent.sms");
     await expectProblem(await post(t.slug, SYNC, { phone_number: "12" }, auth), 400, "phone_number");
-    const ok = await post(t.slug, SYNC, { email: "a@b.co", consent: { sms: "subscribed" }, properties: { vip: true }, origin: "merchant" }, auth);
+    const ok = await post(t.slug, SYNC, { email: "a@b.co", consent: { sms: "subscribed", email: "NEVER_SUBSCRIBED" }, properties: { vip: true }, origin: "merchant" }, auth);
     expect(ok.status).toBe(202);
     const [task] = await tasksOf(t.tenant.id);
-    expect(task!.input).toMatchObject({ consent: { sms: "SUBSCRIBED" }, properties: { vip: true }, origin: "merchant" });
+    expect(task!.input).toMatchObject({ consent: { sms: "SUBSCRIBED", email: "NEVER_SUBSCRIBED" }, properties: { vip: true }, origin: "merchant" });
   });
 
   describe("system webhook (HMAC)", () => {

@@ -7,7 +7,7 @@
  * "Flow webhooks" guide). System webhooks follow Klaviyo's Get Event response shape.
  */
 import { z } from "zod";
-import { fieldValue, type PassUpdateInput, type ProfileSyncInput, type ConsentStatus } from "../tasks/inputs";
+import { consentStatus, fieldValue, type PassUpdateInput, type ProfileSyncInput, type ConsentStatus } from "../tasks/inputs";
 
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
@@ -28,16 +28,19 @@ export const pushUpdateBody = z
       .optional()
       .meta({ description: "field values to set on the pass, coerced by the pass type's field definitions; null removes a field", example: { points: "1250", tier: "Gold" } }),
     updateMetadata: z
-      .union([z.boolean(), z.enum(["true", "false", ""])], { error: 'updateMetadata must be a boolean or "true"/"false"' })
+      .preprocess(
+        (v) => (typeof v === "string" ? v.trim().toLowerCase() : v), // Klaviyo renders booleans as "True"/"False"
+        z.union([z.boolean(), z.enum(["true", "false", ""])], { error: 'updateMetadata must be a boolean or "true"/"false"' }),
+      )
       .optional()
-      .meta({ description: "recompute colors, images and field layout from the pass type (default false)" }),
+      .meta({ description: "recompute colors, images and field layout from the pass type (default false; the strings \"true\"/\"false\" in any case also work)" }),
   });
 export type PushUpdateBody = z.infer<typeof pushUpdateBody>;
 
 const consentValue = z
   .preprocess(
     (v) => (typeof v === "string" ? (v.trim() === "" ? null : v.trim().toUpperCase()) : v),
-    z.enum(["SUBSCRIBED", "UNSUBSCRIBED", "SUPPRESSED"]).nullable(),
+    consentStatus.nullable(),
   )
   .optional();
 
@@ -54,7 +57,7 @@ export const profileSyncBody = z
       .object({ email: consentValue, sms: consentValue }, { error: "consent must be an object" })
       .nullable()
       .optional()
-      .meta({ description: "marketing consent per channel: SUBSCRIBED, UNSUBSCRIBED or SUPPRESSED" }),
+      .meta({ description: "marketing consent per channel: SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED or SUPPRESSED (any case)" }),
     origin: optionalText.meta({ description: "set to `merchant` when the change came from the merchant's system (it is then not synced back)" }),
   });
 export type ProfileSyncBody = z.infer<typeof profileSyncBody>;

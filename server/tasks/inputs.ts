@@ -19,7 +19,8 @@ export const passUpdateInput = z.object({
 });
 export type PassUpdateInput = z.infer<typeof passUpdateInput>;
 
-export const consentStatus = z.enum(["SUBSCRIBED", "UNSUBSCRIBED", "SUPPRESSED"]);
+/** Marketing consent of a channel: Klaviyo's consent values (NEVER_SUBSCRIBED included) and SUPPRESSED. */
+export const consentStatus = z.enum(["SUBSCRIBED", "UNSUBSCRIBED", "NEVER_SUBSCRIBED", "SUPPRESSED"]);
 export type ConsentStatus = z.infer<typeof consentStatus>;
 
 /** Input of a PROFILE_SYNC task (from `profiles/sync`: a flow body or one system-webhook event). */

@@ -114,6 +114,23 @@ describe("pushUpdate: fixtures", () => {
     expect((await tasksOf(t.tenant.id))[0]!.input).toMatchObject({ updateMetadata: true });
   });
 
+  it("JSON must be UTF-8: another declared charset is 415, invalid UTF-8 is 400, a UTF-8 BOM is skipped", async () => {
+    const t = await makeTenant();
+    const send = (bytes: Buffer, contentType: string) =>
+      fetch(`${appUrl}/api/${t.slug}/${PUSH}`, { method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${t.apiKey}` }, body: new Uint8Array(bytes) });
+    const json = '{"identifiers":{"email":"ana.garcia@example.com"},"additionalData":{"memberName":"Ana García López"}}';
+    await expectProblem(await send(Buffer.from(json, "latin1"), "application/json; charset=iso-8859-1"), 415, "content-type");
+    await expectProblem(await send(Buffer.from(json, "latin1"), "application/json"), 400, "body");
+    expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+    expect((await send(Buffer.from(json, "utf8"), 'application/json; charset="UTF-8"')).status).toBe(200);
+    expect((await send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json, "utf8")]), "application/json")).status).toBe(200);
+    const tasks = await tasksOf(t.tenant.id);
+    expect(tasks.map((task) => task.input)).toEqual([
+      expect.objectContaining({ additionalData: { memberName: "Ana García López" } }),
+      expect.objectContaining({ additionalData: { memberName: "Ana García López" } }),
+    ]);
+  });
+
   it("413 for a body over 1 MiB, 415 without JSON content type, 405 for GET", async () => {
     const t = await makeTenant();
     const big = JSON.stringify({ identifiers: { email: "a@b.co" }, additionalData: { offer: "x".repeat(1024 * 1024) } });

@@ -98,6 +98,29 @@ describe("profile-sync", () => {
     expect(second.result).toMatchObject({ matchedBy: "phone", customerRecordId: byPhone.customerRecordId });
   });
 
+  it("finds the customer by external_id (the merchant's customerId) when the email changed", async () => {
+    const tenant = await testTenant();
+    const pass = await testPass(tenant, { email: "old@example.com", customerId: "C-7" });
+    const { result, task } = await run(tenant, profileInput({ email: "new@example.com", externalId: "C-7" }));
+    expect(task.status).toBe("SUCCEEDED");
+    expect(result).toMatchObject({ matchedBy: "customerId", customerRecordId: pass.customerRecordId, customerChanges: { email: { before: "old@example.com", after: "new@example.com" } } });
+    expect((await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } })).email).toBe("new@example.com");
+  });
+
+  it("fails identifier_conflict when external_id belongs to another customer than the one matched, changing nothing", async () => {
+    const tenant = await testTenant();
+    const john = await testPass(tenant, { email: "john@example.com", customerId: "C-JOHN" });
+    await testPass(tenant, { email: "ana@example.com", customerId: "C-ANA" });
+    const { task } = await run(tenant, profileInput({ email: "john@example.com", externalId: "C-ANA", properties: { tier: "Gold" } }));
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict" });
+    expect(task.lastError).toMatch(/belongs? to another customer/);
+    expect((await db().customer.findUniqueOrThrow({ where: { id: john.customerRecordId } })).properties).toEqual({});
+    // matched by the profile id, the external_id of another customer is the conflict
+    await db().customer.update({ where: { id: john.customerRecordId }, data: { klaviyoProfileId: "01JOHN" } });
+    const byProfile = await run(tenant, profileInput({ klaviyoProfileId: "01JOHN", externalId: "C-ANA" }));
+    expect(byProfile.task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict", lastError: expect.stringMatching(/external_id C-ANA belongs to another customer/) });
+  });
+
   it("ends SUCCEEDED skipped customer_not_found for a profile Passflow does not know, without syncing back", async () => {
     const tenant = await testTenant();
     const m = await merchant(tenant);

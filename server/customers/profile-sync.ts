@@ -3,11 +3,15 @@
  * the customer it names and to the passes that show the changed values. Runs inside the caller's
  * transaction; a bad value fails the whole change.
  *
- * - The customer is found by Klaviyo profile id, then email, then phone (first match wins).
- *   No match → skipped (`customer_not_found`): Passflow only follows customers it issued passes to.
+ * - The customer is found by Klaviyo profile id, then the merchant's customerId (Klaviyo
+ *   `external_id`), then email, then phone (first match wins), so a profile whose email changed is
+ *   still found by its external_id. No match → skipped (`customer_not_found`): Passflow only
+ *   follows customers it issued passes to. An external_id that belongs to another customer than
+ *   the one found is `identifier_conflict`.
  * - email / phone: set when given and different (the new value must not belong to another
  *   customer: `identifier_conflict`). The Klaviyo profile id is linked when first seen; the
- *   merchant's customerId (Klaviyo `external_id`) is only filled in when the customer has none.
+ *   merchant's customerId (Klaviyo `external_id`) is only filled in when the customer has none
+ *   (the merchant's own id is never overwritten from Klaviyo).
  * - consent per channel (email, sms) is stored with the time Klaviyo recorded it.
  * - properties are merged into Customer.properties (null removes one).
  * - Passes: a field keyed `email` or `phone` shows the new value; a field keyed like a property
@@ -25,7 +29,12 @@ import { normalizeEmail, normalizePhone } from "./identifiers";
 type Tx = Prisma.TransactionClient;
 
 /** Quoted columns of the lookup identifiers (a fixed set, never user input). */
-const COLUMN = { klaviyoProfileId: Prisma.raw('"klaviyoProfileId"'), email: Prisma.raw('"email"'), phone: Prisma.raw('"phone"') } as const;
+const COLUMN = {
+  klaviyoProfileId: Prisma.raw('"klaviyoProfileId"'),
+  customerId: Prisma.raw('"customerId"'),
+  email: Prisma.raw('"email"'),
+  phone: Prisma.raw('"phone"'),
+} as const;
 
 export interface ChangedPass {
   passId: string;
@@ -37,7 +46,7 @@ export interface ProfileSyncResult {
   skipped?: "customer_not_found";
   /** Customer.id of the customer changed. */
   customerRecordId?: string;
-  matchedBy?: "klaviyoProfileId" | "email" | "phone";
+  matchedBy?: "klaviyoProfileId" | "customerId" | "email" | "phone";
   /** Customer values that changed: email, phone, klaviyoProfileId, customerId, consent.<channel>, properties.<key>. */
   customerChanges: PassChanges;
   passes: ChangedPass[];
@@ -46,10 +55,11 @@ export interface ProfileSyncResult {
 async function findProfileCustomer(
   tx: Tx,
   tenantId: string,
-  keys: { klaviyoProfileId: string | null; email?: string; phone?: string },
+  keys: { klaviyoProfileId: string | null; customerId?: string; email?: string; phone?: string },
 ): Promise<{ customer: Customer; matchedBy: NonNullable<ProfileSyncResult["matchedBy"]> } | null> {
   const order = [
     ["klaviyoProfileId", keys.klaviyoProfileId ?? undefined],
+    ["customerId", keys.customerId],
     ["email", keys.email],
     ["phone", keys.phone],
   ] as const;
@@ -75,9 +85,16 @@ export async function applyProfileSync(tx: Tx, tenantId: string, input: ProfileS
   const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { defaultPhoneRegion: true } });
   const email = normalizeEmail(input.email);
   const phone = normalizePhone(input.phone, tenant.defaultPhoneRegion, "phone");
-  const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId: input.klaviyoProfileId, email, phone });
+  const externalId = input.externalId?.trim() || undefined;
+  const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId: input.klaviyoProfileId, customerId: externalId, email, phone });
   if (!found) return { skipped: "customer_not_found", customerChanges: {}, passes: [] };
   const { customer, matchedBy } = found;
+  const externalOwner = externalId && externalId !== customer.customerId
+    ? await tx.customer.findFirst({ where: { tenantId, customerId: externalId }, select: { id: true } })
+    : null;
+  if (externalOwner) {
+    throw new DomainError("identifier_conflict", `external_id ${externalId} belongs to another customer (${externalOwner.id}) than the one matched by ${matchedBy}`, "externalId");
+  }
 
   const changes: PassChanges = {};
   const update: Prisma.CustomerUpdateInput = {};
@@ -95,13 +112,9 @@ export async function applyProfileSync(tx: Tx, tenantId: string, input: ProfileS
     changes.klaviyoProfileId = { before: customer.klaviyoProfileId, after: input.klaviyoProfileId };
     update.klaviyoProfileId = input.klaviyoProfileId;
   }
-  const externalId = input.externalId?.trim();
   if (externalId && !customer.customerId) {
-    const taken = await tx.customer.findFirst({ where: { tenantId, customerId: externalId }, select: { id: true } });
-    if (!taken) {
-      changes.customerId = { before: null, after: externalId };
-      update.customerId = externalId;
-    }
+    changes.customerId = { before: null, after: externalId };
+    update.customerId = externalId;
   }
   const consent = { ...(customer.consent as Record<string, { status: string; updatedAt: string }>) };
   for (const channel of ["email", "sms"] as const) {

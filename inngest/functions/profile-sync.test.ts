@@ -121,6 +121,20 @@ describe("profile-sync", () => {
     expect(byProfile.task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict", lastError: expect.stringMatching(/external_id C-ANA belongs to another customer/) });
   });
 
+  it("a system-webhook event identifies the customer by its profile snapshot but never rewrites email or phone, and older consent never wins", async () => {
+    const tenant = await testTenant();
+    const pass = await testPass(tenant, { email: "jane@example.com", phone: "+14155550199" });
+    await db().customer.update({ where: { id: pass.customerRecordId }, data: { klaviyoProfileId: "01JANE", consent: { sms: { status: "UNSUBSCRIBED", updatedAt: "2026-11-30T10:00:00.000Z" } } } });
+    const event = (occurredAt: string, topic: string, consent: ProfileSyncInput["consent"]) =>
+      profileInput({ source: "system_webhook", klaviyoProfileId: "01JANE", email: "jane.old@example.com", phone: "+14155550100", topic, consent, occurredAt, eventId: occurredAt });
+    const older = await run(tenant, event("2026-11-30T08:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: "SUBSCRIBED" }));
+    expect(older.result).toMatchObject({ matchedBy: "klaviyoProfileId", customerChanges: {} });
+    const newer = await run(tenant, event("2026-11-30T11:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: "SUBSCRIBED" }));
+    expect(newer.result).toMatchObject({ customerChanges: { "consent.sms": { before: "UNSUBSCRIBED", after: "SUBSCRIBED" } } });
+    const customer = await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } });
+    expect(customer).toMatchObject({ email: "jane@example.com", phone: "+14155550199", consent: { sms: { status: "SUBSCRIBED", updatedAt: "2026-11-30T11:00:00+00:00" } } });
+  });
+
   it("ends SUCCEEDED skipped customer_not_found for a profile Passflow does not know, without syncing back", async () => {
     const tenant = await testTenant();
     const m = await merchant(tenant);

@@ -12,6 +12,9 @@
  *   customer: `identifier_conflict`). The Klaviyo profile id is linked when first seen; the
  *   merchant's customerId (Klaviyo `external_id`) is only filled in when the customer has none
  *   (the merchant's own id is never overwritten from Klaviyo).
+ * - A system-webhook event's profile attributes are a snapshot from when the event happened: they
+ *   identify the customer but never change its email or phone (a flow may have changed them
+ *   since), and its consent is applied only when it is newer than the consent stored.
  * - consent per channel (email, sms) is stored with the time Klaviyo recorded it.
  * - properties are merged into Customer.properties (null removes one).
  * - Passes: a field keyed `email` or `phone` shows the new value; a field keyed like a property
@@ -98,12 +101,13 @@ export async function applyProfileSync(tx: Tx, tenantId: string, input: ProfileS
 
   const changes: PassChanges = {};
   const update: Prisma.CustomerUpdateInput = {};
-  if (email && email !== customer.email) {
+  const setsIdentifiers = input.source === "flow";
+  if (setsIdentifiers && email && email !== customer.email) {
     await assertFree(tx, tenantId, customer.id, "email", email);
     changes.email = { before: customer.email, after: email };
     update.email = email;
   }
-  if (phone && phone !== customer.phone) {
+  if (setsIdentifiers && phone && phone !== customer.phone) {
     await assertFree(tx, tenantId, customer.id, "phone", phone);
     changes.phone = { before: customer.phone, after: phone };
     update.phone = phone;
@@ -117,9 +121,11 @@ export async function applyProfileSync(tx: Tx, tenantId: string, input: ProfileS
     update.customerId = externalId;
   }
   const consent = { ...(customer.consent as Record<string, { status: string; updatedAt: string }>) };
+  const occurredAt = input.occurredAt ? Date.parse(input.occurredAt) : NaN;
   for (const channel of ["email", "sms"] as const) {
     const status = input.consent?.[channel];
     if (!status || consent[channel]?.status === status) continue;
+    if (Date.parse(consent[channel]?.updatedAt ?? "") > occurredAt) continue; // an older event than the consent stored
     changes[`consent.${channel}`] = { before: consent[channel]?.status ?? null, after: status };
     consent[channel] = { status, updatedAt: input.occurredAt ?? new Date().toISOString() };
     update.consent = consent;

@@ -85,6 +85,13 @@ describe("cli: API keys", () => {
     expect(tenant.stderr).toBe('error: no tenant "no-such-tenant"\n');
     const revoke = await runCli(["apikey", "revoke", "pf_00000000"]);
     expect(revoke.code).toBe(1);
+    // a whole key pasted by mistake: revoked by its prefix, and its secret part is never echoed
+    const created = (await runCli(["apikey", "create", "--tenant", slug, "--scope", "KlaviyoListener.Write"])).stdout.trim();
+    const byKey = await runCli(["apikey", "revoke", created]);
+    expect(byKey).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^revoked ${created.slice(0, 11)} at `)) });
+    const unknown = `pf_zzzzzzzz_${"S".repeat(43)}`;
+    const notFound = await runCli(["apikey", "revoke", unknown]);
+    expect(notFound).toMatchObject({ code: 1, stderr: 'error: no API key "pf_zzzzzzzz"\n' });
   });
 });
 
@@ -161,6 +168,8 @@ describe("cli: passes", () => {
     expect(type.stderr).toMatch(/has no pass type "gold"/);
     const phone = await runCli(["pass", "issue", "--tenant", slug, "--type", "basic", "--phone", "12"]);
     expect(phone.stderr).toMatch(/not a phone number/);
+    const unknownKey = await runCli(["pass", "issue", "--tenant", slug, "--type", "basic", "--email", "c@example.com", "--identifier", "bogusKey=1"]);
+    expect(unknownKey).toMatchObject({ code: 1, stdout: "", stderr: `error: unknown identifier bogusKey; tenant ${slug}'s custom identifier keys: none\n` });
   });
 });
 

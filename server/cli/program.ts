@@ -211,7 +211,7 @@ export function buildProgram(): Command {
     );
   apikey
     .command("revoke <prefix>")
-    .description("revoke a key by its prefix (pf_xxxxxxxx)")
+    .description("revoke a key by its prefix (pf_xxxxxxxx) or the whole key (only the prefix is used)")
     .action(
       withDb(async (prefix: string) => {
         const r = await revokeApiKey({ prefix, actor: ACTOR });

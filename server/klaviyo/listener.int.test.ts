@@ -395,6 +395,10 @@ describe("profiles/sync", () => {
       await expectProblem(await post(t.slug, SYNC, raw, signed(raw, { timestamp: future })), 401);
       await expectProblem(await post(t.slug, SYNC, raw, { authorization: `Bearer ${t.apiKey}` }), 401);
       expect(await db().webhookReceipt.count({ where: { tenantId: t.tenant.id } })).toBe(before);
+      // a tenant with no secret says so, instead of "does not match"
+      const unset = await makeTenant();
+      const problem = await expectProblem(await post(unset.slug, SYNC, raw, signed(raw)), 401);
+      expect(problem.detail).toMatch(/no Klaviyo system-webhook secret configured/);
     });
 
     it("accepts ISO and epoch timestamps and the previous secret during rotation", async () => {

@@ -210,8 +210,12 @@ export function handleKlaviyoListener(endpoint: ListenerEndpoint, request: Reque
       let principal: Principal;
       if (signed) {
         rawBody = await readJsonText(request);
+        const secrets = webhookSecrets(tenant);
+        if (secrets.length === 0) {
+          throw new HttpProblem({ status: 401, title: "Unauthorized", detail: "this tenant has no Klaviyo system-webhook secret configured (CLI: tenant update --klaviyo-webhook-secret-stdin)" });
+        }
         const check = verifyKlaviyoSignature({
-          secrets: webhookSecrets(tenant),
+          secrets,
           rawBody,
           signature: request.headers.get("klaviyo-signature"),
           timestamp: request.headers.get("klaviyo-timestamp"),

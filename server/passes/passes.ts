@@ -29,6 +29,12 @@ export interface IssuePassInput {
  */
 export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: string; created: boolean }> {
   const tenant = await getTenant(input.tenant);
+  const known = new Set(["email", "phone", "customerId", ...tenant.customIdentifierKeys]);
+  const unknown = Object.keys(input.identifiers).filter((k) => !known.has(k) && input.identifiers[k] !== undefined);
+  if (unknown.length) {
+    const custom = tenant.customIdentifierKeys.length ? tenant.customIdentifierKeys.join(", ") : "none";
+    throw new DomainError("invalid_input", `unknown identifier ${unknown.join(", ")}; tenant ${tenant.slug}'s custom identifier keys: ${custom}`, "identifiers");
+  }
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("invalid_input", "give at least one identifier (email, phone, customer id)", "identifiers");
   return db().$transaction(async (tx) => {

@@ -53,13 +53,21 @@ export async function createApiKey(input: { tenant: string; name: string; scopes
   return { id: row.id, prefix, key };
 }
 
+/** The public prefix of `value`, a prefix (`pf_xxxxxxxx`) or a whole key; undefined for anything else. */
+function prefixOf(value: string): string | undefined {
+  return /^(pf_[a-z0-9]{8})(?:_[A-Za-z0-9_-]*)?$/.exec(value.trim())?.[1];
+}
+
 /**
- * Revokes a key by its prefix (idempotent: revoking a revoked key keeps the first time).
+ * Revokes a key by its prefix, or by the whole key (only its public prefix is used and ever
+ * echoed). Idempotent: revoking a revoked key keeps the first time.
  * @throws DomainError not_found
  */
 export async function revokeApiKey(input: { prefix: string; actor: string }): Promise<{ prefix: string; revokedAt: Date }> {
-  const row = await db().apiKey.findUnique({ where: { prefix: input.prefix } });
-  if (!row) throw new DomainError("not_found", `no API key ${JSON.stringify(input.prefix)}`, "prefix");
+  const prefix = prefixOf(input.prefix);
+  if (!prefix) throw new DomainError("not_found", "no API key with that prefix (expected pf_ followed by 8 letters or digits)", "prefix");
+  const row = await db().apiKey.findUnique({ where: { prefix } });
+  if (!row) throw new DomainError("not_found", `no API key ${JSON.stringify(prefix)}`, "prefix");
   if (row.revokedAt) return { prefix: row.prefix, revokedAt: row.revokedAt };
   return db().$transaction(async (tx) => {
     const updated = await tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });

@@ -71,7 +71,7 @@ const schema = z.object({
   /** Embedded executor: function runs driven at once in this process. */
   PASSFLOW_EXECUTOR_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
   /** Embedded executor: first retry delay in milliseconds (doubles per attempt, capped at 10 minutes). */
-  PASSFLOW_EXECUTOR_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
+  PASSFLOW_EXECUTOR_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   /** Outbound merchant sync-back: request timeout in milliseconds. */
   MERCHANT_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Optional Redis for shared throttling across instances. */

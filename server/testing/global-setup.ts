@@ -37,7 +37,15 @@ export default async function setup(project: TestProject) {
   const { startApp } = await import("./app");
   const app = await startApp({
     name: "main",
-    env: { DATABASE_URL: url, PASSFLOW_DATA_DIR: dataDir, OAUTH_ISSUER: issuer.issuer, OAUTH_AUDIENCE: issuer.audience, OAUTH_JWKS_URL: issuer.jwksUrl, ...apnsEnv },
+    env: {
+      DATABASE_URL: url,
+      PASSFLOW_DATA_DIR: dataDir,
+      OAUTH_ISSUER: issuer.issuer,
+      OAUTH_AUDIENCE: issuer.audience,
+      OAUTH_JWKS_URL: issuer.jwksUrl,
+      PASSFLOW_EXECUTOR_RETRY_BASE_MS: "1000", // retry tests wait for real back-off: keep it short
+      ...apnsEnv,
+    },
   });
   project.provide("appUrl", app.url);
   return async () => {

@@ -44,6 +44,10 @@ export function db(): PrismaClient {
   if (!globalForDb.passflowDb) {
     const client = new PrismaClient({
       adapter: new PrismaPg(pgPool()),
+      // Prisma's defaults (2 s to start, 5 s to finish) fail interactive transactions that merely
+      // queue under load, notably on the embedded database, which runs one transaction at a time;
+      // the same limit as for a query keeps a database that stops answering from hanging them
+      transactionOptions: { maxWait: env.DATABASE_QUERY_TIMEOUT_MS, timeout: env.DATABASE_QUERY_TIMEOUT_MS },
       log: [
         { emit: "event", level: "warn" },
         { emit: "event", level: "error" },

@@ -17,7 +17,7 @@ import { hashToken, safeEqual } from "../crypto";
 import { logger } from "../log";
 import { HttpProblem } from "../http/problem";
 import { findApiKeyByPrefix } from "./store";
-import { KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
+import { API_KEY_PATTERN, KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
 
 /** Who sent a request: the throttling key and a label for logs and receipts. */
 export interface Principal {
@@ -41,7 +41,6 @@ export function bearerCredential(headers: Headers): string | undefined {
   return headers.get("x-api-key")?.trim() || undefined;
 }
 
-const API_KEY_PATTERN = /^(pf_[a-z0-9]{8})_[A-Za-z0-9_-]{43}$/;
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 const lastUsedWrites = new Map<string, number>();
 

@@ -53,9 +53,14 @@ export async function createApiKey(input: { tenant: string; name: string; scopes
   return { id: row.id, prefix, key };
 }
 
+/** A whole API key; group 1 is its public prefix. */
+export const API_KEY_PATTERN = /^(pf_[a-z0-9]{8})_[A-Za-z0-9_-]{43}$/;
+const PREFIX_PATTERN = /^pf_[a-z0-9]{8}$/;
+
 /** The public prefix of `value`, a prefix (`pf_xxxxxxxx`) or a whole key; undefined for anything else. */
 function prefixOf(value: string): string | undefined {
-  return /^(pf_[a-z0-9]{8})(?:_[A-Za-z0-9_-]*)?$/.exec(value.trim())?.[1];
+  const v = value.trim();
+  return PREFIX_PATTERN.test(v) ? v : API_KEY_PATTERN.exec(v)?.[1];
 }
 
 /**

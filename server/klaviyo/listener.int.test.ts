@@ -155,7 +155,7 @@ describe("pushUpdate: credentials and tenant gate", () => {
     await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey.slice(0, -1)}A` }), 401);
     await expectProblem(await post(t.slug, PUSH, body, { authorization: "Basic abc" }), 401);
     expect((await post(t.slug, PUSH, body, { "x-api-key": t.apiKey })).status).toBe(200);
-    await expect.poll(async () => (await db().apiKey.findUniqueOrThrow({ where: { prefix: t.prefix } })).lastUsedAt).toBeInstanceOf(Date);
+    await expect.poll(async () => (await db().apiKey.findUniqueOrThrow({ where: { prefix: t.prefix } })).lastUsedAt, { timeout: 10_000 }).toBeInstanceOf(Date);
     expect(await tasksOf(t.tenant.id)).toHaveLength(1);
   });
 

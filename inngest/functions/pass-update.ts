@@ -1,13 +1,15 @@
 /**
  * pass-update: a Klaviyo pushUpdate task (SyncTask PASS_UPDATE) changes its pass.
  *
- * One step, `update-pass`: mark the task RUNNING; resolve the customer and pass, apply the values,
- * bump the version tag and write the PassChange, all in one transaction that also stores the
- * task's result (server/passes/update.ts); send `pass.changed` when something changed; mark the
- * task SUCCEEDED with `{ changed, passId, serialNumber, versionTag, changedKeys }`. The step is
- * idempotent: a retry after a partial failure finds the stored result (the pass never changes
- * twice) and the event id names the pass version (it is never sent twice). One step keeps the
- * run to two calls of the serve endpoint, which is what bounds throughput.
+ * No step: the body marks the task RUNNING; resolves the customer and pass, applies the values,
+ * bumps the version tag and writes the PassChange, all in one transaction that also stores the
+ * task's result (server/passes/update.ts); sends `pass.changed` when something changed; marks the
+ * task SUCCEEDED with `{ changed, passId, serialNumber, versionTag, changedKeys }`. The body is
+ * idempotent on its own: a retry after a partial failure finds the stored result (the pass never
+ * changes twice) and the event id names the pass version (it is never sent twice), so a
+ * `step.run` would memoize nothing a retry needs. Without one, a run is a single call of the
+ * serve endpoint instead of two; each call costs about 1 ms of CPU in the SDK alone
+ * (`npm run bench:floor`), which is what bounds throughput.
  *
  * Failures: identifier_conflict, pass_not_found, ambiguous_pass, pass_type_not_found,
  * invalid_field_value and invalid_input are final (NonRetriableError, no retry); anything else
@@ -33,16 +35,14 @@ export const passUpdate = inngest.createFunction(
     concurrency: [{ key: "event.data.tenantId", limit: 25 }],
     onFailure: failTaskOnFailure,
   },
-  async ({ event, step, attempt }) =>
-    step.run("update-pass", () =>
-      taskWork(event.data, async () => {
-        const run = await runPassUpdateTask(event.data.taskId, attempt);
-        if (run.duplicate) return { duplicate: true as const, status: run.status };
-        const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;
-        if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);
-        const output = { changed, passId, serialNumber, versionTag, changedKeys };
-        await completeTask(event.data.taskId, output);
-        return output;
-      }),
-    ),
+  async ({ event, attempt }) =>
+    taskWork(event.data, async () => {
+      const run = await runPassUpdateTask(event.data.taskId, attempt);
+      if (run.duplicate) return { duplicate: true as const, status: run.status };
+      const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;
+      if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);
+      const output = { changed, passId, serialNumber, versionTag, changedKeys };
+      await completeTask(event.data.taskId, output);
+      return output;
+    }),
 );

@@ -11,12 +11,14 @@
  *
  * Webhooks are sent open-loop at BENCH_RATE per second (default 250) with at most
  * BENCH_IN_FLIGHT (64) requests outstanding; latency runs from the moment a webhook is sent to
- * its task's finishedAt. Other knobs: BENCH_TASKS (2000), PASSFLOW_EXECUTOR_CONCURRENCY, BENCH_KEEP_BUILD,
+ * its task's finishedAt. It also prints the CPU time spent per task by the app process and by the
+ * whole machine (Linux /proc), which bound the throughput this machine can reach. Other knobs: BENCH_TASKS (2000), PASSFLOW_EXECUTOR_CONCURRENCY, BENCH_KEEP_BUILD,
  * BENCH_CPU_PROF (a folder: the app writes a V8 CPU profile there when it stops).
  * Builds the app (`next build`) when there is no build yet.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 
@@ -36,6 +38,31 @@ interface Result {
   p50: number;
   p99: number;
   tasksPerSecond: number;
+  /** CPU time of the app process (all its threads) per task, ms. */
+  appCpuPerTask: number;
+  /** CPU time of the whole machine (app, PostgreSQL, this sender…) per task, ms. */
+  machineCpuPerTask: number;
+}
+
+/** CPU time used so far by process `pid` (user + system, all threads), in ms; NaN off Linux. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy CPU time of the whole machine so far (every core, everything but idle and iowait), in ms; NaN off Linux. */
+function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = ticks;
+    return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 async function freshPostgres(url: string): Promise<string> {
@@ -137,6 +164,8 @@ async function benchTarget(target: string): Promise<Result> {
     const warm = await Promise.all(Array.from({ length: WARMUP }, (_, i) => send(TASKS + i)));
     await waitAll(warm, 120_000);
 
+    const appCpu0 = processCpuMs(app.child.pid);
+    const machine0 = machineBusyMs();
     const sentAt = new Map<string, number>();
     let inFlight = 0;
     let errors = 0;
@@ -160,6 +189,8 @@ async function benchTarget(target: string): Promise<Result> {
     const sendSeconds = (Date.now() - started) / 1000;
     const ids = [...sentAt.keys()];
     await waitAll(ids, 600_000);
+    const appCpu = processCpuMs(app.child.pid) - appCpu0;
+    const machineCpu = machineBusyMs() - machine0;
     const tasks = await db().syncTask.findMany({ where: { correlationId: { in: ids } }, select: { correlationId: true, status: true, finishedAt: true } });
     const done = tasks.filter((t) => t.status === "SUCCEEDED" && t.finishedAt);
     const latencies = done.map((t) => t.finishedAt!.getTime() - sentAt.get(t.correlationId)!).sort((a, b) => a - b);
@@ -174,6 +205,8 @@ async function benchTarget(target: string): Promise<Result> {
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       tasksPerSecond: done.length / ((last - started) / 1000),
+      appCpuPerTask: appCpu / done.length,
+      machineCpuPerTask: machineCpu / done.length,
     };
   } finally {
     await app.stop();
@@ -197,7 +230,8 @@ async function main() {
     results.push(r);
     console.log(
       `${r.target.padEnd(9)} accepted ${r.accepted} in ${r.sendSeconds.toFixed(1)} s; SUCCEEDED ${r.succeeded}, FAILED ${r.failed}; ` +
-        `webhook→SUCCEEDED p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.tasksPerSecond.toFixed(0)} tasks/s`,
+        `webhook→SUCCEEDED p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.tasksPerSecond.toFixed(0)} tasks/s; ` +
+        `CPU per task: app ${r.appCpuPerTask.toFixed(1)} ms, machine ${r.machineCpuPerTask.toFixed(1)} ms`,
     );
   }
   console.log(`\npipeline benchmark (${TASKS} pushUpdate webhooks, open loop at ${RATE}/s, embedded executor, next start)`);
@@ -205,6 +239,14 @@ async function main() {
     console.log(`${r.target.padEnd(9)} p50 ${String(r.p50).padStart(6)} ms   p99 ${String(r.p99).padStart(6)} ms   ${r.tasksPerSecond.toFixed(0).padStart(4)} tasks/s   (${r.succeeded}/${r.accepted} SUCCEEDED)`);
   }
   console.log("targets: p50 < 500 ms, ≥ 200 tasks/s");
+  const cores = cpus().length;
+  for (const r of results) {
+    // the app's JavaScript runs on one thread, so its CPU per task bounds it at ~1000 / that per second
+    console.log(
+      `${r.target.padEnd(9)} CPU per task: app process ${r.appCpuPerTask.toFixed(1)} ms (one JS thread: ≤ ~${(1000 / r.appCpuPerTask).toFixed(0)} tasks/s), ` +
+        `whole machine ${r.machineCpuPerTask.toFixed(1)} ms (${cores} cores: ≤ ~${((cores * 1000) / r.machineCpuPerTask).toFixed(0)} tasks/s)`,
+    );
+  }
 }
 
 main().then(

@@ -23,6 +23,7 @@
  */
 import { Prisma, type Customer } from "@prisma/client";
 import { DomainError } from "../errors";
+import { prismaSql } from "../db/sql";
 import type { ProfileSyncInput } from "../tasks/inputs";
 import { applyFieldValues, type RawFieldValue } from "../passes/fields";
 import type { FieldDefinition } from "../passes/pass-types";
@@ -145,13 +146,13 @@ export async function applyProfileSync(tx: Tx, tenantId: string, input: ProfileS
   if (update.email) shown.email = email!;
   if (update.phone) shown.phone = phone!;
   const passes: ChangedPass[] = [];
-  for (const pass of await lockCustomerPasses(tx, customer.id)) {
+  for (const pass of await lockCustomerPasses(prismaSql(tx), customer.id)) {
     const fields = pass.passType.fields as unknown as FieldDefinition[];
     const data = pass.data as Record<string, unknown>;
     const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true });
     const passChanges = diffData(data, next);
     if (Object.keys(passChanges).length === 0) continue;
-    const versionTag = await writePassVersion(tx, pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId);
+    const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId);
     passes.push({ passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString() });
   }
   return { customerRecordId: customer.id, matchedBy, customerChanges: changes, passes };

@@ -9,26 +9,45 @@
  * customer holds (another email, phone, customerId or loyalty number) is a conflict too: otherwise
  * a new customer's pass request could hand out an existing customer's pass.
  */
-import type { Customer, Prisma } from "@prisma/client";
-import { db } from "../db/client";
+import type { Prisma } from "@prisma/client";
 import { DomainError } from "../errors";
+import { poolSql, prismaSql, type Sql } from "../db/sql";
 import type { Identifiers } from "./identifiers";
 
-type Tx = Prisma.TransactionClient;
+/** The customer a set of identifiers names: its record id and standard identifiers. */
+export interface MatchedCustomer {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  customerId: string | null;
+}
 
 /**
- * The customer the identifiers name, or null when none matches.
+ * The customer the identifiers name, or null when none matches. One statement: a union of one
+ * indexed lookup per identifier given, so it stays an index probe per identifier at any size.
  * @throws DomainError identifier_conflict when they name different customers (the message names
  *   them), or with `mustAgree` when one contradicts the matched customer's own value
  */
-export async function findCustomer(tenantId: string, ids: Identifiers, tx: Tx = db(), opts: { mustAgree?: boolean } = {}): Promise<Customer | null> {
-  const or: Prisma.CustomerWhereInput[] = [];
-  if (ids.email) or.push({ email: ids.email });
-  if (ids.phone) or.push({ phone: ids.phone });
-  if (ids.customerId) or.push({ customerId: ids.customerId });
-  for (const [key, value] of Object.entries(ids.custom)) or.push({ identifiers: { some: { key, value } } });
-  if (or.length === 0) return null;
-  const found = await tx.customer.findMany({ where: { tenantId, OR: or }, take: 5, include: { identifiers: { select: { key: true, value: true } } } });
+export async function findCustomer(tenantId: string, ids: Identifiers, sql: Sql = poolSql(), opts: { mustAgree?: boolean } = {}): Promise<MatchedCustomer | null> {
+  const params: unknown[] = [tenantId];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const lookups: string[] = [];
+  if (ids.email) lookups.push(`SELECT id FROM "Customer" WHERE "tenantId" = $1 AND email = ${param(ids.email)}`);
+  if (ids.phone) lookups.push(`SELECT id FROM "Customer" WHERE "tenantId" = $1 AND phone = ${param(ids.phone)}`);
+  if (ids.customerId) lookups.push(`SELECT id FROM "Customer" WHERE "tenantId" = $1 AND "customerId" = ${param(ids.customerId)}`);
+  for (const [key, value] of Object.entries(ids.custom)) {
+    lookups.push(`SELECT "customerRecordId" FROM "CustomerIdentifier" WHERE "tenantId" = $1 AND key = ${param(key)} AND value = ${param(value)}`);
+  }
+  if (lookups.length === 0) return null;
+  const found = await sql.query<MatchedCustomer & { identifiers: { key: string; value: string }[] }>(
+    `SELECT c.id, c.email, c.phone, c."customerId",
+            COALESCE((SELECT jsonb_agg(jsonb_build_object('key', i.key, 'value', i.value)) FROM "CustomerIdentifier" i WHERE i."customerRecordId" = c.id), '[]'::jsonb) AS identifiers
+       FROM "Customer" c
+      WHERE c.id IN (${lookups.join(" UNION ")})
+      ORDER BY c.id
+      LIMIT 5`,
+    params,
+  );
   if (found.length > 1) {
     throw new DomainError(
       "identifier_conflict",
@@ -59,8 +78,8 @@ export async function findCustomer(tenantId: string, ids: Identifiers, tx: Tx = 
  * Finds the customer (every given identifier must agree with it) or creates one holding all the
  * given identifiers. @throws DomainError identifier_conflict
  */
-export async function findOrCreateCustomer(tenantId: string, ids: Identifiers, tx: Tx = db()): Promise<Customer> {
-  const existing = await findCustomer(tenantId, ids, tx, { mustAgree: true });
+export async function findOrCreateCustomer(tenantId: string, ids: Identifiers, tx: Prisma.TransactionClient): Promise<MatchedCustomer> {
+  const existing = await findCustomer(tenantId, ids, prismaSql(tx), { mustAgree: true });
   if (existing) return existing;
   return tx.customer.create({
     data: {

@@ -3,15 +3,15 @@
  * by a newer change is not pushed: the newer change's own event pushes, and the device fetches
  * the latest pass either way, so one push per burst of changes is enough.
  */
-import { db } from "../db/client";
+import { poolSql } from "../db/sql";
 import { pushSender, type PassPush, type PushOutcome } from "../wallet/push";
 
 export type NotifyResult = PushOutcome | { skipped: "superseded" | "pass_not_found" };
 
 /** Pushes `push.versionTag` of the pass to every registered device unless it is stale. */
 export async function notifyPassChanged(push: PassPush): Promise<NotifyResult> {
-  const pass = await db().pass.findUnique({ where: { id: push.passId }, select: { versionTag: true } });
+  const [pass] = await poolSql().query<{ versionTag: string }>(`SELECT "versionTag"::text AS "versionTag" FROM "Pass" WHERE id = $1`, [push.passId]);
   if (!pass) return { skipped: "pass_not_found" };
-  if (pass.versionTag > push.versionTag) return { skipped: "superseded" };
+  if (BigInt(pass.versionTag) > push.versionTag) return { skipped: "superseded" };
   return pushSender().send(push);
 }

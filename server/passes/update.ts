@@ -15,15 +15,15 @@
  * version-tag sequence (`Pass.versionTag` is a BIGSERIAL), so tags order changes across all passes
  * and Apple's passesUpdatedSince can compare them; an update that changes nothing keeps its tag.
  */
-import type { Pass, PassType, Prisma } from "@prisma/client";
+import { randomUUID } from "node:crypto";
+import type { PassType } from "@prisma/client";
+import type { Sql } from "../db/sql";
 import { DomainError } from "../errors";
 import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "../customers/identifiers";
 import { findCustomer } from "../customers/resolve";
 import type { PassUpdateInput } from "../tasks/inputs";
 import { applyFieldValues } from "./fields";
 import { computeMetadata, type FieldDefinition } from "./pass-types";
-
-type Tx = Prisma.TransactionClient;
 
 /** Before/after of one changed value. */
 export interface ValueChange {
@@ -47,7 +47,20 @@ export interface PassUpdateResult {
   changedKeys: string[];
 }
 
-type PassWithType = Pass & { passType: PassType };
+/** What the pass rules read of a pass type. */
+export type PassTypeFields = Pick<PassType, "id" | "key" | "style" | "template" | "images" | "fields">;
+
+/** A live pass as locked for a change, with its pass type. */
+export interface LockedPass {
+  id: string;
+  serialNumber: string;
+  passTypeId: string;
+  data: unknown;
+  metadata: unknown;
+  versionTag: bigint;
+  passType: PassTypeFields;
+}
+
 
 /** Structural JSON equality (jsonb does not keep key order). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
@@ -93,35 +106,54 @@ export function choosePass<P extends { serialNumber: string; passType: { key: st
   );
 }
 
-/** Locks and loads the customer's live passes, oldest first (concurrent updates of a pass queue here). */
-export async function lockCustomerPasses(tx: Tx, customerRecordId: string): Promise<PassWithType[]> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "Pass" WHERE "customerRecordId" = ${customerRecordId} AND NOT voided ORDER BY "createdAt", id FOR UPDATE`;
-  if (locked.length === 0) return [];
-  return tx.pass.findMany({ where: { id: { in: locked.map((p) => p.id) } }, include: { passType: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+/**
+ * Locks and loads the customer's live passes with their pass types, oldest first, in one
+ * statement (concurrent updates of a pass queue here until the holder commits).
+ */
+export async function lockCustomerPasses(sql: Sql, customerRecordId: string): Promise<LockedPass[]> {
+  const rows = await sql.query<Omit<LockedPass, "versionTag" | "passType"> & { versionTag: string; passType: PassTypeFields }>(
+    `SELECT p.id, p."serialNumber", p."passTypeId", p.data, p.metadata, p."versionTag"::text AS "versionTag",
+            jsonb_build_object('id', pt.id, 'key', pt.key, 'style', pt.style, 'template', pt.template, 'images', pt.images, 'fields', pt.fields) AS "passType"
+       FROM "Pass" p JOIN "PassType" pt ON pt.id = p."passTypeId"
+      WHERE p."customerRecordId" = $1 AND NOT p.voided
+      ORDER BY p."createdAt", p.id
+        FOR UPDATE OF p`,
+    [customerRecordId],
+  );
+  return rows.map((r) => ({ ...r, versionTag: BigInt(r.versionTag) }));
+}
+
+/** The tenant's pass type `key`, or null. */
+async function findPassType(sql: Sql, tenantId: string, key: string): Promise<PassTypeFields | null> {
+  const [row] = await sql.query<PassTypeFields>(`SELECT id, key, style::text AS style, template, images, fields FROM "PassType" WHERE "tenantId" = $1 AND key = $2`, [tenantId, key]);
+  return row ?? null;
 }
 
 /**
- * Writes a pass's new state under the next version tag and its PassChange row. The caller holds
- * the pass's row lock.
+ * Writes a pass's new state under the next version tag and its PassChange row, in one statement.
+ * The caller holds the pass's row lock.
  */
 export async function writePassVersion(
-  tx: Tx,
+  sql: Sql,
   pass: { id: string },
   next: { data: Record<string, unknown>; metadata: unknown; passTypeId: string },
   changes: PassChanges,
   taskId: string | null,
 ): Promise<bigint> {
-  const rows = await tx.$queryRaw<{ versionTag: bigint }[]>`
-    UPDATE "Pass"
-       SET data = ${JSON.stringify(next.data)}::jsonb, metadata = ${JSON.stringify(next.metadata)}::jsonb,
-           "passTypeId" = ${next.passTypeId},
-           "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
-     WHERE id = ${pass.id}
- RETURNING "versionTag"`;
-  const versionTag = rows[0]!.versionTag;
-  await tx.passChange.create({ data: { passId: pass.id, taskId, versionTag, changes: changes as unknown as Prisma.InputJsonObject } });
-  return versionTag;
+  const [row] = await sql.query<{ versionTag: string }>(
+    `WITH updated AS (
+       UPDATE "Pass"
+          SET data = $2::jsonb, metadata = $3::jsonb, "passTypeId" = $4::text,
+              "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
+        WHERE id = $1::text
+    RETURNING id, "versionTag")
+     INSERT INTO "PassChange" (id, "passId", "taskId", "versionTag", changes, "createdAt")
+     SELECT $5::text, updated.id, $6::text, updated."versionTag", $7::jsonb, (now() AT TIME ZONE 'UTC') FROM updated
+  RETURNING "versionTag"::text AS "versionTag"`,
+    [pass.id, JSON.stringify(next.data), JSON.stringify(next.metadata), next.passTypeId, randomUUID(), taskId, JSON.stringify(changes)],
+  );
+  if (!row) throw new Error(`pass ${pass.id} vanished while locked`);
+  return BigInt(row.versionTag);
 }
 
 /**
@@ -129,16 +161,20 @@ export async function writePassVersion(
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, pass_not_found,
  *   ambiguous_pass, pass_type_not_found, invalid_field_value (the field named)
  */
-export async function applyPassUpdate(tx: Tx, tenantId: string, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
-  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { defaultPhoneRegion: true, customIdentifierKeys: true } });
+export async function applyPassUpdate(sql: Sql, tenantId: string, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
+  const [tenant] = await sql.query<{ defaultPhoneRegion: string; customIdentifierKeys: string[] }>(
+    `SELECT "defaultPhoneRegion", "customIdentifierKeys" FROM "Tenant" WHERE id = $1`,
+    [tenantId],
+  );
+  if (!tenant) throw new Error(`tenant ${tenantId} not found`);
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");
-  const customer = await findCustomer(tenantId, ids, tx);
+  const customer = await findCustomer(tenantId, ids, sql);
   if (!customer) throw new DomainError("pass_not_found", `no customer matches ${describe(ids)}`, "identifiers");
   // an unknown passType is named as such, before it could make the choice of pass ambiguous
-  const target = input.passType ? await tx.passType.findUnique({ where: { tenantId_key: { tenantId, key: input.passType } } }) : null;
+  const target = input.passType ? await findPassType(sql, tenantId, input.passType) : null;
   if (input.passType && !target) throw new DomainError("pass_type_not_found", `this tenant has no pass type ${JSON.stringify(input.passType)}`, "passType");
-  const pass = choosePass(await lockCustomerPasses(tx, customer.id), input.passType, describe(ids));
+  const pass = choosePass(await lockCustomerPasses(sql, customer.id), input.passType, describe(ids));
   const passType = target && target.id !== pass.passTypeId ? target : pass.passType;
   const converted = passType.id !== pass.passTypeId;
   const before = (pass.data ?? {}) as Record<string, unknown>;
@@ -152,6 +188,6 @@ export async function applyPassUpdate(tx: Tx, tenantId: string, input: PassUpdat
   if (changedKeys.length === 0) {
     return { changed: false, passId: pass.id, serialNumber: pass.serialNumber, versionTag: pass.versionTag.toString(), changedKeys };
   }
-  const versionTag = await writePassVersion(tx, pass, { data, metadata, passTypeId: passType.id }, changes, taskId);
+  const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId);
   return { changed: true, passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString(), changedKeys };
 }

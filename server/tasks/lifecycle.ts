@@ -8,13 +8,12 @@
  * - Failures are classified here once: domain errors (bad input, nothing to update, conflicts)
  *   and a merchant system refusing the request are final; anything else is retried.
  */
-import { Prisma, type SyncTask } from "@prisma/client";
+import type { SyncTask } from "@prisma/client";
 import { ZodError } from "zod";
 import { db } from "../db/client";
+import { poolSql, type Sql, type Transaction } from "../db/sql";
 import { DomainError } from "../errors";
 import { logger } from "../log";
-
-type Tx = Prisma.TransactionClient;
 
 /** A failure that ends the task at once (never retried), with its stable error code. */
 export class FinalTaskError extends Error {
@@ -71,24 +70,24 @@ export function parseTaskFailureCode(message: string): string | undefined {
 const TERMINAL = new Set(["SUCCEEDED", "FAILED"]);
 
 export type StartedTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "status" | "input" | "output" | "correlationId" | "passId">;
+const STARTED_COLUMNS = `id, "tenantId", kind::text, status::text, input, output, "correlationId", "passId"`;
 
 /**
- * Marks the task RUNNING for `attempt` (the SDK's 0-based attempt of the current step) and returns
- * it. A task already SUCCEEDED or FAILED is returned unchanged (its run is a duplicate).
+ * Marks the task RUNNING for `attempt` (the SDK's 0-based attempt of the function or step) and
+ * returns it. A task already SUCCEEDED or FAILED is returned unchanged (its run is a duplicate).
  * @throws DomainError not_found when the task does not exist
  */
-export async function startTask(taskId: string, attempt: number, tx: Tx = db()): Promise<StartedTask> {
-  const rows = await tx.$queryRaw<StartedTask[]>`
-    UPDATE "SyncTask"
-       SET status = 'RUNNING', attempts = GREATEST(attempts, ${attempt + 1}),
-           "startedAt" = COALESCE("startedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC')
-     WHERE id = ${taskId} AND status IN ('QUEUED', 'RUNNING')
- RETURNING id, "tenantId", kind, status, input, output, "correlationId", "passId"`;
-  if (rows[0]) return rows[0];
-  const task = await tx.syncTask.findUnique({
-    where: { id: taskId },
-    select: { id: true, tenantId: true, kind: true, status: true, input: true, output: true, correlationId: true, passId: true },
-  });
+export async function startTask(taskId: string, attempt: number, sql: Sql = poolSql()): Promise<StartedTask> {
+  const [started] = await sql.query<StartedTask>(
+    `UPDATE "SyncTask"
+        SET status = 'RUNNING', attempts = GREATEST(attempts, $2::int),
+            "startedAt" = COALESCE("startedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
+  RETURNING ${STARTED_COLUMNS}`,
+    [taskId, attempt + 1],
+  );
+  if (started) return started;
+  const [task] = await sql.query<StartedTask>(`SELECT ${STARTED_COLUMNS} FROM "SyncTask" WHERE id = $1`, [taskId]);
   if (!task) throw new DomainError("not_found", `no sync task ${taskId}`);
   return task;
 }
@@ -103,38 +102,40 @@ export type TaskRunResult<T> = { duplicate: false; value: T } | { duplicate: tru
 
 /**
  * Does a task's database work exactly once: marks it RUNNING for `attempt`, runs `apply` in a
- * transaction and stores its result as the task's output in the same transaction (status stays
- * RUNNING until the function completes the task). A task already SUCCEEDED or FAILED is a
- * duplicate run; a task with an output was applied before a crash and its output is returned
- * instead of applying it twice.
+ * transaction (`transaction`: a Prisma or a node-postgres one, server/db/sql.ts) and stores its
+ * result as the task's output in the same transaction (status stays RUNNING until the function
+ * completes the task). A task already SUCCEEDED or FAILED is a duplicate run; a task with an
+ * output was applied before a crash and its output is returned instead of applying it twice.
  */
-export async function runTaskOnce<T extends object>(
+export async function runTaskOnce<T extends object, Tx>(
   taskId: string,
   attempt: number,
+  transaction: Transaction<Tx>,
   apply: (tx: Tx, task: StartedTask) => Promise<T>,
   passIdOf: (result: T) => string | null = () => null,
 ): Promise<TaskRunResult<T>> {
   const task = await startTask(taskId, attempt);
   if (isTerminal(task)) return { duplicate: true, status: task.status };
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx, sql): Promise<TaskRunResult<T>> => {
     // the task's row lock makes this exactly-once even when two runs of the task race
-    const [current] = await tx.$queryRaw<Pick<SyncTask, "status" | "output">[]>`SELECT status, output FROM "SyncTask" WHERE id = ${taskId} FOR UPDATE`;
-    if (current && isTerminal(current)) return { duplicate: true as const, status: current.status };
-    if (current?.output) return { duplicate: false as const, value: current.output as T };
+    const [current] = await sql.query<Pick<SyncTask, "status" | "output">>(`SELECT status::text, output FROM "SyncTask" WHERE id = $1 FOR UPDATE`, [taskId]);
+    if (current && isTerminal(current)) return { duplicate: true, status: current.status };
+    if (current?.output) return { duplicate: false, value: current.output as T };
     const result = await apply(tx, task);
-    const passId = passIdOf(result);
-    await tx.$executeRaw`UPDATE "SyncTask" SET output = ${JSON.stringify(result)}::jsonb, "passId" = COALESCE(${passId}, "passId") WHERE id = ${task.id}`;
-    return { duplicate: false as const, value: result };
+    await sql.query(`UPDATE "SyncTask" SET output = $2::jsonb, "passId" = COALESCE($3, "passId") WHERE id = $1`, [task.id, JSON.stringify(result), passIdOf(result)]);
+    return { duplicate: false, value: result };
   });
 }
 
 /** SUCCEEDED with `output` (a JSON object); clears errorCode. */
 export async function completeTask(taskId: string, output: object): Promise<void> {
-  await db().$executeRaw`
-    UPDATE "SyncTask"
-       SET status = 'SUCCEEDED', output = ${JSON.stringify(output)}::jsonb, "errorCode" = NULL,
-           "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
-     WHERE id = ${taskId} AND status IN ('QUEUED', 'RUNNING')`;
+  await poolSql().query(
+    `UPDATE "SyncTask"
+        SET status = 'SUCCEEDED', output = $2::jsonb, "errorCode" = NULL,
+            "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+    [taskId, JSON.stringify(output)],
+  );
 }
 
 /** Records a failed attempt: FAILED (with finishedAt) when final, otherwise RUNNING until the retry. */

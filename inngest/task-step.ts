@@ -9,18 +9,18 @@ import { inngest } from "./client";
 import { passChanged, type TaskEventData } from "./events";
 
 /**
- * Runs a step body for the task with its correlation id on every log line. A failure is recorded
- * on the task (FAILED when final) and rethrown for Inngest: final ones as NonRetriableError
- * (`code: message`), a remote Retry-After as RetryAfterError, anything else as a plain error to
- * retry.
+ * Runs a function's or step's work for the task (`attempt`: the SDK's 0-based attempt) with its
+ * correlation id on every log line. A failure is recorded on the task (FAILED when final) and
+ * rethrown for Inngest: final ones as NonRetriableError (`code: message`), a remote Retry-After as
+ * RetryAfterError, anything else as a plain error to retry.
  */
-export function taskWork<T>(task: Pick<TaskEventData, "taskId" | "correlationId">, work: () => Promise<T>): Promise<T> {
+export function taskWork<T>(task: Pick<TaskEventData, "taskId" | "correlationId">, attempt: number, work: () => Promise<T>): Promise<T> {
   return withCorrelation(task.correlationId, async () => {
     try {
       return await work();
     } catch (err) {
       const failure = classifyTaskError(err);
-      await recordTaskFailure(task.taskId, failure);
+      await recordTaskFailure(task.taskId, attempt, failure);
       const message = formatTaskFailure(failure);
       if (failure.final) throw new NonRetriableError(message, { cause: err });
       if (err instanceof RetriableTaskError && err.retryAfterSeconds) throw new RetryAfterError(message, err.retryAfterSeconds * 1000, { cause: err });

@@ -82,6 +82,14 @@ describe("pass-update", () => {
     expect(task).toMatchObject({ status: "FAILED", errorCode: "pass_not_found", lastError: "no customer matches email nobody@example.com" });
   });
 
+  it("records the attempt and start of a failed run although the run's own writes were rolled back", async () => {
+    const tenant = await testTenant();
+    const { task } = await run(tenant, pushUpdateInput({ identifiers: { email: "nobody@example.com" }, additionalData: { points: "1" } }), 2);
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "pass_not_found", attempts: 3 });
+    expect(task.startedAt).toBeInstanceOf(Date);
+    expect(task.finishedAt!.getTime()).toBeGreaterThanOrEqual(task.startedAt!.getTime());
+  });
+
   it("fails naming the field when a value cannot be coerced, and writes nothing", async () => {
     const tenant = await testTenant();
     const pass = await testPass(tenant, { email: "c@example.com" });

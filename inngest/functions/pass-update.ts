@@ -36,7 +36,7 @@ export const passUpdate = inngest.createFunction(
     onFailure: failTaskOnFailure,
   },
   async ({ event, attempt }) =>
-    taskWork(event.data, async () => {
+    taskWork(event.data, attempt, async () => {
       const run = await runPassUpdateTask(event.data.taskId, attempt);
       if (run.duplicate) return { duplicate: true as const, status: run.status };
       const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;

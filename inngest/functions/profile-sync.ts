@@ -36,7 +36,7 @@ export const profileSync = inngest.createFunction(
   async ({ event, step, attempt }) => {
     const { taskId } = event.data;
     const run = await step.run("apply-profile", () =>
-      taskWork(event.data, async () => {
+      taskWork(event.data, attempt, async () => {
         const applied = await runProfileSyncTask(taskId, attempt);
         if (applied.duplicate) return applied;
         await emitPassChanged(event.data, applied.value.passes);
@@ -47,7 +47,7 @@ export const profileSync = inngest.createFunction(
     if (run.duplicate || run.value.skipped) return run.duplicate ? { duplicate: true, status: run.status } : run.value;
     const applied = run.value;
     return step.run("sync-back", () =>
-      taskWork(event.data, async () => {
+      taskWork(event.data, attempt, async () => {
         const output = { ...applied, syncBack: await syncBackTask(taskId, attempt, applied) };
         await completeTask(taskId, output);
         return output;

@@ -25,6 +25,7 @@ import { Prisma, type Customer } from "@prisma/client";
 import { DomainError } from "../errors";
 import { prismaSql } from "../db/sql";
 import type { ProfileSyncInput } from "../tasks/inputs";
+import type { TaskTenant } from "../tasks/lifecycle";
 import { applyFieldValues, type RawFieldValue } from "../passes/fields";
 import type { FieldDefinition } from "../passes/pass-types";
 import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
@@ -85,8 +86,8 @@ async function assertFree(tx: Tx, tenantId: string, customerId: string, field: "
  * Applies the profile change (module comment for the rules).
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
  */
-export async function applyProfileSync(tx: Tx, tenantId: string, input: ProfileSyncInput, taskId: string | null): Promise<ProfileSyncResult> {
-  const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { defaultPhoneRegion: true } });
+export async function applyProfileSync(tx: Tx, tenant: Pick<TaskTenant, "id" | "defaultPhoneRegion">, input: ProfileSyncInput, taskId: string | null): Promise<ProfileSyncResult> {
+  const tenantId = tenant.id;
   const email = normalizeEmail(input.email);
   const phone = normalizePhone(input.phone, tenant.defaultPhoneRegion, "phone");
   const externalId = input.externalId?.trim() || undefined;

@@ -8,10 +8,15 @@ import { pushSender, type PassPush, type PushOutcome } from "../wallet/push";
 
 export type NotifyResult = PushOutcome | { skipped: "superseded" | "pass_not_found" };
 
-/** Pushes `push.versionTag` of the pass to every registered device unless it is stale. */
+/** Pushes `push.versionTag` of the pass to every registered device unless it is stale (one statement when no device holds the pass). */
 export async function notifyPassChanged(push: PassPush): Promise<NotifyResult> {
-  const [pass] = await poolSql().query<{ versionTag: string }>(`SELECT "versionTag"::text AS "versionTag" FROM "Pass" WHERE id = $1`, [push.passId]);
+  const [pass] = await poolSql().query<{ versionTag: string; registered: boolean }>(
+    `SELECT p."versionTag"::text AS "versionTag", EXISTS (SELECT 1 FROM "Registration" r WHERE r."passId" = p.id) AS registered FROM "Pass" p WHERE p.id = $1`,
+    [push.passId],
+  );
   if (!pass) return { skipped: "pass_not_found" };
   if (BigInt(pass.versionTag) > push.versionTag) return { skipped: "superseded" };
+  // most passes are on no device yet: nothing to push, and no need to ask the sender
+  if (!pass.registered) return { devices: 0, accepted: 0, rejected: 0, failed: 0 };
   return pushSender().send(push);
 }

@@ -22,6 +22,7 @@ import { DomainError } from "../errors";
 import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "../customers/identifiers";
 import { findCustomer } from "../customers/resolve";
 import type { PassUpdateInput } from "../tasks/inputs";
+import type { TaskTenant } from "../tasks/lifecycle";
 import { applyFieldValues } from "./fields";
 import { computeMetadata, type FieldDefinition } from "./pass-types";
 
@@ -161,12 +162,8 @@ export async function writePassVersion(
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, pass_not_found,
  *   ambiguous_pass, pass_type_not_found, invalid_field_value (the field named)
  */
-export async function applyPassUpdate(sql: Sql, tenantId: string, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
-  const [tenant] = await sql.query<{ defaultPhoneRegion: string; customIdentifierKeys: string[] }>(
-    `SELECT "defaultPhoneRegion", "customIdentifierKeys" FROM "Tenant" WHERE id = $1`,
-    [tenantId],
-  );
-  if (!tenant) throw new Error(`tenant ${tenantId} not found`);
+export async function applyPassUpdate(sql: Sql, tenant: TaskTenant, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
+  const tenantId = tenant.id;
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");
   const customer = await findCustomer(tenantId, ids, sql);

@@ -69,25 +69,36 @@ export function parseTaskFailureCode(message: string): string | undefined {
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED"]);
 
-export type StartedTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "status" | "input" | "output" | "correlationId" | "passId">;
-const STARTED_COLUMNS = `id, "tenantId", kind::text, status::text, input, output, "correlationId", "passId"`;
+/** What task work reads of the task's tenant: the settings identifiers are normalized with. */
+export interface TaskTenant {
+  id: string;
+  defaultPhoneRegion: string;
+  customIdentifierKeys: string[];
+}
+
+export type StartedTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "status" | "input" | "output" | "correlationId" | "passId"> & { tenant: TaskTenant };
+const STARTED_COLUMNS = `s.id, s."tenantId", s.kind::text AS kind, s.status::text AS status, s.input, s.output, s."correlationId", s."passId",
+  jsonb_build_object('id', t.id, 'defaultPhoneRegion', t."defaultPhoneRegion", 'customIdentifierKeys', to_jsonb(t."customIdentifierKeys")) AS tenant`;
 
 /**
  * Marks the task RUNNING for `attempt` (the SDK's 0-based attempt of the function or step) and
- * returns it. A task already SUCCEEDED or FAILED is returned unchanged (its run is a duplicate).
+ * returns it with its tenant's settings, in one statement that also takes the task's row lock
+ * (held to the end of the caller's transaction, if any). A task already SUCCEEDED or FAILED is
+ * returned unchanged (its run is a duplicate).
  * @throws DomainError not_found when the task does not exist
  */
 export async function startTask(taskId: string, attempt: number, sql: Sql = poolSql()): Promise<StartedTask> {
   const [started] = await sql.query<StartedTask>(
-    `UPDATE "SyncTask"
-        SET status = 'RUNNING', attempts = GREATEST(attempts, $2::int),
-            "startedAt" = COALESCE("startedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC')
-      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
+    `UPDATE "SyncTask" s
+        SET status = 'RUNNING', attempts = GREATEST(s.attempts, $2::int),
+            "startedAt" = COALESCE(s."startedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC')
+       FROM "Tenant" t
+      WHERE s.id = $1 AND s.status IN ('QUEUED', 'RUNNING') AND t.id = s."tenantId"
   RETURNING ${STARTED_COLUMNS}`,
     [taskId, attempt + 1],
   );
   if (started) return started;
-  const [task] = await sql.query<StartedTask>(`SELECT ${STARTED_COLUMNS} FROM "SyncTask" WHERE id = $1`, [taskId]);
+  const [task] = await sql.query<StartedTask>(`SELECT ${STARTED_COLUMNS} FROM "SyncTask" s JOIN "Tenant" t ON t.id = s."tenantId" WHERE s.id = $1`, [taskId]);
   if (!task) throw new DomainError("not_found", `no sync task ${taskId}`);
   return task;
 }
@@ -101,11 +112,13 @@ export function isTerminal(task: Pick<SyncTask, "status">): boolean {
 export type TaskRunResult<T> = { duplicate: false; value: T } | { duplicate: true; status: SyncTask["status"] };
 
 /**
- * Does a task's database work exactly once: marks it RUNNING for `attempt`, runs `apply` in a
- * transaction (`transaction`: a Prisma or a node-postgres one, server/db/sql.ts) and stores its
- * result as the task's output in the same transaction (status stays RUNNING until the function
- * completes the task). A task already SUCCEEDED or FAILED is a duplicate run; a task with an
- * output was applied before a crash and its output is returned instead of applying it twice.
+ * Does a task's database work exactly once, in one transaction (`transaction`: a Prisma or a
+ * node-postgres one, server/db/sql.ts): marks it RUNNING for `attempt` (startTask, which locks
+ * the task's row, so two runs of the task that race take turns), runs `apply`, and stores its
+ * result as the task's output (status stays RUNNING until the function completes the task). A
+ * task already SUCCEEDED or FAILED is a duplicate run; a task with an output was applied before a
+ * crash and its output is returned instead of applying it twice. When `apply` throws, nothing of
+ * the run is written: the caller records the failure (recordTaskFailure, with the attempt).
  */
 export async function runTaskOnce<T extends object, Tx>(
   taskId: string,
@@ -114,13 +127,10 @@ export async function runTaskOnce<T extends object, Tx>(
   apply: (tx: Tx, task: StartedTask) => Promise<T>,
   passIdOf: (result: T) => string | null = () => null,
 ): Promise<TaskRunResult<T>> {
-  const task = await startTask(taskId, attempt);
-  if (isTerminal(task)) return { duplicate: true, status: task.status };
   return transaction(async (tx, sql): Promise<TaskRunResult<T>> => {
-    // the task's row lock makes this exactly-once even when two runs of the task race
-    const [current] = await sql.query<Pick<SyncTask, "status" | "output">>(`SELECT status::text, output FROM "SyncTask" WHERE id = $1 FOR UPDATE`, [taskId]);
-    if (current && isTerminal(current)) return { duplicate: true, status: current.status };
-    if (current?.output) return { duplicate: false, value: current.output as T };
+    const task = await startTask(taskId, attempt, sql);
+    if (isTerminal(task)) return { duplicate: true, status: task.status };
+    if (task.output) return { duplicate: false, value: task.output as T };
     const result = await apply(tx, task);
     await sql.query(`UPDATE "SyncTask" SET output = $2::jsonb, "passId" = COALESCE($3, "passId") WHERE id = $1`, [task.id, JSON.stringify(result), passIdOf(result)]);
     return { duplicate: false, value: result };
@@ -138,17 +148,20 @@ export async function completeTask(taskId: string, output: object): Promise<void
   );
 }
 
-/** Records a failed attempt: FAILED (with finishedAt) when final, otherwise RUNNING until the retry. */
-export async function recordTaskFailure(taskId: string, failure: TaskFailure): Promise<void> {
-  await db().syncTask.updateMany({
-    where: { id: taskId, status: { in: ["QUEUED", "RUNNING"] } },
-    data: {
-      status: failure.final ? "FAILED" : "RUNNING",
-      errorCode: failure.code,
-      lastError: failure.message.slice(0, 2000),
-      ...(failure.final ? { finishedAt: new Date() } : {}),
-    },
-  });
+/**
+ * Records a failed attempt (`attempt`: the SDK's 0-based attempt): FAILED (with finishedAt) when
+ * final, otherwise RUNNING until the retry; attempts and startedAt as startTask sets them, since
+ * the failed run's own writes were rolled back.
+ */
+export async function recordTaskFailure(taskId: string, attempt: number, failure: TaskFailure): Promise<void> {
+  await poolSql().query(
+    `UPDATE "SyncTask"
+        SET status = $2::"SyncTaskStatus", "errorCode" = $3, "lastError" = $4, attempts = GREATEST(attempts, $5::int),
+            "startedAt" = COALESCE("startedAt", (now() AT TIME ZONE 'UTC')),
+            "finishedAt" = CASE WHEN $6::boolean THEN (now() AT TIME ZONE 'UTC') ELSE "finishedAt" END, "updatedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+    [taskId, failure.final ? "FAILED" : "RUNNING", failure.code, failure.message.slice(0, 2000), attempt + 1, failure.final],
+  );
   logger[failure.final ? "warn" : "info"]({ taskId, errorCode: failure.code, final: failure.final, err: failure.message }, failure.final ? "task failed" : "task attempt failed; will retry");
 }
 

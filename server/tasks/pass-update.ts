@@ -14,5 +14,5 @@ import { runTaskOnce, type TaskRunResult } from "./lifecycle";
  * @throws DomainError (final) or any other error (retried)
  */
 export function runPassUpdateTask(taskId: string, attempt: number): Promise<TaskRunResult<PassUpdateResult>> {
-  return runTaskOnce(taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenantId, passUpdateInput.parse(task.input), task.id), (r) => r.passId);
+  return runTaskOnce(taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id), (r) => r.passId);
 }

@@ -14,7 +14,7 @@ import { runTaskOnce, startTask, type TaskRunResult } from "./lifecycle";
  * @throws DomainError (final) or any other error (retried)
  */
 export function runProfileSyncTask(taskId: string, attempt: number): Promise<TaskRunResult<ProfileSyncResult>> {
-  return runTaskOnce(taskId, attempt, prismaTransaction, (tx, task) => applyProfileSync(tx, task.tenantId, profileSyncInput.parse(task.input), task.id), (r) => r.passes[0]?.passId ?? null);
+  return runTaskOnce(taskId, attempt, prismaTransaction, (tx, task) => applyProfileSync(tx, task.tenant, profileSyncInput.parse(task.input), task.id), (r) => r.passes[0]?.passId ?? null);
 }
 
 /**

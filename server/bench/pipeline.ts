@@ -42,6 +42,8 @@ interface Result {
   appCpuPerTask: number;
   /** CPU time of the whole machine (app, PostgreSQL, this sender…) per task, ms. */
   machineCpuPerTask: number;
+  /** CPU time of this process per task, ms: the webhook sender (and, on the embedded target, the database). */
+  benchCpuPerTask: number;
 }
 
 /** CPU time used so far by process `pid` (user + system, all threads), in ms; NaN off Linux. */
@@ -166,6 +168,7 @@ async function benchTarget(target: string): Promise<Result> {
 
     const appCpu0 = processCpuMs(app.child.pid);
     const machine0 = machineBusyMs();
+    const bench0 = process.cpuUsage();
     const sentAt = new Map<string, number>();
     let inFlight = 0;
     let errors = 0;
@@ -191,6 +194,7 @@ async function benchTarget(target: string): Promise<Result> {
     await waitAll(ids, 600_000);
     const appCpu = processCpuMs(app.child.pid) - appCpu0;
     const machineCpu = machineBusyMs() - machine0;
+    const benchUsage = process.cpuUsage(bench0);
     const tasks = await db().syncTask.findMany({ where: { correlationId: { in: ids } }, select: { correlationId: true, status: true, finishedAt: true } });
     const done = tasks.filter((t) => t.status === "SUCCEEDED" && t.finishedAt);
     const latencies = done.map((t) => t.finishedAt!.getTime() - sentAt.get(t.correlationId)!).sort((a, b) => a - b);
@@ -207,6 +211,7 @@ async function benchTarget(target: string): Promise<Result> {
       tasksPerSecond: done.length / ((last - started) / 1000),
       appCpuPerTask: appCpu / done.length,
       machineCpuPerTask: machineCpu / done.length,
+      benchCpuPerTask: (benchUsage.user + benchUsage.system) / 1000 / done.length,
     };
   } finally {
     await app.stop();
@@ -244,7 +249,8 @@ async function main() {
     // the app's JavaScript runs on one thread, so its CPU per task bounds it at ~1000 / that per second
     console.log(
       `${r.target.padEnd(9)} CPU per task: app process ${r.appCpuPerTask.toFixed(1)} ms (one JS thread: ≤ ~${(1000 / r.appCpuPerTask).toFixed(0)} tasks/s), ` +
-        `whole machine ${r.machineCpuPerTask.toFixed(1)} ms (${cores} cores: ≤ ~${((cores * 1000) / r.machineCpuPerTask).toFixed(0)} tasks/s)`,
+        `whole machine ${r.machineCpuPerTask.toFixed(1)} ms (${cores} cores: ≤ ~${((cores * 1000) / r.machineCpuPerTask).toFixed(0)} tasks/s), ` +
+        `of which this benchmark process ${r.benchCpuPerTask.toFixed(1)} ms (the sender${r.target === "embedded" ? " and the embedded database" : ""})`,
     );
   }
 }

@@ -33,6 +33,15 @@ export function normalizePhone(value: string | null | undefined, defaultRegion: 
   return parsed.number;
 }
 
+/** The identifier keys every tenant has; a tenant adds its own (`customIdentifierKeys`). */
+export const STANDARD_IDENTIFIER_KEYS = ["email", "phone", "customerId"] as const;
+
+/** Keys of `raw` that are neither standard nor one of the tenant's custom keys (undefined values aside). */
+export function unknownIdentifierKeys(raw: Record<string, unknown>, tenant: { customIdentifierKeys: string[] }): string[] {
+  const known = new Set<string>([...STANDARD_IDENTIFIER_KEYS, ...tenant.customIdentifierKeys]);
+  return Object.keys(raw).filter((k) => !known.has(k) && raw[k] !== undefined);
+}
+
 /**
  * Normalizes raw identifiers (as Klaviyo sends them) for a tenant. Unknown keys are ignored;
  * values are read as strings. Throws DomainError invalid_input for a malformed phone number.

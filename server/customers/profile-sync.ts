@@ -83,6 +83,18 @@ async function assertFree(tx: Tx, tenantId: string, customerId: string, field: "
 }
 
 /**
+ * True when an event that happened at `occurredAt` is older than a value stored at `storedAt`
+ * (both ISO 8601), so it must not overwrite it. An event without a time (a flow's request, sent
+ * as it happens) or a value without a readable time is never older.
+ */
+function olderThanStored(occurredAt: string | null | undefined, storedAt: string | null | undefined): boolean {
+  if (!occurredAt || !storedAt) return false;
+  const event = Date.parse(occurredAt);
+  const stored = Date.parse(storedAt);
+  return !Number.isNaN(event) && !Number.isNaN(stored) && event < stored;
+}
+
+/**
  * Applies the profile change (module comment for the rules).
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
  */
@@ -123,11 +135,10 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TaskTenant, "id" | "
     update.customerId = externalId;
   }
   const consent = { ...(customer.consent as Record<string, { status: string; updatedAt: string }>) };
-  const occurredAt = input.occurredAt ? Date.parse(input.occurredAt) : NaN;
   for (const channel of ["email", "sms"] as const) {
     const status = input.consent?.[channel];
     if (!status || consent[channel]?.status === status) continue;
-    if (Date.parse(consent[channel]?.updatedAt ?? "") > occurredAt) continue; // an older event than the consent stored
+    if (olderThanStored(input.occurredAt, consent[channel]?.updatedAt)) continue;
     changes[`consent.${channel}`] = { before: consent[channel]?.status ?? null, after: status };
     consent[channel] = { status, updatedAt: input.occurredAt ?? new Date().toISOString() };
     update.consent = consent;

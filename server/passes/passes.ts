@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { DomainError } from "../errors";
 import { decryptSecret, encryptSecret, randomToken } from "../crypto";
 import { getTenant } from "../tenants/tenants";
-import { hasIdentifier, normalizeIdentifiers } from "../customers/identifiers";
+import { hasIdentifier, normalizeIdentifiers, unknownIdentifierKeys } from "../customers/identifiers";
 import { findOrCreateCustomer } from "../customers/resolve";
 import { computeMetadata } from "./pass-types";
 
@@ -29,8 +29,7 @@ export interface IssuePassInput {
  */
 export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: string; created: boolean }> {
   const tenant = await getTenant(input.tenant);
-  const known = new Set(["email", "phone", "customerId", ...tenant.customIdentifierKeys]);
-  const unknown = Object.keys(input.identifiers).filter((k) => !known.has(k) && input.identifiers[k] !== undefined);
+  const unknown = unknownIdentifierKeys(input.identifiers, tenant);
   if (unknown.length) {
     const custom = tenant.customIdentifierKeys.length ? tenant.customIdentifierKeys.join(", ") : "none";
     throw new DomainError("invalid_input", `unknown identifier ${unknown.join(", ")}; tenant ${tenant.slug}'s custom identifier keys: ${custom}`, "identifiers");

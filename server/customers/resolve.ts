@@ -9,6 +9,7 @@
  * customer holds (another email, phone, customerId or loyalty number) is a conflict too: otherwise
  * a new customer's pass request could hand out an existing customer's pass.
  */
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { DomainError } from "../errors";
 import { poolSql, prismaSql, type Sql } from "../db/sql";
@@ -76,11 +77,31 @@ export async function findCustomer(tenantId: string, ids: Identifiers, sql: Sql 
 
 /**
  * Finds the customer (every given identifier must agree with it) or creates one holding all the
- * given identifiers. @throws DomainError identifier_conflict
+ * given identifiers. A found customer also gets the given identifiers it did not have yet (a
+ * phone, a customerId, a custom key): none of them can belong to another customer, or the lookup
+ * would have matched two. @throws DomainError identifier_conflict
  */
 export async function findOrCreateCustomer(tenantId: string, ids: Identifiers, tx: Prisma.TransactionClient): Promise<MatchedCustomer> {
-  const existing = await findCustomer(tenantId, ids, prismaSql(tx), { mustAgree: true });
-  if (existing) return existing;
+  const sql = prismaSql(tx);
+  const existing = await findCustomer(tenantId, ids, sql, { mustAgree: true });
+  if (existing) {
+    const added = { email: existing.email ?? ids.email ?? null, phone: existing.phone ?? ids.phone ?? null, customerId: existing.customerId ?? ids.customerId ?? null };
+    if (added.email !== existing.email || added.phone !== existing.phone || added.customerId !== existing.customerId) {
+      await sql.query(`UPDATE "Customer" SET email = $2, phone = $3, "customerId" = $4, "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`, [
+        existing.id,
+        added.email,
+        added.phone,
+        added.customerId,
+      ]);
+    }
+    for (const [key, value] of Object.entries(ids.custom)) {
+      await sql.query(
+        `INSERT INTO "CustomerIdentifier" (id, "tenantId", "customerRecordId", key, value) VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("tenantId", key, value) DO NOTHING`,
+        [randomUUID(), tenantId, existing.id, key, value],
+      );
+    }
+    return { ...existing, ...added };
+  }
   return tx.customer.create({
     data: {
       tenantId,

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../db/client";
+import { findCustomer } from "../customers/resolve";
+import { issuePass } from "./passes";
+import { testTenant } from "../testing/tasks";
+
+describe("issuePass to a customer Passflow already knows", () => {
+  it("adds the identifiers the customer did not have yet, so they find the customer afterwards", async () => {
+    const tenant = await testTenant({ customIdentifierKeys: ["loyaltyNumber"] });
+    const first = await issuePass({ tenant: tenant.slug, passType: "basic", identifiers: { email: "eve@example.com" } });
+    const again = await issuePass({ tenant: tenant.slug, passType: "basic", identifiers: { email: "eve@example.com", phone: "(415) 555-0105", customerId: "C-5", loyaltyNumber: "LN-5" } });
+    expect(again).toEqual({ serialNumber: first.serialNumber, created: false });
+
+    const customer = await db().customer.findFirstOrThrow({ where: { tenantId: tenant.id, email: "eve@example.com" }, include: { identifiers: true } });
+    expect(customer).toMatchObject({ phone: "+14155550105", customerId: "C-5" });
+    expect(customer.identifiers.map((i) => [i.key, i.value])).toEqual([["loyaltyNumber", "LN-5"]]);
+    for (const ids of [{ customerId: "C-5", custom: {} }, { phone: "+14155550105", custom: {} }, { custom: { loyaltyNumber: "LN-5" } }]) {
+      expect((await findCustomer(tenant.id, ids))?.id).toBe(customer.id);
+    }
+  });
+
+  it("keeps the identifiers the customer has: a different one is a conflict and nothing is added", async () => {
+    const tenant = await testTenant();
+    await issuePass({ tenant: tenant.slug, passType: "basic", identifiers: { email: "ann@example.com", customerId: "C-1" } });
+    await expect(issuePass({ tenant: tenant.slug, passType: "premium", identifiers: { email: "ann@example.com", customerId: "C-2", phone: "+14155550111" } })).rejects.toMatchObject({
+      code: "identifier_conflict",
+    });
+    expect(await db().customer.findFirstOrThrow({ where: { tenantId: tenant.id, email: "ann@example.com" } })).toMatchObject({ customerId: "C-1", phone: null });
+  });
+});

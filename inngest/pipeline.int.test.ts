@@ -158,6 +158,13 @@ describe("pipeline over HTTP on the embedded executor", () => {
     expect(await db().passChange.count({ where: { passId: pass.id } })).toBe(changesBefore);
     expect(merchant.received).toHaveLength(syncsBefore + 1);
     expect(merchant.received.at(-1)!.body).toMatchObject({ changes: { "properties.tier": { after: "Bronze" } } });
+    // sent with the time Bronze was applied, before Gold's, so the merchant can tell it is older
+    const bronzeAt = (merchant.received.at(-1)!.body as { occurredAt: string }).occurredAt;
+    const goldAt = (merchant.received.at(-2)!.body as { occurredAt: string; changes: object }).occurredAt;
+    expect(merchant.received.at(-2)!.body).toMatchObject({ changes: { "properties.tier": { after: "Gold" } } });
+    const failedOutput = (await db().syncTask.findUniqueOrThrow({ where: { id: failed.id } })).output as { appliedAt: string };
+    expect(bronzeAt).toBe(failedOutput.appliedAt);
+    expect(Date.parse(bronzeAt)).toBeLessThan(Date.parse(goldAt));
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "task.replay", targetId: failed.id } });
     expect(audit.details).toMatchObject({ replayTaskId: created.id, resumesAppliedChange: true });
   });

@@ -55,6 +55,8 @@ export interface ProfileSyncResult {
   /** Customer values that changed: email, phone, klaviyoProfileId, customerId, consent.<channel>, properties.<key>. */
   customerChanges: PassChanges;
   passes: ChangedPass[];
+  /** When the change was committed (ISO 8601): the sync-back's occurredAt when the event has no time of its own. */
+  appliedAt?: string;
 }
 
 async function findProfileCustomer(
@@ -167,5 +169,5 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TaskTenant, "id" | "
     const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId);
     passes.push({ passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString() });
   }
-  return { customerRecordId: customer.id, matchedBy, customerChanges: changes, passes };
+  return { customerRecordId: customer.id, matchedBy, customerChanges: changes, passes, appliedAt: new Date().toISOString() };
 }

@@ -34,6 +34,7 @@ export interface MerchantSyncPayload {
   tenant: string;
   taskId: string;
   correlationId: string;
+  /** When the change happened: the Klaviyo event's time, else when Passflow applied it (retries and replays keep it). */
   occurredAt: string;
   customer: {
     id: string;
@@ -84,7 +85,9 @@ export async function syncBackToMerchant(args: {
     tenant: tenant.slug,
     taskId,
     correlationId,
-    occurredAt: input.occurredAt ?? new Date().toISOString(),
+    // when the change happened, not when this attempt (a retry, a replay resuming it) sends it,
+    // so the merchant can order it against newer changes
+    occurredAt: input.occurredAt ?? result.appliedAt ?? new Date().toISOString(),
     customer: {
       id: customer.id,
       email: customer.email,

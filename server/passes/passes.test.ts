@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { findCustomer } from "../customers/resolve";
+import type { Identifiers } from "../customers/identifiers";
 import { issuePass } from "./passes";
 import { testTenant } from "../testing/tasks";
 
@@ -14,7 +15,8 @@ describe("issuePass to a customer Passflow already knows", () => {
     const customer = await db().customer.findFirstOrThrow({ where: { tenantId: tenant.id, email: "eve@example.com" }, include: { identifiers: true } });
     expect(customer).toMatchObject({ phone: "+14155550105", customerId: "C-5" });
     expect(customer.identifiers.map((i) => [i.key, i.value])).toEqual([["loyaltyNumber", "LN-5"]]);
-    for (const ids of [{ customerId: "C-5", custom: {} }, { phone: "+14155550105", custom: {} }, { custom: { loyaltyNumber: "LN-5" } }]) {
+    const lookups: Identifiers[] = [{ customerId: "C-5", custom: {} }, { phone: "+14155550105", custom: {} }, { custom: { loyaltyNumber: "LN-5" } }];
+    for (const ids of lookups) {
       expect((await findCustomer(tenant.id, ids))?.id).toBe(customer.id);
     }
   });

@@ -20,6 +20,14 @@ describe("coerceFieldValue", () => {
     expect(coerceFieldValue(usd, "12.505 USD")).toBe(12.51);
     expect(coerceFieldValue(usd, "usd 3")).toBe(3);
     expect(() => coerceFieldValue(usd, "12 EUR")).toThrow(/not a currency amount/);
+    // another currency's symbol is not silently read as dollars
+    expect(() => coerceFieldValue(usd, "€5")).toThrow('additionalData.f: "€5" is not an amount in USD');
+    expect(() => coerceFieldValue(usd, "5£")).toThrow(/not an amount in USD/);
+    expect(coerceFieldValue(def("currency", { currencyCode: "EUR" }), "€5")).toBe(5);
+    expect(coerceFieldValue(def("currency", { currencyCode: "CAD" }), "$5")).toBe(5);
+    expect(coerceFieldValue(def("currency"), "¥500")).toBe(500);
+    // the error quotes what was sent, not what was left after the symbol
+    expect(() => coerceFieldValue(usd, "$")).toThrow('additionalData.f: "$" is not a currency amount');
   });
 
   it("reads ISO 8601 dates and Klaviyo's date-time text as UTC instants", () => {
@@ -54,5 +62,10 @@ describe("applyFieldValues", () => {
   it("refuses a key the pass type has no field for, or skips it when asked", () => {
     expect(() => applyFieldValues({}, { colour: "red" }, fields, { passTypeKey: "basic" })).toThrow('additionalData.colour: pass type basic has no field "colour"');
     expect(applyFieldValues({}, { colour: "red", tier: "Gold" }, fields, { passTypeKey: "basic", source: "properties", ignoreUnknown: true })).toEqual({ tier: "Gold" });
+  });
+
+  it("removes with null a value no field shows (left by a pass type conversion); null for an absent unknown key is still refused", () => {
+    expect(applyFieldValues({ tier: "Gold", memberSince: "2020-01-15" }, { memberSince: null }, fields, { passTypeKey: "basic" })).toEqual({ tier: "Gold" });
+    expect(() => applyFieldValues({ tier: "Gold" }, { memberSince: null }, fields, { passTypeKey: "basic" })).toThrow('pass type basic has no field "memberSince"');
   });
 });

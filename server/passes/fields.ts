@@ -7,13 +7,15 @@
  * |----------|-------------------------------------------------------------|---------------------------|
  * | number   | a finite number, or text like `120`, `-3.5`, `1,250`        | JSON number               |
  * | currency | as number, with an optional symbol or the field's ISO code  | JSON number, 2 decimals   |
- * |          | (`$12.50`, `12.50 USD`)                                     |                           |
+ * |          | (`$12.50`, `12.50 USD`); a symbol of another currency (`€5` |                           |
+ * |          | for a USD field) is refused                                  |                           |
  * | date     | ISO 8601 text: `2026-12-31`, `2026-12-31T18:00:00+01:00`,   | ISO 8601 UTC text         |
  * |          | Klaviyo's `2026-12-31 18:00:00` (read as UTC)               | (`…T17:00:00.000Z`)       |
  * | text     | text, numbers and booleans                                  | JSON string               |
  *
- * `null` removes the field; an empty (or blank) string means "not provided" and leaves the field
- * as it is, so a Klaviyo template whose property is missing never wipes a value.
+ * `null` removes the field (also a value the pass type has no field for, such as one left by a
+ * conversion); an empty (or blank) string means "not provided" and leaves the field as it is, so a
+ * Klaviyo template whose property is missing never wipes a value.
  */
 import type { FieldDefinition } from "./pass-types";
 import { DomainError } from "../errors";
@@ -26,6 +28,13 @@ export type FieldValue = string | number;
 
 const NUMBER = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
 const CURRENCY_SYMBOLS = /^[$€£¥]|[$€£¥]$/g;
+/** Which ISO 4217 codes a symbol may stand for ($: the dollars and pesos, so anything but these). */
+const SYMBOL_CURRENCIES: Record<string, (code: string) => boolean> = {
+  "€": (code) => code === "EUR",
+  "£": (code) => code === "GBP",
+  "¥": (code) => code === "JPY" || code === "CNY",
+  $: (code) => !["EUR", "GBP", "JPY", "CNY"].includes(code),
+};
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -76,9 +85,13 @@ export function coerceFieldValue(def: FieldDefinition, value: RawFieldValue, pat
     case "number":
       return parseNumber(path, value, text, "number");
     case "currency": {
+      const symbol = /^[$€£¥]|[$€£¥]$/.exec(text)?.[0];
+      if (symbol && def.currencyCode && !SYMBOL_CURRENCIES[symbol]!(def.currencyCode.toUpperCase())) {
+        throw invalid(path, `${JSON.stringify(value)} is not an amount in ${def.currencyCode}`);
+      }
       let amount = text.replace(CURRENCY_SYMBOLS, "").trim();
       if (def.currencyCode) amount = amount.replace(new RegExp(`^${def.currencyCode}\\s*|\\s*${def.currencyCode}$`, "i"), "");
-      const n = parseNumber(path, typeof value === "number" ? value : amount, amount, "currency amount");
+      const n = parseNumber(path, value, amount, "currency amount");
       return Math.round(n * 100) / 100;
     }
     case "date":
@@ -107,6 +120,11 @@ export function applyFieldValues(
     const def = fields.find((f) => f.key === key);
     if (!def) {
       if (opts.ignoreUnknown) continue;
+      // a value no field shows (left by a pass type conversion) can still be removed
+      if (raw === null && Object.hasOwn(next, key)) {
+        delete next[key];
+        continue;
+      }
       throw invalid(`${source}.${key}`, `pass type ${opts.passTypeKey} has no field ${JSON.stringify(key)}`);
     }
     const value = coerceFieldValue(def, raw, `${source}.${key}`);

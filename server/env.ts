@@ -4,6 +4,7 @@
  * Every variable is documented in `.env.example`.
  */
 import { z } from "zod";
+import { DEFAULT_DATA_DIR } from "./data-dir-default";
 
 const bool = z
   .enum(["true", "false", "1", "0", ""])
@@ -32,7 +33,7 @@ const schema = z.object({
    */
   DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   /** Where the embedded default keeps its database and development certificates. */
-  PASSFLOW_DATA_DIR: z.string().min(1).default(".data"),
+  PASSFLOW_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Base URL phones and Klaviyo reach Passflow at (webServiceURL, download links). */
   PUBLIC_URL: optionalUrl,

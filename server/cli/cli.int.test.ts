@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runCli, uniqueSlug } from "../testing/cli";
@@ -119,6 +119,19 @@ describe("cli: staff", () => {
 });
 
 describe("cli: passes", () => {
+  it("reaches the npm run dev running on its data directory at that one's port when PORT is unset", async () => {
+    const slug = uniqueSlug("lk");
+    await runCli(["tenant", "create", slug, "--name", "Link Shop"]);
+    const serial = (await runCli(["pass", "issue", "--tenant", slug, "--type", "basic", "--email", "link@example.com"])).stdout.trim();
+    const dir = mkdtempSync(path.join(tmpdir(), "passflow-cli-"));
+    const env = { PASSFLOW_DATA_DIR: dir, PORT: undefined, PUBLIC_URL: undefined };
+    const link = () => runCli(["pass", "link", "--tenant", slug, "--serial", serial], { env });
+    expect((await link()).stdout).toMatch(/^http:\/\/localhost:3000\//);
+    writeFileSync(path.join(dir, "dev.json"), JSON.stringify({ pid: process.pid, port: 3177 })); // this live process plays npm run dev
+    expect((await link()).stdout).toMatch(/^http:\/\/localhost:3177\//);
+    expect((await runCli(["pass", "link", "--tenant", slug, "--serial", serial], { env: { ...env, PORT: "3188" } })).stdout).toMatch(/^http:\/\/localhost:3188\//);
+  });
+
   it("issues a pass to a new customer with normalized identifiers and shows it", async () => {
     const slug = uniqueSlug("p");
     await runCli(["tenant", "create", slug, "--name", "Pass Shop", "--custom-identifier", "loyaltyNumber"]);

@@ -19,15 +19,10 @@ import { formatCliError } from "../cli/errors";
  * start twice. Released on exit.
  */
 async function claimDevLock(dir: string): Promise<void> {
-  const { pidAlive } = await import("../db/embedded");
-  const file = path.join(dir, "dev.json");
-  let holder: { pid?: number; port?: number } | undefined;
-  try {
-    holder = JSON.parse(readFileSync(file, "utf8")) as { pid?: number; port?: number };
-  } catch {
-    // none yet, or unreadable: take it
-  }
-  if (holder?.pid && holder.pid !== process.pid && pidAlive(holder.pid)) {
+  const { devLockFile, runningDevServer } = await import("./running");
+  const file = devLockFile(dir);
+  const holder = runningDevServer(dir);
+  if (holder && holder.pid !== process.pid) {
     process.stderr.write(`error: npm run dev already runs for ${dir} (pid ${holder.pid}, port ${holder.port}); stop it first, or use another PASSFLOW_DATA_DIR\n`);
     process.exit(1);
   }

@@ -50,6 +50,10 @@ describe("cli: tenants", () => {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/argument '-?\w+' is invalid\. must be a whole number from 1 to 1000/);
     }
+    const status = await runCli(["task", "list", "--status", "BOGUS"]);
+    expect(status.code).toBe(2);
+    expect(status.stderr).toMatch(/argument 'BOGUS' is invalid\. must be one of QUEUED, RUNNING, SUCCEEDED, FAILED/);
+    expect((await runCli(["task", "replay", "--filter", "--kind", "PASS-UPDATE"])).code).toBe(2);
   });
 });
 

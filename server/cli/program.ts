@@ -139,7 +139,7 @@ export function buildProgram(): Command {
   tenant
     .command("update <slug>")
     .description("change status, Klaviyo integration, merchant sync-back and throttling settings")
-    .option("--status <status>", "ACTIVE or SUSPENDED")
+    .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
     .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
     .option("--drop-previous-webhook-secret", "stop accepting the previous system-webhook secret")
@@ -170,7 +170,7 @@ export function buildProgram(): Command {
           const updated = await updateTenantSettings(
             slug,
             {
-              status: opts.status?.toUpperCase() as "ACTIVE" | "SUSPENDED" | undefined,
+              status: opts.status as "ACTIVE" | "SUSPENDED" | undefined,
               klaviyoEnabled: opts.klaviyo === undefined ? undefined : opts.klaviyo === "on",
               klaviyoWebhookSecret: opts.klaviyoWebhookSecretStdin ? secret : undefined,
               dropPreviousWebhookSecret: opts.dropPreviousWebhookSecret,
@@ -350,17 +350,17 @@ export function buildProgram(): Command {
   task
     .command("list")
     .description("list tasks, newest first")
-    .option("--status <status>", "QUEUED, RUNNING, SUCCEEDED or FAILED")
+    .option("--status <status>", "QUEUED, RUNNING, SUCCEEDED or FAILED", oneOf(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]))
     .option("--tenant <slug>", "tenant slug or id")
-    .option("--kind <kind>", "PASS_UPDATE or PROFILE_SYNC")
+    .option("--kind <kind>", "PASS_UPDATE or PROFILE_SYNC", oneOf(["PASS_UPDATE", "PROFILE_SYNC"]))
     .option("--error-code <code>", "only tasks with this error code")
     .option("--limit <n>", "at most this many, 1-1000 (default 50)", positiveInt(1000))
     .option("--json", "print JSON")
     .action(
       withDb(async (opts: { status?: string; tenant?: string; kind?: string; errorCode?: string; limit?: number; json?: boolean }) => {
         const rows = await listTasks({
-          status: opts.status?.toUpperCase() as SyncTaskStatus | undefined,
-          kind: opts.kind?.toUpperCase() as SyncTaskKind | undefined,
+          status: opts.status as SyncTaskStatus | undefined,
+          kind: opts.kind as SyncTaskKind | undefined,
           tenant: opts.tenant,
           errorCode: opts.errorCode,
           limit: opts.limit,
@@ -385,7 +385,7 @@ export function buildProgram(): Command {
     .option("--force", "also replay a SUCCEEDED task")
     .option("--filter", "bulk: replay the FAILED tasks matching --tenant, --kind, --error-code, --from, --to")
     .option("--tenant <slug>", "with --filter: tenant slug or id")
-    .option("--kind <kind>", "with --filter: PASS_UPDATE or PROFILE_SYNC")
+    .option("--kind <kind>", "with --filter: PASS_UPDATE or PROFILE_SYNC", oneOf(["PASS_UPDATE", "PROFILE_SYNC"]))
     .option("--error-code <code>", "with --filter: error code")
     .option("--from <time>", "with --filter: created at or after (ISO 8601)")
     .option("--to <time>", "with --filter: created before (ISO 8601)")
@@ -404,7 +404,7 @@ export function buildProgram(): Command {
             return;
           }
           const count = await replayTasks({
-            filter: { tenant: opts.tenant, kind: opts.kind?.toUpperCase() as SyncTaskKind | undefined, errorCode: opts.errorCode, from: time(opts.from, "from"), to: time(opts.to, "to") },
+            filter: { tenant: opts.tenant, kind: opts.kind as SyncTaskKind | undefined, errorCode: opts.errorCode, from: time(opts.from, "from"), to: time(opts.to, "to") },
             actor: ACTOR,
           });
           if (opts.json) json({ replayed: count });
@@ -425,6 +425,15 @@ function time(value: string | undefined, field: string): Date | undefined {
 }
 
 /** A commander parser for a whole number from 1 to `max`; anything else is a usage error (exit 2). */
+/** An option value from `values`, in any case (`failed` is FAILED); anything else is a usage error (exit 2). */
+function oneOf(values: string[]) {
+  return (value: string): string => {
+    const upper = value.trim().toUpperCase();
+    if (!values.includes(upper)) throw new InvalidArgumentError(`must be one of ${values.join(", ")}`);
+    return upper;
+  };
+}
+
 function positiveInt(max: number) {
   return (value: string): number => {
     const n = Number(value);

@@ -211,4 +211,14 @@ describe("profile-sync", () => {
     expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", lastError: 'properties.points: "lots" is not a number' });
     expect((await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } })).properties).toEqual({});
   });
+
+  it("treats a blank property as not provided on the customer as on the passes: nothing is wiped", async () => {
+    const tenant = await testTenant();
+    const pass = await testPass(tenant, { email: "blank@example.com" }, { data: { tier: "Gold" } });
+    await db().customer.update({ where: { id: pass.customerRecordId }, data: { properties: { tier: "Gold", nickname: "J" } } });
+    const { task } = await run(tenant, profileInput({ email: "blank@example.com", properties: { tier: " ", nickname: "" } }));
+    expect(task.status).toBe("SUCCEEDED");
+    expect((await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } })).properties).toEqual({ tier: "Gold", nickname: "J" });
+    expect((await db().pass.findUniqueOrThrow({ where: { id: pass.id } })).data).toMatchObject({ tier: "Gold" });
+  });
 });

@@ -149,6 +149,8 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TaskTenant, "id" | "
   const properties = { ...before };
   for (const [key, value] of Object.entries(input.properties ?? {})) {
     if (value === null) delete properties[key];
+    // blank means "not provided" (Klaviyo renders a missing property as ""), as on the passes
+    else if (typeof value === "string" && value.trim() === "") continue;
     else properties[key] = value;
   }
   for (const [key, change] of Object.entries(diffData(before, properties))) changes[`properties.${key}`] = change;

@@ -32,6 +32,8 @@ describe("coerceFieldValue", () => {
 
   it("reads ISO 8601 dates and Klaviyo's date-time text as UTC instants", () => {
     expect(coerceFieldValue(def("date"), "2026-12-31")).toBe("2026-12-31T00:00:00.000Z");
+    expect(coerceFieldValue(def("date"), "0001-01-01")).toBe("0001-01-01T00:00:00.000Z"); // years below 100 are not 19xx
+    expect(coerceFieldValue(def("date"), "0099-02-28 10:00:00")).toBe("0099-02-28T10:00:00.000Z");
     expect(coerceFieldValue(def("date"), "2026-12-31 18:00:00")).toBe("2026-12-31T18:00:00.000Z");
     expect(coerceFieldValue(def("date"), "2026-12-31T18:00:00+01:00")).toBe("2026-12-31T17:00:00.000Z");
     expect(coerceFieldValue(def("date"), "2026-12-31T18:00+0130")).toBe("2026-12-31T16:30:00.000Z");

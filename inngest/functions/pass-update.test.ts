@@ -95,7 +95,7 @@ describe("pass-update", () => {
     const pass = await testPass(tenant, { email: "c@example.com" });
     const { error, task } = await run(tenant, pushUpdateInput({ identifiers: { email: "c@example.com" }, additionalData: { tier: "Gold", points: "lots", offerExpires: "2026-02-30" } }));
     expect(error).toMatchObject({ name: "NonRetriableError" });
-    expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", lastError: 'additionalData.points: "lots" is not a number' });
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", lastError: 'additionalData.points: "lots" is not a number; additionalData.offerExpires: "2026-02-30" is not an ISO 8601 date' });
     const after = await db().pass.findUniqueOrThrow({ where: { id: pass.id } });
     expect(after.data).toEqual(pass.data);
     expect(after.versionTag).toBe(pass.versionTag);

@@ -58,6 +58,19 @@ describe("applyFieldValues", () => {
     const data = { points: 1, tier: "Member", extra: "kept" };
     expect(applyFieldValues(data, { points: "2", tier: null }, fields, { passTypeKey: "basic" })).toEqual({ points: 2, extra: "kept" });
     expect(() => applyFieldValues(data, { tier: "Gold", points: "x" }, fields, { passTypeKey: "basic" })).toThrow("additionalData.points");
+    // every bad value is named at once, the first as the error's field
+    const all = (() => {
+      try {
+        applyFieldValues(data, { points: "abc", tier: "Gold", nope: "1" }, fields, { passTypeKey: "basic" });
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(all).toMatchObject({
+      code: "invalid_field_value",
+      field: "additionalData.points",
+      message: 'additionalData.points: "abc" is not a number; additionalData.nope: pass type basic has no field "nope"',
+    });
     expect(data).toEqual({ points: 1, tier: "Member", extra: "kept" });
   });
 

@@ -107,7 +107,8 @@ export function coerceFieldValue(def: FieldDefinition, value: RawFieldValue, pat
  * modified). Every value is checked before anything is returned, so a bad value leaves no partial
  * result. Keys with no field definition are refused, or skipped with `ignoreUnknown` (profile
  * properties that no field shows). `source` names the values in errors (`additionalData`).
- * @throws DomainError invalid_field_value naming the first field at fault
+ * @throws DomainError invalid_field_value naming every field at fault (`field`: the first), so a
+ *   flow's author fixes them in one round
  */
 export function applyFieldValues(
   data: Record<string, unknown>,
@@ -117,6 +118,7 @@ export function applyFieldValues(
 ): Record<string, unknown> {
   const next = { ...data };
   const source = opts.source ?? "additionalData";
+  const faults: DomainError[] = [];
   for (const [key, raw] of Object.entries(values)) {
     const def = fields.find((f) => f.key === key);
     if (!def) {
@@ -126,11 +128,19 @@ export function applyFieldValues(
         delete next[key];
         continue;
       }
-      throw invalid(`${source}.${key}`, `pass type ${opts.passTypeKey} has no field ${JSON.stringify(key)}`);
+      faults.push(invalid(`${source}.${key}`, `pass type ${opts.passTypeKey} has no field ${JSON.stringify(key)}`));
+      continue;
     }
-    const value = coerceFieldValue(def, raw, `${source}.${key}`);
-    if (value === null) delete next[key];
-    else if (value !== undefined) next[key] = value;
+    try {
+      const value = coerceFieldValue(def, raw, `${source}.${key}`);
+      if (value === null) delete next[key];
+      else if (value !== undefined) next[key] = value;
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      faults.push(err);
+    }
   }
+  if (faults.length === 1) throw faults[0];
+  if (faults.length > 1) throw new DomainError("invalid_field_value", faults.map((f) => f.message).join("; "), faults[0]!.field);
   return next;
 }

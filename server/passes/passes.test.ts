@@ -29,4 +29,14 @@ describe("issuePass to a customer Passflow already knows", () => {
     });
     expect(await db().customer.findFirstOrThrow({ where: { tenantId: tenant.id, email: "ann@example.com" } })).toMatchObject({ customerId: "C-1", phone: null });
   });
+
+  it("refuses an identifier given empty and an email that is not one, creating nothing", async () => {
+    const tenant = await testTenant({ customIdentifierKeys: ["loyaltyNumber"] });
+    await expect(issuePass({ tenant: tenant.slug, passType: "basic", identifiers: { email: "not an email" } })).rejects.toMatchObject({ code: "invalid_input", field: "identifiers.email" });
+    await expect(issuePass({ tenant: tenant.slug, passType: "basic", identifiers: { email: "kim@example.com", loyaltyNumber: " " } })).rejects.toMatchObject({
+      code: "invalid_input",
+      field: "identifiers.loyaltyNumber",
+    });
+    expect(await db().customer.count({ where: { tenantId: tenant.id } })).toBe(0);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
+import { z } from "zod";
 import { db } from "../db/client";
 import { DomainError } from "../errors";
 import { decryptSecret, encryptSecret, randomToken } from "../crypto";
@@ -34,8 +35,14 @@ export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: 
     const custom = tenant.customIdentifierKeys.length ? tenant.customIdentifierKeys.join(", ") : "none";
     throw new DomainError("invalid_input", `unknown identifier ${unknown.join(", ")}; tenant ${tenant.slug}'s custom identifier keys: ${custom}`, "identifiers");
   }
+  // the operator names the customer here: an identifier given empty, or an email that is not
+  // one, is a mistake to report rather than a value to drop or store
+  for (const [key, value] of Object.entries(input.identifiers)) {
+    if (value !== undefined && value.trim() === "") throw new DomainError("invalid_input", `identifier ${key} is empty`, `identifiers.${key}`);
+  }
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("invalid_input", "give at least one identifier (email, phone, customer id)", "identifiers");
+  if (ids.email && !z.email().safeParse(ids.email).success) throw new DomainError("invalid_input", `not an email address: ${JSON.stringify(ids.email)}`, "identifiers.email");
   return db().$transaction(async (tx) => {
     const passType = await tx.passType.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key: input.passType } } });
     if (!passType) throw new DomainError("pass_type_not_found", `tenant ${tenant.slug} has no pass type ${JSON.stringify(input.passType)}`, "passType");

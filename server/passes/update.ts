@@ -62,6 +62,8 @@ export interface LockedPass {
   passType: PassTypeFields;
 }
 
+/** A pass type row `pt` as the JSON object `PassTypeFields` (enum as text): one column list for every statement here. */
+const PASS_TYPE_JSON = `jsonb_build_object('id', pt.id, 'key', pt.key, 'style', pt.style, 'template', pt.template, 'images', pt.images, 'fields', pt.fields)`;
 
 /** Structural JSON equality (jsonb does not keep key order). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
@@ -114,7 +116,7 @@ export function choosePass<P extends { serialNumber: string; passType: { key: st
 export async function lockCustomerPasses(sql: Sql, customerRecordId: string): Promise<LockedPass[]> {
   const rows = await sql.query<Omit<LockedPass, "versionTag" | "passType"> & { versionTag: string; passType: PassTypeFields }>(
     `SELECT p.id, p."serialNumber", p."passTypeId", p.data, p.metadata, p."versionTag"::text AS "versionTag",
-            jsonb_build_object('id', pt.id, 'key', pt.key, 'style', pt.style, 'template', pt.template, 'images', pt.images, 'fields', pt.fields) AS "passType"
+            ${PASS_TYPE_JSON} AS "passType"
        FROM "Pass" p JOIN "PassType" pt ON pt.id = p."passTypeId"
       WHERE p."customerRecordId" = $1 AND NOT p.voided
       ORDER BY p."createdAt", p.id
@@ -126,8 +128,8 @@ export async function lockCustomerPasses(sql: Sql, customerRecordId: string): Pr
 
 /** The tenant's pass type `key`, or null. */
 async function findPassType(sql: Sql, tenantId: string, key: string): Promise<PassTypeFields | null> {
-  const [row] = await sql.query<PassTypeFields>(`SELECT id, key, style::text AS style, template, images, fields FROM "PassType" WHERE "tenantId" = $1 AND key = $2`, [tenantId, key]);
-  return row ?? null;
+  const [row] = await sql.query<{ passType: PassTypeFields }>(`SELECT ${PASS_TYPE_JSON} AS "passType" FROM "PassType" pt WHERE pt."tenantId" = $1 AND pt.key = $2`, [tenantId, key]);
+  return row?.passType ?? null;
 }
 
 /**

@@ -27,7 +27,8 @@ export type RawFieldValue = string | number | boolean | null;
 export type FieldValue = string | number;
 
 const NUMBER = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
-const CURRENCY_SYMBOLS = /^[$€£¥]|[$€£¥]$/g;
+/** A currency symbol leading or trailing an amount (`$12.50`, `12,50€`). */
+const CURRENCY_SYMBOL = /^[$€£¥]|[$€£¥]$/;
 /** Which ISO 4217 codes a symbol may stand for ($: the dollars and pesos, so anything but these). */
 const SYMBOL_CURRENCIES: Record<string, (code: string) => boolean> = {
   "€": (code) => code === "EUR",
@@ -86,11 +87,11 @@ export function coerceFieldValue(def: FieldDefinition, value: RawFieldValue, pat
     case "number":
       return parseNumber(path, value, text, "number");
     case "currency": {
-      const symbol = /^[$€£¥]|[$€£¥]$/.exec(text)?.[0];
+      const symbol = CURRENCY_SYMBOL.exec(text)?.[0];
       if (symbol && def.currencyCode && !SYMBOL_CURRENCIES[symbol]!(def.currencyCode.toUpperCase())) {
         throw invalid(path, `${JSON.stringify(value)} is not an amount in ${def.currencyCode}`);
       }
-      let amount = text.replace(CURRENCY_SYMBOLS, "").trim();
+      let amount = text.replace(new RegExp(CURRENCY_SYMBOL, "g"), "").trim();
       if (def.currencyCode) amount = amount.replace(new RegExp(`^${def.currencyCode}\\s*|\\s*${def.currencyCode}$`, "i"), "");
       const n = parseNumber(path, value, amount, "currency amount");
       return Math.round(n * 100) / 100;

@@ -12,6 +12,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { pidAlive } from "../pid";
 
 export interface EmbeddedPostgres {
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
@@ -86,15 +87,6 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
   };
 }
 
-/** Whether a process with this pid runs (one of another user counts as running). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

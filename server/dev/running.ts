@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { pidAlive } from "../db/embedded";
+import { pidAlive } from "../pid";
 
 export interface DevServer {
   pid: number;

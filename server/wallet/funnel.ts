@@ -39,16 +39,25 @@ async function creditDownloads(passId: string, codes: number[]): Promise<void> {
 const FLUSH_MS = 50;
 const pendingCredits = new Map<string, number[]>();
 let flushTimer: NodeJS.Timeout | undefined;
+/** The flush in progress, if any: flushes run one after another. */
+let flushing: Promise<void> = Promise.resolve();
 
-/** Writes the downloads credited since the last flush (one statement per pass). */
-export async function flushDownloadCredits(): Promise<void> {
+/**
+ * Writes the downloads credited since the last flush (one statement per pass). Resolves once
+ * every credit taken before the call is written, including those of a flush already under way
+ * (the 50 ms timer's): a listing recorded after it can never receive an earlier download.
+ */
+export function flushDownloadCredits(): Promise<void> {
   clearTimeout(flushTimer);
   flushTimer = undefined;
   const batch = [...pendingCredits];
   pendingCredits.clear();
-  for (const [passId, codes] of batch) {
-    await creditDownloads(passId, codes).catch((err: Error) => logger.warn({ passId, err: err.message }, "could not record pass downloads in the delivery funnel"));
-  }
+  flushing = flushing.then(async () => {
+    for (const [passId, codes] of batch) {
+      await creditDownloads(passId, codes).catch((err: Error) => logger.warn({ passId, err: err.message }, "could not record pass downloads in the delivery funnel"));
+    }
+  });
+  return flushing;
 }
 
 /**

@@ -10,8 +10,8 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },
   test: {
     include: ["server/**/*.test.ts", "inngest/**/*.test.ts", "app/**/*.test.ts"],
-    globalSetup: ["server/testing/global-setup.ts"],
-    setupFiles: ["server/testing/worker-setup.ts"],
+    globalSetup: ["server/tooling/testing/global-setup.ts"],
+    setupFiles: ["server/tooling/testing/worker-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",

@@ -8,7 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { screenshot, signIn } from "./fixtures";
-import { readZip } from "../server/wallet/testing/pkpass-check";
+import { readZip } from "@/server/tooling/testing/pkpass-check";
 
 /** Creates an API key for `tenant` on its console page and reads it from the shown-once box. */
 async function createKeyInConsole(page: Page, tenant: string, name: string): Promise<string> {

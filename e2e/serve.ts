@@ -18,9 +18,9 @@ async function main() {
   const { resolveDatabase } = await import("../server/db/url");
   const { migrateDeploy } = await import("../server/db/migrate");
   const { closeDb } = await import("../server/db/client");
-  const { seedDemo } = await import("../server/seed");
-  const { createStaff } = await import("../server/staff");
-  const { devSecrets } = await import("../server/data-dir");
+  const { seedDemo } = await import("@/server/tooling/seed");
+  const { createStaff } = await import("@/server/staff/staff");
+  const { devSecrets } = await import("@/server/platform/data-dir");
   const { createApiKey, KLAVIYO_LISTENER_SCOPE } = await import("../server/tenants/api-keys");
 
   const database = await resolveDatabase();

@@ -9,7 +9,7 @@
  * one stack trace per expected failure such as pass_not_found) are kept to fatal.
  */
 import { Inngest } from "inngest";
-import { logger } from "@/server/log";
+import { logger } from "@/server/platform/log";
 import { embeddedInngest } from "./connection";
 import { inProcessFetch } from "./executor/intake";
 

@@ -13,8 +13,8 @@
  * The app code is the same either way: it only ever talks to the `inngest` client.
  */
 import { createHmac } from "node:crypto";
-import { env as processEnv, type Env } from "@/server/env";
-import { devSecrets } from "@/server/data-dir";
+import { env as processEnv, type Env } from "@/server/platform/env";
+import { devSecrets } from "@/server/platform/data-dir";
 
 export interface EmbeddedInngest {
   /** The app's own origin on the loopback interface. */

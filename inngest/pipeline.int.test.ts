@@ -4,12 +4,12 @@
  */
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { db } from "@/server/db/client";
-import { dispatchTasks } from "@/server/tasks/dispatch";
-import { fixture } from "@/server/testing/fixtures";
-import { issueJanePass, makeTenant } from "@/server/testing/tenants";
-import { eventually, testDevice, waitForTask } from "@/server/testing/tasks";
-import { startMerchantMock, type MerchantMock } from "@/server/testing/merchant";
-import { runCli } from "@/server/testing/cli";
+import { dispatchTasks } from "./dispatch";
+import { fixture } from "@/server/tooling/testing/fixtures";
+import { issueJanePass, makeTenant } from "@/server/tooling/testing/tenants";
+import { eventually, testDevice, waitForTask } from "@/server/tooling/testing/tasks";
+import { startMerchantMock, type MerchantMock } from "@/server/tooling/testing/merchant";
+import { runCli } from "@/server/tooling/testing/cli";
 
 const APP = inject("appUrl");
 const PUSH = "passes/pushUpdate";

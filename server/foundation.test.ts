@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
-import { parseEnv, EnvError } from "./env";
-import { decryptSecret, encryptSecret, hashToken, safeEqual } from "./crypto";
-import { normalizeIdentifiers, normalizePhone } from "./customers/identifiers";
-import { computeMetadata, starterPassTypes } from "./passes/pass-types";
-import { createLogger, withCorrelation } from "./log";
+import { parseEnv, EnvError } from "./platform/env";
+import { decryptSecret, encryptSecret, hashToken, safeEqual } from "./platform/crypto";
+import { normalizeIdentifiers, normalizePhone } from "./identifiers/identifiers";
+import { computeMetadata, starterPassTypes } from "./pass-types/pass-types";
+import { createLogger, withCorrelation } from "./platform/log";
 
 describe("env", () => {
   it("applies defaults and names every invalid variable", () => {

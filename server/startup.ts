@@ -9,9 +9,9 @@
  * process left unfinished, every task still QUEUED is dispatched again (the process may have
  * died between a webhook's commit and its emit).
  */
-import { parseEnv } from "./env";
+import { parseEnv } from "./platform/env";
 import { installWalletPushSender } from "./wallet/install";
-import { detachProcessEnv } from "./process-env";
+import { detachProcessEnv } from "./platform/process-env";
 
 detachProcessEnv();
 

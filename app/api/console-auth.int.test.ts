@@ -4,10 +4,10 @@
  * throttled failures and sign-out.
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { createStaff } from "@/server/staff";
-import { uniqueSlug } from "@/server/testing/cli";
-import { TEST_PASSWORD } from "@/server/testing/console-fixtures";
-import { TestBrowser } from "@/server/testing/browser";
+import { createStaff } from "@/server/staff/staff";
+import { uniqueSlug } from "@/server/tooling/testing/cli";
+import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
+import { TestBrowser } from "@/server/tooling/testing/browser";
 
 const appUrl = inject("appUrl");
 

@@ -3,12 +3,12 @@
  * staff member gets a console session; someone who is not staff is refused.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { startApp, type RunningApp } from "@/server/testing/app";
-import { startOidcProvider } from "@/server/testing/oidc-provider";
-import { TestBrowser } from "@/server/testing/browser";
-import { createStaff } from "@/server/staff";
-import { uniqueSlug } from "@/server/testing/cli";
-import { TEST_PASSWORD } from "@/server/testing/console-fixtures";
+import { startApp, type RunningApp } from "@/server/tooling/testing/app";
+import { startOidcProvider } from "@/server/tooling/testing/oidc-provider";
+import { TestBrowser } from "@/server/tooling/testing/browser";
+import { createStaff } from "@/server/staff/staff";
+import { uniqueSlug } from "@/server/tooling/testing/cli";
+import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
 
 describe("OpenID Connect sign-in", () => {
   let app: RunningApp;

@@ -20,7 +20,7 @@ describe("health and readiness over HTTP", () => {
 
 describe("without a database", () => {
   it("readiness and the webhooks answer 503 (webhooks with Retry-After, so Klaviyo retries)", async () => {
-    const { startApp } = await import("@/server/testing/app");
+    const { startApp } = await import("@/server/tooling/testing/app");
     const app = await startApp({ env: { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" } });
     try {
       const res = await fetch(`${app.url}/api/ready`);
@@ -40,7 +40,7 @@ describe("without a database", () => {
   }, 120_000);
 
   it("a database that accepts connections but never answers gives 503 within the query timeout, not a hang", async () => {
-    const { startApp } = await import("@/server/testing/app");
+    const { startApp } = await import("@/server/tooling/testing/app");
     const sockets: net.Socket[] = [];
     const silent = net.createServer((s) => sockets.push(s)); // reads nothing, answers nothing
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));

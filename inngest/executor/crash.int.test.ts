@@ -9,9 +9,9 @@ import type { Tenant } from "@prisma/client";
 import { closeDb, db } from "@/server/db/client";
 import { issuePass } from "@/server/passes/passes";
 import { createApiKey, KLAVIYO_LISTENER_SCOPE } from "@/server/tenants/api-keys";
-import { freePort, startApp, type RunningApp } from "@/server/testing/app";
-import { scratchDatabase, type ScratchDatabase } from "@/server/testing/scratch-db";
-import { createTask, pushUpdateInput, testTenant } from "@/server/testing/tasks";
+import { freePort, startApp, type RunningApp } from "@/server/tooling/testing/app";
+import { scratchDatabase, type ScratchDatabase } from "@/server/tooling/testing/scratch-db";
+import { createTask, pushUpdateInput, testTenant } from "@/server/tooling/testing/tasks";
 
 let scratch: ScratchDatabase;
 let runUrl: string | undefined;

@@ -9,8 +9,8 @@
  * and the instrumentation hook may be bundled apart, so the running instance is kept on
  * `globalThis` (the event intake route finds it there).
  */
-import { env } from "@/server/env";
-import { logger } from "@/server/log";
+import { env } from "@/server/platform/env";
+import { logger } from "@/server/platform/log";
 import { embeddedInngest } from "../connection";
 import { EmbeddedExecutor } from "./executor";
 import { serveFetch } from "./in-process";

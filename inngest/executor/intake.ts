@@ -4,7 +4,7 @@
  * other processes send there); inside the app process the Inngest client hands its sends to
  * `inProcessFetch` instead, which answers the same way without an HTTP round trip.
  */
-import { safeEqual } from "@/server/crypto";
+import { safeEqual } from "@/server/platform/crypto";
 import { runningExecutor } from "./index";
 
 export interface IntakeAnswer {

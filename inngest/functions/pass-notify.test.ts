@@ -3,7 +3,7 @@ import { InngestTestEngine } from "@inngest/test";
 import { db } from "@/server/db/client";
 import { passNotify } from "./pass-notify";
 import { passChanged } from "../events";
-import { testDevice, testPass, testTenant } from "@/server/testing/tasks";
+import { testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
 
 function notify(data: { passId: string; tenantId: string; versionTag: string }) {
   const t = new InngestTestEngine({ function: passNotify, events: [passChanged.create({ ...data, taskId: null, correlationId: "corr-notify" })] });

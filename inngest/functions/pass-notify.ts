@@ -15,8 +15,8 @@
  */
 import { inngest } from "../client";
 import { passChanged } from "../events";
-import { logger, withCorrelation } from "@/server/log";
-import { notifyPassChanged } from "@/server/passes/notify";
+import { logger, withCorrelation } from "@/server/platform/log";
+import { notifyPassChanged } from "@/server/wallet/notify";
 
 export const passNotify = inngest.createFunction(
   {

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import { db } from "@/server/db/client";
-import { decryptSecret } from "@/server/crypto";
+import { decryptSecret } from "@/server/platform/crypto";
 import { passUpdate } from "./pass-update";
 import { passUpdateRequested } from "../events";
 import { inngest } from "../client";
-import { failTaskOnFailure } from "../task-step";
-import { createTask, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/testing/tasks";
+import { failTaskOnFailure } from "@/inngest/task-run";
+import { createTask, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
 import type { PassUpdateInput } from "@/server/tasks/inputs";
 import type { Tenant } from "@prisma/client";
 

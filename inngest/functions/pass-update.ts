@@ -22,7 +22,7 @@
  */
 import { inngest } from "../client";
 import { passUpdateRequested } from "../events";
-import { emitPassChanged, failTaskOnFailure, taskWork } from "../task-step";
+import { emitPassChanged, failTaskOnFailure, taskWork } from "@/inngest/task-run";
 import { runPassUpdateTask } from "@/server/tasks/pass-update";
 import { completeTask } from "@/server/tasks/lifecycle";
 

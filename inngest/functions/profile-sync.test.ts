@@ -2,12 +2,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { InngestTestEngine, mockCtx } from "@inngest/test";
 import type { Tenant } from "@prisma/client";
 import { db } from "@/server/db/client";
-import { encryptSecret } from "@/server/crypto";
+import { encryptSecret } from "@/server/platform/crypto";
 import { profileSync } from "./profile-sync";
 import { profileSyncRequested } from "../events";
 import { inngest } from "../client";
-import { createTask, profileInput, testPass, testTenant } from "@/server/testing/tasks";
-import { startMerchantMock, type MerchantMock } from "@/server/testing/merchant";
+import { createTask, profileInput, testPass, testTenant } from "@/server/tooling/testing/tasks";
+import { startMerchantMock, type MerchantMock } from "@/server/tooling/testing/merchant";
 import type { ProfileSyncInput } from "@/server/tasks/inputs";
 
 const mocks: MerchantMock[] = [];

@@ -20,7 +20,7 @@
  */
 import { inngest } from "../client";
 import { profileSyncRequested } from "../events";
-import { emitPassChanged, failTaskOnFailure, taskWork } from "../task-step";
+import { emitPassChanged, failTaskOnFailure, taskWork } from "@/inngest/task-run";
 import { runProfileSyncTask, syncBackTask } from "@/server/tasks/profile-sync";
 import { completeTask } from "@/server/tasks/lifecycle";
 

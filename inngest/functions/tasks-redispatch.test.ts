@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { db } from "@/server/db/client";
 import { tasksRedispatch } from "./tasks-redispatch";
-import { createTask, pushUpdateInput, testPass, testTenant, waitForTask } from "@/server/testing/tasks";
+import { createTask, pushUpdateInput, testPass, testTenant, waitForTask } from "@/server/tooling/testing/tasks";
 
 describe("tasks-redispatch", () => {
   it("re-sends tasks QUEUED for over 60 s (the emit was lost) and they complete; younger ones wait", { timeout: 120_000 }, async () => {

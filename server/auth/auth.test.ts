@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../env";
+import { parseEnv } from "@/server/platform/env";
 import { isSameSiteRequest } from "./csrf";
 import { clientAddress } from "./options";
 import { roleAtLeast } from "./roles";

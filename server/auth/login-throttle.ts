@@ -5,7 +5,7 @@
  * ends, even with the right password. A successful sign-in clears the email's count.
  */
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { limiter } from "../klaviyo/throttle";
+import { limiter } from "@/server/platform/rate-limit";
 
 const WINDOW_SECONDS = 15 * 60;
 /** Failed attempts allowed per email within the window. */

@@ -2,10 +2,10 @@
 import type { Account, Profile, User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createStaff } from "../staff";
+import { createStaff } from "@/server/staff/staff";
 import { db } from "../db/client";
-import { uniqueSlug } from "../testing/cli";
-import { TEST_PASSWORD } from "../testing/console-fixtures";
+import { uniqueSlug } from "@/server/tooling/testing/cli";
+import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
 import { authOptions, OIDC_PROVIDER_ID } from "./options";
 
 const oidc = { provider: OIDC_PROVIDER_ID, type: "oauth", providerAccountId: "sub-1" } as Account;

@@ -8,9 +8,9 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import { env } from "../env";
-import { devSecrets } from "../data-dir";
-import { endStaffSessions, findActiveStaffByEmail } from "../staff";
+import { env } from "@/server/platform/env";
+import { devSecrets } from "@/server/platform/data-dir";
+import { endStaffSessions, findActiveStaffByEmail } from "@/server/staff/staff";
 import { signInWithPassword } from "./staff-login";
 
 /** Error code the sign-in page receives while failed attempts are throttled (`TooManyAttempts:<seconds>`). */

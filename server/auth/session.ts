@@ -1,6 +1,6 @@
 /** The staff member behind the current request's next-auth session (App Router server code). */
 import { getServerSession } from "next-auth";
-import { findActiveStaff, type StaffIdentity } from "../staff";
+import { findActiveStaff, type StaffIdentity } from "@/server/staff/staff";
 import { authOptions } from "./options";
 
 /**

@@ -1,8 +1,8 @@
 /** Password sign-in: argon2id verify, disabled staff refused, failed attempts throttled. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { createStaff } from "../staff";
-import { uniqueSlug } from "../testing/cli";
-import { TEST_PASSWORD } from "../testing/console-fixtures";
+import { createStaff } from "@/server/staff/staff";
+import { uniqueSlug } from "@/server/tooling/testing/cli";
+import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
 import { signInWithPassword } from "./staff-login";
 import { MAX_FAILURES_PER_EMAIL } from "./login-throttle";
 import { db } from "../db/client";

@@ -2,7 +2,7 @@
  * Password sign-in for console staff: throttled, constant work whether or not the email exists,
  * disabled staff refused. Independent of next-auth so it can be tested directly.
  */
-import { findStaffCredentials, hashPassword, touchStaffLogin, verifyPassword, type StaffIdentity } from "../staff";
+import { findStaffCredentials, hashPassword, touchStaffLogin, verifyPassword, type StaffIdentity } from "@/server/staff/staff";
 import { clearLoginFailures, loginBlockedFor, recordLoginFailure } from "./login-throttle";
 
 export type PasswordSignIn =

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runCli, uniqueSlug } from "../testing/cli";
+import { runCli, uniqueSlug } from "@/server/tooling/testing/cli";
 import { db } from "../db/client";
-import { hashToken } from "../crypto";
-import { verifyPassword } from "../staff";
-import { createTask, pushUpdateInput, testTenant } from "../testing/tasks";
+import { hashToken } from "@/server/platform/crypto";
+import { verifyPassword } from "@/server/staff/staff";
+import { createTask, pushUpdateInput, testTenant } from "@/server/tooling/testing/tasks";
 
 describe("cli: tenants", () => {
   it("creates a tenant with the starter pass types, Klaviyo on and region US", async () => {

@@ -8,7 +8,7 @@
  */
 import path from "node:path";
 import { formatCliError } from "./errors";
-import { DEFAULT_DATA_DIR } from "../data-dir-default";
+import { DEFAULT_DATA_DIR } from "@/server/platform/data-dir-default";
 
 async function main(): Promise<number> {
   process.env.LOG_DESTINATION ??= "stderr"; // stdout is for results
@@ -16,7 +16,7 @@ async function main(): Promise<number> {
     if (!process.env.PORT) {
       // talk to the `npm run dev` running on this data directory, on whatever port it was given
       // (events of `task replay`, links of `pass link`); env.ts reads PORT once, so set it first
-      const { runningDevServer } = await import("../dev/running");
+      const { runningDevServer } = await import("@/server/platform/running-app");
       const dev = runningDevServer(path.resolve(process.env.PASSFLOW_DATA_DIR || DEFAULT_DATA_DIR));
       if (dev) process.env.PORT = String(dev.port);
     }

@@ -3,15 +3,15 @@
  */
 import { readFile } from "node:fs/promises";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { env } from "../env";
-import { DomainError } from "../errors";
+import { env } from "@/server/platform/env";
+import { DomainError } from "@/server/platform/errors";
 import { resolveDatabase, type ResolvedDatabase } from "../db/url";
 import { closeDb, db } from "../db/client";
 import { migrateDeploy, pendingMigrations } from "../db/migrate";
-import { seedDemo } from "../seed";
+import { seedDemo } from "@/server/tooling/seed";
 import { createTenant, describeTenantSettings, listTenants, updateTenantSettings } from "../tenants/tenants";
 import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
-import { createStaff } from "../staff";
+import { createStaff } from "@/server/staff/staff";
 import { issuePass, showPass } from "../passes/passes";
 import { listTasks, showTask } from "../tasks/queries";
 import { replayTask, replayTasks } from "../tasks/replay";

@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
-import { createConsoleFixtures, type ConsoleFixtures } from "../testing/console-fixtures";
+import { DomainError } from "@/server/platform/errors";
+import { createConsoleFixtures, type ConsoleFixtures } from "@/server/tooling/testing/console-fixtures";
 import { searchPasses, getPassDetail, deliveryStage, deliveryFunnel, STALL_AFTER_MS } from "./passes";
 import { getTenantDetail, certificateState } from "./tenants";
 import { getReceipt, listReceipts } from "./receipts";
@@ -11,7 +11,7 @@ import { countReplayable, countTasks, getTask, listTasks } from "./tasks";
 import { getCustomerDetail } from "./customers";
 import { overviewStats, bucketStarts } from "./overview";
 import { listAudit } from "./audit";
-import { updateStaff } from "../staff";
+import { updateStaff } from "@/server/staff/staff";
 import { updateTenantSettings } from "../tenants/tenants";
 
 let fx: ConsoleFixtures;

@@ -1,7 +1,7 @@
 /** A customer in the console: identifiers, consent, properties, passes and profile sync history. */
 import type { Prisma } from "@prisma/client";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError } from "@/server/platform/errors";
 
 const HISTORY_LIMIT = 50;
 

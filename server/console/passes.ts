@@ -6,12 +6,12 @@
 import type { Prisma, PushStatus } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../tenants/tenants";
-import { normalizeEmail, normalizePhone } from "../customers/identifiers";
-import { passPreview } from "../passes/preview";
+import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
+import { passPreview } from "@/server/pass-types/preview";
 import { pageArgs, pageFields, toPage } from "./pagination";
-import { audit } from "../audit";
+import { audit } from "@/server/staff/audit";
 import { findPassFile, pkpassFile } from "../wallet/pass-file";
 
 export const SEARCH_KINDS = ["any", "email", "phone", "customerId", "identifier", "serialNumber"] as const;

@@ -2,7 +2,7 @@
 import { Prisma, WebhookEndpoint } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError } from "@/server/platform/errors";
 import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "./pagination";
 
 /** Response status filter: an exact code (`429`) or a class (`2xx`, `4xx`, `5xx`). */

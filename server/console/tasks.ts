@@ -2,7 +2,7 @@
 import { Prisma, SyncTaskKind, SyncTaskStatus } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError } from "@/server/platform/errors";
 import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "./pagination";
 
 /** Filters of the sync task list (all optional; `tenant` is a slug). */

@@ -22,14 +22,14 @@
  *   and a PassChange row like any pushUpdate.
  */
 import { Prisma, type Customer } from "@prisma/client";
-import { DomainError } from "../errors";
+import { DomainError } from "@/server/platform/errors";
 import { prismaSql } from "../db/sql";
 import type { ProfileSyncInput } from "../tasks/inputs";
 import type { TaskTenant } from "../tasks/lifecycle";
-import { applyFieldValues, type RawFieldValue } from "../passes/fields";
-import type { FieldDefinition } from "../passes/pass-types";
+import { applyFieldValues, type RawFieldValue } from "@/server/pass-types/fields";
+import type { FieldDefinition } from "@/server/pass-types/pass-types";
 import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
-import { normalizeEmail, normalizePhone } from "./identifiers";
+import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
 
 type Tx = Prisma.TransactionClient;
 

@@ -6,10 +6,10 @@
 import { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { env } from "../env";
+import { env } from "@/server/platform/env";
 import { patchPgGlobally } from "./pg-patch";
 import { pgConfigFromUrl } from "./pg-config";
-import { logger } from "../log";
+import { logger } from "@/server/platform/log";
 
 patchPgGlobally();
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "./client";
 import { pgTransaction, poolSql, prismaSql, prismaTransaction } from "./sql";
-import { findCustomer } from "../customers/resolve";
+import { findCustomer } from "@/server/identifiers/resolve";
 import { lockCustomerPasses, writePassVersion } from "../passes/update";
-import { testPass, testTenant } from "../testing/tasks";
+import { testPass, testTenant } from "@/server/tooling/testing/tasks";
 
 describe("plain SQL on both engines (server/db/sql.ts)", () => {
   it("pgTransaction commits the work's writes, and on a throw rolls every one back and rethrows", async () => {

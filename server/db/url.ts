@@ -4,8 +4,8 @@
  * other process serves it). Sets `process.env.DATABASE_URL` so `db()` and child processes use it.
  */
 import path from "node:path";
-import { env } from "../env";
-import { dataDir } from "../data-dir";
+import { env } from "@/server/platform/env";
+import { dataDir } from "@/server/platform/data-dir";
 import { connectEmbeddedPostgres, type EmbeddedPostgres } from "./embedded";
 
 export interface ResolvedDatabase {

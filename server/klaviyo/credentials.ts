@@ -12,10 +12,10 @@ import type { Tenant } from "@prisma/client";
 import { createPublicKey } from "node:crypto";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject, errors as joseErrors } from "jose";
 import { db } from "../db/client";
-import { env } from "../env";
-import { hashToken, safeEqual } from "../crypto";
-import { logger } from "../log";
-import { HttpProblem } from "../http/problem";
+import { env } from "@/server/platform/env";
+import { hashToken, safeEqual } from "@/server/platform/crypto";
+import { logger } from "@/server/platform/log";
+import { HttpProblem } from "@/server/platform/http/problem";
 import { findApiKeyByPrefix } from "./store";
 import { API_KEY_PATTERN, KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
 

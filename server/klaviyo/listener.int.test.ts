@@ -2,10 +2,10 @@ import { describe, expect, it, inject, beforeAll } from "vitest";
 import { db } from "../db/client";
 import { createApiKey, KLAVIYO_LISTENER_SCOPE, revokeApiKey } from "../tenants/api-keys";
 import { updateTenantSettings } from "../tenants/tenants";
-import { hashToken } from "../crypto";
-import { fixture, fixtureBytes } from "../testing/fixtures";
-import { makeTenant } from "../testing/tenants";
-import { signAccessToken } from "../testing/issuer";
+import { hashToken } from "@/server/platform/crypto";
+import { fixture, fixtureBytes } from "@/server/tooling/testing/fixtures";
+import { makeTenant } from "@/server/tooling/testing/tenants";
+import { signAccessToken } from "@/server/tooling/testing/issuer";
 import { klaviyoSignature } from "./signature";
 
 const appUrl = inject("appUrl");

@@ -16,15 +16,15 @@ import type { Tenant } from "@prisma/client";
 import type { z } from "zod";
 import { findTenantByRef } from "./store";
 import { isDatabaseUnavailable } from "../db/errors";
-import { decryptSecret } from "../crypto";
-import { logger, withCorrelation } from "../log";
-import { DomainError } from "../errors";
-import { HttpProblem, problem, type FieldError } from "../http/problem";
-import { parseJson, readJsonText } from "../http/body";
-import { hasIdentifier, normalizeIdentifiers } from "../customers/identifiers";
+import { decryptSecret } from "@/server/platform/crypto";
+import { logger, withCorrelation } from "@/server/platform/log";
+import { DomainError } from "@/server/platform/errors";
+import { HttpProblem, problem, type FieldError } from "@/server/platform/http/problem";
+import { parseJson, readJsonText } from "@/server/platform/http/body";
+import { hasIdentifier, normalizeIdentifiers } from "@/server/identifiers/identifiers";
 import { authenticateBearer, type Principal } from "./credentials";
 import { verifyKlaviyoSignature } from "./signature";
-import { consumeListenerQuota } from "./throttle";
+import { consumeListenerQuota } from "@/server/platform/rate-limit";
 import { acceptFlowWebhook, acceptSystemWebhook, IdempotencyKeyReused, type AcceptedTask, type Acceptance } from "./accept";
 import {
   flowToProfileSyncInput,

@@ -15,9 +15,9 @@
  */
 import { Webhook } from "standardwebhooks";
 import { db } from "../db/client";
-import { decryptSecret } from "../crypto";
-import { env } from "../env";
-import { logger } from "../log";
+import { decryptSecret } from "@/server/platform/crypto";
+import { env } from "@/server/platform/env";
+import { logger } from "@/server/platform/log";
 import { FinalTaskError, RetriableTaskError } from "../tasks/lifecycle";
 import type { ProfileSyncInput } from "../tasks/inputs";
 import type { ProfileSyncResult } from "../customers/profile-sync";

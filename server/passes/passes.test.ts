@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
-import { findCustomer } from "../customers/resolve";
-import type { Identifiers } from "../customers/identifiers";
+import { findCustomer } from "@/server/identifiers/resolve";
+import type { Identifiers } from "@/server/identifiers/identifiers";
 import { issuePass } from "./passes";
-import { testTenant } from "../testing/tasks";
+import { testTenant } from "@/server/tooling/testing/tasks";
 
 describe("issuePass to a customer Passflow already knows", () => {
   it("adds the identifiers the customer did not have yet, so they find the customer afterwards", async () => {

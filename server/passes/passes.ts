@@ -7,12 +7,12 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
-import { decryptSecret, encryptSecret, randomToken } from "../crypto";
+import { DomainError } from "@/server/platform/errors";
+import { decryptSecret, encryptSecret, randomToken } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
-import { hasIdentifier, normalizeIdentifiers, unknownIdentifierKeys } from "../customers/identifiers";
-import { findOrCreateCustomer } from "../customers/resolve";
-import { computeMetadata } from "./pass-types";
+import { hasIdentifier, normalizeIdentifiers, unknownIdentifierKeys } from "@/server/identifiers/identifiers";
+import { findOrCreateCustomer } from "@/server/identifiers/resolve";
+import { computeMetadata } from "@/server/pass-types/pass-types";
 
 export interface IssuePassInput {
   tenant: string;

@@ -18,13 +18,13 @@
 import { randomUUID } from "node:crypto";
 import type { PassType } from "@prisma/client";
 import type { Sql } from "../db/sql";
-import { DomainError } from "../errors";
-import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "../customers/identifiers";
-import { findCustomer } from "../customers/resolve";
+import { DomainError } from "@/server/platform/errors";
+import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "@/server/identifiers/identifiers";
+import { findCustomer } from "@/server/identifiers/resolve";
 import type { PassUpdateInput } from "../tasks/inputs";
 import type { TaskTenant } from "../tasks/lifecycle";
-import { applyFieldValues } from "./fields";
-import { computeMetadata, type FieldDefinition } from "./pass-types";
+import { applyFieldValues } from "@/server/pass-types/fields";
+import { computeMetadata, type FieldDefinition } from "@/server/pass-types/pass-types";
 
 /** Before/after of one changed value. */
 export interface ValueChange {

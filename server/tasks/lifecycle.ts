@@ -12,8 +12,8 @@ import type { SyncTask } from "@prisma/client";
 import { ZodError } from "zod";
 import { db } from "../db/client";
 import { poolSql, type Sql, type Transaction } from "../db/sql";
-import { DomainError } from "../errors";
-import { logger } from "../log";
+import { DomainError } from "@/server/platform/errors";
+import { logger } from "@/server/platform/log";
 
 /** A failure that ends the task at once (never retried), with its stable error code. */
 export class FinalTaskError extends Error {

@@ -1,7 +1,7 @@
 /** Reading sync tasks for operators (CLI `task list` / `task show`). */
 import type { Prisma, SyncTaskKind, SyncTaskStatus } from "@prisma/client";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../tenants/tenants";
 
 export const TASK_STATUSES: SyncTaskStatus[] = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"];

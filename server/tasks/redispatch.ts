@@ -4,8 +4,8 @@
  * whose event did arrive and merely waits its turn is not run twice.
  */
 import { db } from "../db/client";
-import { logger } from "../log";
-import { dispatchTasks } from "./dispatch";
+import { logger } from "@/server/platform/log";
+import { dispatchTasks } from "@/inngest/dispatch";
 
 const BATCH = 500;
 

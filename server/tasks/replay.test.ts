@@ -3,7 +3,7 @@ import type { SyncTaskStatus, Tenant } from "@prisma/client";
 import { db } from "../db/client";
 import { inngest } from "@/inngest/client";
 import { replayTask, replayTasks } from "./replay";
-import { createTask, pushUpdateInput, testTenant } from "../testing/tasks";
+import { createTask, pushUpdateInput, testTenant } from "@/server/tooling/testing/tasks";
 
 let sent: { id?: string }[] = [];
 beforeEach(() => {

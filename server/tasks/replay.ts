@@ -19,9 +19,9 @@
  */
 import { Prisma, type SyncTask, type SyncTaskKind } from "@prisma/client";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
+import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../tenants/tenants";
-import { dispatchTasks } from "./dispatch";
+import { dispatchTasks } from "@/inngest/dispatch";
 import { TASK_KINDS } from "./queries";
 
 type Tx = Prisma.TransactionClient;

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
-import { hashToken } from "../crypto";
-import { audit } from "../audit";
+import { DomainError } from "@/server/platform/errors";
+import { hashToken } from "@/server/platform/crypto";
+import { audit } from "@/server/staff/audit";
 import { getTenant } from "./tenants";
 
 /** The scope the Klaviyo listeners require. */

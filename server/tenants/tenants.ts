@@ -5,10 +5,10 @@
 import { Prisma, type Tenant } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { DomainError } from "../errors";
-import { audit } from "../audit";
-import { starterPassTypes } from "../passes/pass-types";
-import { encryptSecret } from "../crypto";
+import { DomainError } from "@/server/platform/errors";
+import { audit } from "@/server/staff/audit";
+import { starterPassTypes } from "@/server/pass-types/pass-types";
+import { encryptSecret } from "@/server/platform/crypto";
 import { isSupportedCountry } from "libphonenumber-js";
 
 /** Development Team ID used for pass types until the tenant imports its Apple certificate. */

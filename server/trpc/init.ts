@@ -12,9 +12,9 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import type { StaffRole } from "@prisma/client";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { DomainError, type DomainErrorCode } from "../errors";
+import { DomainError, type DomainErrorCode } from "@/server/platform/errors";
 import { roleAtLeast } from "../auth/roles";
-import type { StaffIdentity } from "../staff";
+import type { StaffIdentity } from "@/server/staff/staff";
 
 export interface Context {
   /** The signed-in, enabled staff member; null for anonymous requests. */

@@ -9,9 +9,9 @@ import type { StaffRole } from "@prisma/client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { appRouter, createCaller } from "./root";
 import { createInnerContext } from "./init";
-import { createConsoleFixtures, type ConsoleFixtures } from "../testing/console-fixtures";
+import { createConsoleFixtures, type ConsoleFixtures } from "@/server/tooling/testing/console-fixtures";
 import { roleAtLeast } from "../auth/roles";
-import { uniqueSlug } from "../testing/cli";
+import { uniqueSlug } from "@/server/tooling/testing/cli";
 
 type Input = (fx: ConsoleFixtures) => unknown;
 const none: Input = () => undefined;

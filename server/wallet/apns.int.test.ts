@@ -1,14 +1,14 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it, inject } from "vitest";
 import { db } from "../db/client";
-import { apnsMockControl } from "./apns-mock";
+import { apnsMockControl } from "@/server/tooling/mocks/apns";
 import { createApnsSender } from "./apns";
 import { setApnsKey } from "./certificates";
 import { passDeliveryFunnel, walletConfigProblems } from "./funnel";
 import { findPassFile, pkpassFile } from "./pass-file";
-import { checkPkpass } from "./testing/pkpass-check";
-import { changePass, SimulatedDevice } from "./testing/device";
-import { tenantWithPasses, type PassFixture } from "./testing/fixtures";
+import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
+import { changePass, SimulatedDevice } from "@/server/tooling/testing/wallet-device";
+import { tenantWithPasses, type PassFixture } from "@/server/tooling/testing/wallet-fixtures";
 
 const appUrl = inject("appUrl");
 const mockInfo = inject("apnsMock");

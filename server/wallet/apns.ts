@@ -23,9 +23,9 @@ import { Notification, Provider, type ProviderOptions, type ResponseFailure } fr
 import type { PushStatus } from "@prisma/client";
 import { db } from "../db/client";
 import { poolSql } from "../db/sql";
-import { env } from "../env";
-import { decryptSecret } from "../crypto";
-import { logger } from "../log";
+import { env } from "@/server/platform/env";
+import { decryptSecret } from "@/server/platform/crypto";
+import { logger } from "@/server/platform/log";
 import type { PassPush, PushOutcome, PushSender } from "./push";
 import { signingCredentials } from "./certificates";
 import { CONFIGURATION_REASONS } from "./funnel";

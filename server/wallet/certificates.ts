@@ -15,10 +15,10 @@ import { generateKeyPairSync, createPrivateKey, randomBytes } from "node:crypto"
 import forge from "node-forge";
 import { Prisma, type WalletCertificate } from "@prisma/client";
 import { db } from "../db/client";
-import { env } from "../env";
-import { decryptSecret, encryptSecret } from "../crypto";
-import { audit } from "../audit";
-import { DomainError } from "../errors";
+import { env } from "@/server/platform/env";
+import { decryptSecret, encryptSecret } from "@/server/platform/crypto";
+import { audit } from "@/server/staff/audit";
+import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../tenants/tenants";
 import { WalletConfigError } from "./errors";
 

@@ -5,11 +5,11 @@ import path from "node:path";
 import forge from "node-forge";
 import { describe, expect, it, inject } from "vitest";
 import { db } from "../db/client";
-import { runCli } from "../testing/cli";
+import { runCli } from "@/server/tooling/testing/cli";
 import { generateDevelopmentChain } from "./certificates";
-import { checkPkpass } from "./testing/pkpass-check";
-import { SimulatedDevice } from "./testing/device";
-import { tenantWithPasses } from "./testing/fixtures";
+import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
+import { SimulatedDevice } from "@/server/tooling/testing/wallet-device";
+import { tenantWithPasses } from "@/server/tooling/testing/wallet-fixtures";
 
 const appUrl = inject("appUrl");
 

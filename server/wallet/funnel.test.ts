@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db, pgPool } from "../db/client";
 import { flushDownloadCredits, markDownloaded, markListed } from "./funnel";
-import { testDevice, testPass, testTenant } from "../testing/tasks";
+import { testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
 
 describe("download credits", () => {
   it("a flush waits for the one already under way, so a listing recorded after it never receives an earlier download", async () => {

@@ -12,7 +12,7 @@
  */
 import type { PushStatus } from "@prisma/client";
 import { db } from "../db/client";
-import { logger } from "../log";
+import { logger } from "@/server/platform/log";
 
 /** Marks the deliveries of `passIds` to `deviceId` as listed (the device asked for updates). */
 export async function markListed(deviceId: string, passIds: string[]): Promise<void> {

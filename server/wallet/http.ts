@@ -2,10 +2,10 @@
  * HTTP plumbing shared by the wallet route handlers (web-standard Request/Response, no Next.js):
  * bounded body reading, JSON parsing, and errors as `application/problem+json` (RFC 9457).
  */
-import { DomainError } from "../errors";
-import { logger } from "../log";
+import { DomainError } from "@/server/platform/errors";
+import { logger } from "@/server/platform/log";
 import { PassKitError, WalletConfigError } from "./errors";
-import { readBoundedText } from "../http/body";
+import { readBoundedText } from "@/server/platform/http/body";
 
 /** An RFC 9457 problem response. */
 export function problem(status: number, title: string, detail?: string, headers: Record<string, string> = {}): Response {

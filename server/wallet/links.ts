@@ -7,8 +7,8 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { db } from "../db/client";
-import { derivedKeys } from "../crypto";
-import { DomainError } from "../errors";
+import { derivedKeys } from "@/server/platform/crypto";
+import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
 import { findPassFile, pkpassFile, publicBaseUrl } from "./pass-file";

@@ -5,8 +5,8 @@
  */
 import { Prisma } from "@prisma/client";
 import { db } from "../db/client";
-import { env } from "../env";
-import { decryptSecret } from "../crypto";
+import { env } from "@/server/platform/env";
+import { decryptSecret } from "@/server/platform/crypto";
 import { buildCache } from "./build-cache";
 import { signingCredentials } from "./certificates";
 import { buildPkpass, cachedPassModel, passModel } from "./pkpass";

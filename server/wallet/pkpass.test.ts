@@ -1,11 +1,11 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { starterPassTypes, type FieldDefinition } from "../passes/pass-types";
+import { starterPassTypes, type FieldDefinition } from "@/server/pass-types/pass-types";
 import { generateDevelopmentChain, type SigningCredentials } from "./certificates";
 import { buildPkpass, passField, passModel, type PassContent } from "./pkpass";
 import { BuildCache } from "./build-cache";
 import { funnelStage } from "./funnel";
-import { checkPkpass } from "./testing/pkpass-check";
+import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
 
 const PTI = "pass.dev.passflow.unit";
 const chain = generateDevelopmentChain(PTI, "PFDEVTEAM1");

@@ -10,7 +10,7 @@
  */
 import { PKPass, PassType as PKPassType } from "passkit-generator";
 import type { PassType } from "@prisma/client";
-import type { FieldDefinition, FieldSlot, PassTemplate } from "../passes/pass-types";
+import type { FieldDefinition, FieldSlot, PassTemplate } from "@/server/pass-types/pass-types";
 import type { SigningCredentials } from "./certificates";
 
 type Style = PassType["style"];

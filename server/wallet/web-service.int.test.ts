@@ -1,8 +1,8 @@
 import { describe, expect, it, inject } from "vitest";
 import { db } from "../db/client";
-import { checkPkpass } from "./testing/pkpass-check";
-import { changePass, SimulatedDevice } from "./testing/device";
-import { tenantWithPasses } from "./testing/fixtures";
+import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
+import { changePass, SimulatedDevice } from "@/server/tooling/testing/wallet-device";
+import { tenantWithPasses } from "@/server/tooling/testing/wallet-fixtures";
 
 const appUrl = inject("appUrl");
 

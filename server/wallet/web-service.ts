@@ -26,7 +26,7 @@
  */
 import { z } from "zod";
 import { db } from "../db/client";
-import { decryptSecret, safeEqual } from "../crypto";
+import { decryptSecret, safeEqual } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
 import { parseJson } from "./http";

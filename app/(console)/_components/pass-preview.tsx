@@ -1,7 +1,7 @@
 "use client";
 /** The front of a pass drawn like Wallet shows it (store card layout), from the server's PassPreview. */
 import { QRCodeSVG } from "qrcode.react";
-import type { PassPreview as Preview, PreviewField } from "@/server/passes/preview";
+import type { PassPreview as Preview, PreviewField } from "@/server/pass-types/preview";
 
 function FieldBlock({ field, color, labelColor, size = "sm", align = "left" }: { field: PreviewField; color: string; labelColor: string; size?: "sm" | "lg"; align?: "left" | "right" }) {
   return (

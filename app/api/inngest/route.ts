@@ -8,7 +8,7 @@
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
 import { functions } from "@/inngest/functions";
-import { withCorrelation } from "@/server/log";
+import { withCorrelation } from "@/server/platform/log";
 import { registerServeHandler } from "@/inngest/executor/in-process";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 /** GET /api/openapi.json: the OpenAPI 3.1 document of the Klaviyo listeners. */
 import { openApiDocument } from "@/server/klaviyo/openapi";
-import { env } from "@/server/env";
+import { env } from "@/server/platform/env";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 /** GET /api/ready: 200 when the database is reachable and migrated, 503 otherwise. */
-import { readiness } from "@/server/health";
+import { readiness } from "@/server/db/health";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 /** Console staff management (admins only). */
 import { StaffRole } from "@prisma/client";
 import { z } from "zod";
-import { createStaff, listStaff, updateStaff } from "../../staff";
+import { createStaff, listStaff, updateStaff } from "@/server/staff/staff";
 import { adminProcedure, router } from "../init";
 
 export const staffRouter = router({

@@ -3,7 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/trpc/root";
 import { createRequestContext } from "@/server/trpc/context";
 import { isSameSiteRequest } from "@/server/auth/csrf";
-import { logger } from "@/server/log";
+import { logger } from "@/server/platform/log";
 
 export const dynamic = "force-dynamic";
 

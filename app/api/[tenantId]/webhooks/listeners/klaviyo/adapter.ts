@@ -5,8 +5,8 @@
  */
 import { after } from "next/server";
 import { handleKlaviyoListener, type ListenerEndpoint } from "@/server/klaviyo/listener";
-import { dispatchTasks } from "@/server/tasks/dispatch";
-import { methodNotAllowed } from "@/server/http/problem";
+import { dispatchTasks } from "@/inngest/dispatch";
+import { methodNotAllowed } from "@/server/platform/http/problem";
 
 type Context = { params: Promise<{ tenantId: string }> };
 

@@ -5,9 +5,9 @@
 import { currentStaff } from "@/server/auth/session";
 import { roleAtLeast } from "@/server/auth/roles";
 import { downloadPassForStaff } from "@/server/console/passes";
-import { DomainError } from "@/server/errors";
+import { DomainError } from "@/server/platform/errors";
 import { WalletConfigError } from "@/server/wallet/errors";
-import { problem } from "@/server/http/problem";
+import { problem } from "@/server/platform/http/problem";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,264 @@
+/**
+ * `npm run bench:pipeline`: webhook-to-SUCCEEDED latency (p50/p99) and tasks completed per
+ * second for 2,000 Klaviyo pushUpdate webhooks, each for its own customer, sent through the real
+ * listener endpoint of `next start` and processed by the embedded executor (the default: no
+ * Inngest server configured). Targets (issue 4): p50 < 500 ms, ≥ 200 tasks/s.
+ *
+ * Runs once per database target (BENCH_TARGETS, default `postgres,embedded`):
+ * - postgres: the local PostgreSQL, a fresh database BENCH_DATABASE_URL
+ *   (default postgres://postgres@127.0.0.1:5432/passflow_bench_pipeline, dropped and re-created);
+ * - embedded: the embedded default's PostgreSQL (PGlite over the wire protocol), in memory.
+ *
+ * Webhooks are sent open-loop at BENCH_RATE per second (default 250) with at most
+ * BENCH_IN_FLIGHT (64) requests outstanding; latency runs from the moment a webhook is sent to
+ * its task's finishedAt. It also prints the CPU time spent per task by the app process and by the
+ * whole machine (Linux /proc), which bound the throughput this machine can reach. Other knobs: BENCH_TASKS (2000), PASSFLOW_EXECUTOR_CONCURRENCY, BENCH_KEEP_BUILD,
+ * BENCH_CPU_PROF (a folder: the app writes a V8 CPU profile there when it stops).
+ * Builds the app (`next build`) when there is no build yet.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
+
+const TARGETS = (process.env.BENCH_TARGETS ?? "postgres,embedded").split(",").map((t) => t.trim()).filter(Boolean);
+const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/passflow_bench_pipeline";
+const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
+const RATE = Number(process.env.BENCH_RATE ?? 250);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
+const WARMUP = 40;
+
+interface Result {
+  target: string;
+  accepted: number;
+  succeeded: number;
+  failed: number;
+  sendSeconds: number;
+  p50: number;
+  p99: number;
+  tasksPerSecond: number;
+  /** CPU time of the app process (all its threads) per task, ms. */
+  appCpuPerTask: number;
+  /** CPU time of the whole machine (app, PostgreSQL, this sender…) per task, ms. */
+  machineCpuPerTask: number;
+  /** CPU time of this process per task, ms: the webhook sender (and, on the embedded target, the database). */
+  benchCpuPerTask: number;
+}
+
+/** CPU time used so far by process `pid` (user + system, all threads), in ms; NaN off Linux. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy CPU time of the whole machine so far (every core, everything but idle and iowait), in ms; NaN off Linux. */
+function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = ticks;
+    return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+async function freshPostgres(url: string): Promise<string> {
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  u.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: u.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  return url;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** A tenant with `count` customers holding one basic pass each, written in bulk. */
+async function seed(count: number) {
+  const { createTenant, updateTenantSettings } = await import("@/server/tenants/tenants");
+  const { createApiKey } = await import("@/server/tenants/api-keys");
+  const { db } = await import("@/server/db/client");
+  const { encryptSecret, randomToken } = await import("@/server/platform/crypto");
+  const { computeMetadata } = await import("@/server/pass-types/pass-types");
+  const slug = `bench-${Date.now().toString(36)}`;
+  const tenant = await createTenant({ slug, name: "Bench", actor: "bench" });
+  await updateTenantSettings(slug, { tenantRequestsPerMinute: 1_000_000, apiKeyRequestsPerMinute: 1_000_000 }, "bench");
+  const passType = await db().passType.findFirstOrThrow({ where: { tenantId: tenant.id, key: "basic" } });
+  const data = { points: 0, tier: "Member" };
+  const metadata = computeMetadata(passType, data) as object;
+  for (let i = 0; i < count; i += 500) {
+    const n = Math.min(500, count - i);
+    const customers = await db().customer.createManyAndReturn({
+      data: Array.from({ length: n }, (_, j) => ({ tenantId: tenant.id, email: `member-${i + j}@bench.example` })),
+      select: { id: true },
+    });
+    await db().pass.createMany({
+      data: customers.map((c) => ({
+        tenantId: tenant.id,
+        customerRecordId: c.id,
+        passTypeId: passType.id,
+        serialNumber: randomUUID(),
+        authenticationTokenEncrypted: encryptSecret(randomToken(24)),
+        data,
+        metadata,
+      })),
+    });
+  }
+  const { key } = await createApiKey({ tenant: slug, name: "bench", scopes: ["KlaviyoListener.Write"], actor: "bench" });
+  return { slug, apiKey: key };
+}
+
+async function benchTarget(target: string): Promise<Result> {
+  let databaseUrl: string;
+  let stopDatabase = async () => {};
+  if (target === "postgres") {
+    databaseUrl = await freshPostgres(PG_URL);
+  } else if (target === "embedded") {
+    const { startEmbeddedPostgres } = await import("@/server/db/embedded");
+    const embedded = await startEmbeddedPostgres({ dataDir: "memory://" });
+    databaseUrl = embedded.url;
+    stopDatabase = () => embedded.stop();
+  } else {
+    throw new Error(`unknown target ${target} (postgres or embedded)`);
+  }
+  process.env.DATABASE_URL = databaseUrl;
+  const { migrateDeploy } = await import("@/server/db/migrate");
+  await migrateDeploy(databaseUrl);
+  const { db, closeDb } = await import("@/server/db/client");
+  const { startApp } = await import("@/server/tooling/testing/app");
+  const { slug, apiKey } = await seed(TASKS + WARMUP);
+  const app = await startApp({
+    env: { NODE_ENV: "production", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(24).toString("base64url"), LOG_LEVEL: "warn" },
+    nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+  });
+  const endpoint = `${app.url}/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`;
+  const send = async (i: number) => {
+    const res = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ identifiers: { email: `Member-${i}@bench.example`, phone: "" }, additionalData: { points: String(1000 + i), tier: "Gold" }, updateMetadata: false }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    return res.headers.get("x-correlation-id")!;
+  };
+  const waitAll = async (ids: string[], timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const open = await db().syncTask.count({ where: { correlationId: { in: ids }, status: { in: ["QUEUED", "RUNNING"] } } });
+      if (open === 0 || Date.now() > deadline) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  try {
+    // warm-up: compile nothing (production build) but open pools, sync functions, fill caches
+    const warm = await Promise.all(Array.from({ length: WARMUP }, (_, i) => send(TASKS + i)));
+    await waitAll(warm, 120_000);
+
+    const appCpu0 = processCpuMs(app.child.pid);
+    const machine0 = machineBusyMs();
+    const bench0 = process.cpuUsage();
+    const sentAt = new Map<string, number>();
+    let inFlight = 0;
+    let errors = 0;
+    const started = Date.now();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < TASKS; i++) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      while (inFlight >= IN_FLIGHT) await new Promise((r) => setTimeout(r, 1));
+      inFlight++;
+      const t0 = Date.now();
+      pending.push(
+        send(i).then(
+          (id) => void sentAt.set(id, t0),
+          () => void errors++,
+        ).finally(() => inFlight--),
+      );
+    }
+    await Promise.all(pending);
+    const sendSeconds = (Date.now() - started) / 1000;
+    const ids = [...sentAt.keys()];
+    await waitAll(ids, 600_000);
+    const appCpu = processCpuMs(app.child.pid) - appCpu0;
+    const machineCpu = machineBusyMs() - machine0;
+    const benchUsage = process.cpuUsage(bench0);
+    const tasks = await db().syncTask.findMany({ where: { correlationId: { in: ids } }, select: { correlationId: true, status: true, finishedAt: true } });
+    const done = tasks.filter((t) => t.status === "SUCCEEDED" && t.finishedAt);
+    const latencies = done.map((t) => t.finishedAt!.getTime() - sentAt.get(t.correlationId)!).sort((a, b) => a - b);
+    const last = Math.max(...done.map((t) => t.finishedAt!.getTime()));
+    if (errors) console.warn(`${errors} webhook(s) were not accepted`);
+    return {
+      target,
+      accepted: ids.length,
+      succeeded: done.length,
+      failed: tasks.filter((t) => t.status === "FAILED").length,
+      sendSeconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      tasksPerSecond: done.length / ((last - started) / 1000),
+      appCpuPerTask: appCpu / done.length,
+      machineCpuPerTask: machineCpu / done.length,
+      benchCpuPerTask: (benchUsage.user + benchUsage.system) / 1000 / done.length,
+    };
+  } finally {
+    await app.stop();
+    await closeDb();
+    await stopDatabase();
+  }
+}
+
+async function main() {
+  process.env.PASSFLOW_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
+  process.env.PASSFLOW_TEST_SERVER = "start";
+  if (!existsSync(".next/BUILD_ID")) {
+    console.log("building the app (next build)…");
+    const b = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
+    if (b.status !== 0) throw new Error("next build failed");
+  }
+  const results: Result[] = [];
+  for (const target of TARGETS) {
+    console.log(`\n${target}: seeding ${TASKS + WARMUP} passes, sending ${TASKS} pushUpdate webhooks at ${RATE}/s…`);
+    const r = await benchTarget(target);
+    results.push(r);
+    console.log(
+      `${r.target.padEnd(9)} accepted ${r.accepted} in ${r.sendSeconds.toFixed(1)} s; SUCCEEDED ${r.succeeded}, FAILED ${r.failed}; ` +
+        `webhook→SUCCEEDED p50 ${r.p50} ms, p99 ${r.p99} ms; ${r.tasksPerSecond.toFixed(0)} tasks/s; ` +
+        `CPU per task: app ${r.appCpuPerTask.toFixed(1)} ms, machine ${r.machineCpuPerTask.toFixed(1)} ms`,
+    );
+  }
+  console.log(`\npipeline benchmark (${TASKS} pushUpdate webhooks, open loop at ${RATE}/s, embedded executor, next start)`);
+  for (const r of results) {
+    console.log(`${r.target.padEnd(9)} p50 ${String(r.p50).padStart(6)} ms   p99 ${String(r.p99).padStart(6)} ms   ${r.tasksPerSecond.toFixed(0).padStart(4)} tasks/s   (${r.succeeded}/${r.accepted} SUCCEEDED)`);
+  }
+  console.log("targets: p50 < 500 ms, ≥ 200 tasks/s");
+  const cores = cpus().length;
+  for (const r of results) {
+    // the app's JavaScript runs on one thread, so its CPU per task bounds it at ~1000 / that per second
+    console.log(
+      `${r.target.padEnd(9)} CPU per task: app process ${r.appCpuPerTask.toFixed(1)} ms (one JS thread: ≤ ~${(1000 / r.appCpuPerTask).toFixed(0)} tasks/s), ` +
+        `whole machine ${r.machineCpuPerTask.toFixed(1)} ms (${cores} cores: ≤ ~${((cores * 1000) / r.machineCpuPerTask).toFixed(0)} tasks/s), ` +
+        `of which this benchmark process ${r.benchCpuPerTask.toFixed(1)} ms (the sender${r.target === "embedded" ? " and the embedded database" : ""})`,
+    );
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(`bench:pipeline failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

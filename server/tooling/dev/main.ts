@@ -1,0 +1,140 @@
+/**
+ * `npm run dev`: the main job on the embedded default (or DATABASE_URL when set).
+ *
+ * Supervises the local processes: serves the embedded PostgreSQL (this process owns the data
+ * directory), applies migrations, seeds the demo tenant when absent, creates development wallet
+ * certificates, runs a local APNs mock (unless APNS_HOST is set), starts Next.js, and prints
+ * the console URL, a demo staff login, a fresh demo API key and a ready `curl`. Ctrl-C stops all.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { formatCliError } from "@/server/cli/errors";
+
+/**
+ * Claims `<data dir>/dev.json` for this `npm run dev`, or exits with one line when another live
+ * one holds it: a second supervisor would otherwise issue new demo credentials (revoking the
+ * first one's printed key and password) and overwrite its APNs mock CA before Next.js refuses to
+ * start twice. Released on exit.
+ */
+async function claimDevLock(dir: string): Promise<void> {
+  const { devLockFile, runningDevServer } = await import("@/server/platform/running-app");
+  const file = devLockFile(dir);
+  const holder = runningDevServer(dir);
+  if (holder && holder.pid !== process.pid) {
+    process.stderr.write(`error: npm run dev already runs for ${dir} (pid ${holder.pid}, port ${holder.port}); stop it first, or use another PASSFLOW_DATA_DIR\n`);
+    process.exit(1);
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ pid: process.pid, port: Number(process.env.PORT ?? 3000) }));
+  process.once("exit", () => {
+    try {
+      const now = JSON.parse(readFileSync(file, "utf8")) as { pid?: number };
+      if (now.pid === process.pid) rmSync(file);
+    } catch {
+      // already gone
+    }
+  });
+}
+
+async function main() {
+  const { env } = await import("@/server/platform/env");
+  const { resolveDatabase } = await import("@/server/db/url");
+  const { db, closeDb } = await import("@/server/db/client");
+  const { migrateDeploy, pendingMigrations } = await import("@/server/db/migrate");
+  const { seedDemo } = await import("@/server/tooling/seed");
+  const { prepareDemoAccess } = await import("./demo-access");
+  const { devSecrets, dataDir } = await import("@/server/platform/data-dir");
+  const { ensureDevelopmentCertificates } = await import("@/server/wallet/certificates");
+  const { startApnsMock } = await import("@/server/tooling/mocks/apns");
+
+  await claimDevLock(dataDir());
+  const database = await resolveDatabase();
+  if ((await pendingMigrations(db())).length) await migrateDeploy(database.url);
+  await seedDemo();
+  const access = await prepareDemoAccess();
+  await ensureDevelopmentCertificates();
+  await closeDb();
+  // Pushes go to a local APNs mock unless a real APNs host is configured.
+  const apnsMock = env.APNS_HOST ? undefined : await startApnsMock();
+  const apnsCaFile = path.join(dataDir(), "apns-mock-ca.pem");
+  if (apnsMock) writeFileSync(apnsCaFile, apnsMock.caPem);
+
+  const port = env.PORT;
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  const secrets = env.PASSFLOW_ENCRYPTION_KEY && env.NEXTAUTH_SECRET ? undefined : devSecrets();
+  const nextBin = createRequire(path.join(process.cwd(), "package.json")).resolve("next/dist/bin/next");
+  const child: ChildProcess = spawn(process.execPath, [nextBin, "dev", "--port", String(port), "--hostname", "0.0.0.0"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PUBLIC_URL: publicUrl,
+      NEXTAUTH_URL: env.NEXTAUTH_URL ?? publicUrl,
+      NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? secrets?.nextAuthSecret,
+      PASSFLOW_ENCRYPTION_KEY: env.PASSFLOW_ENCRYPTION_KEY ?? secrets?.encryptionKey,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...(apnsMock
+        ? { APNS_HOST: apnsMock.host, APNS_PORT: String(apnsMock.port), APNS_CA_FILE: apnsCaFile, APNS_MOCK_CONTROL_URL: apnsMock.controlUrl }
+        : {}),
+    },
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+    await apnsMock?.close();
+    await database.release();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  child.on("exit", (code) => void stop(code ?? 1));
+
+  await waitForReady(`http://127.0.0.1:${port}/api/ready`);
+  const curl = [
+    `curl -i -X POST '${publicUrl}/api/demo/webhooks/listeners/klaviyo/passes/pushUpdate'`,
+    `  -H 'Authorization: Bearer ${access.apiKey}'`,
+    `  -H 'Content-Type: application/json'`,
+    `  -d '{"identifiers":{"email":"jane.doe@example.com"},"additionalData":{"points":"1250","tier":"Gold"}}'`,
+  ].join(" \\\n");
+  process.stdout.write(
+    [
+      "",
+      "  Passflow is running",
+      `  Console:     ${publicUrl}`,
+      `  Database:    ${database.embedded ? `embedded PostgreSQL (${env.PASSFLOW_DATA_DIR}/postgres)` : "DATABASE_URL"}`,
+      `  Staff login: ${access.email} / ${access.password}`,
+      `  API key:     ${access.apiKey}   (tenant demo, scope KlaviyoListener.Write)`,
+      `  APNs:        ${apnsMock ? `local mock, received pushes at ${apnsMock.controlUrl}/received` : `${env.APNS_HOST}:${env.APNS_PORT}`}`,
+      "",
+      "  Send a Klaviyo pushUpdate webhook:",
+      curl.replace(/^/gm, "    "),
+      "",
+      "",
+    ].join("\n"),
+  );
+}
+
+async function waitForReady(url: string) {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the app did not become ready at ${url} within 180 s`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`error: ${formatCliError(err)}\n`);
+  process.exit(1);
+});

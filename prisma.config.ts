@@ -7,7 +7,7 @@ import { defineConfig } from "prisma/config";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PoolConfig } from "pg";
 import { patchPgGlobally } from "./server/db/pg-patch";
-import { pgConfigFromUrl } from "./server/db/pg-config";
+import { pgConfigFromUrl } from "./server/platform/pg-config";
 
 patchPgGlobally();
 

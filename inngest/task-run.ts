@@ -3,7 +3,8 @@
  * SyncTask and Inngest, and the onFailure handler that ends the task.
  */
 import { NonRetriableError, RetryAfterError } from "inngest";
-import { classifyTaskError, failTask, formatTaskFailure, recordTaskFailure, RetriableTaskError } from "@/server/tasks/lifecycle";
+import { RetriableTaskError } from "@/server/platform/errors";
+import { classifyTaskError, failTask, formatTaskFailure, recordTaskFailure } from "@/server/tasks/lifecycle";
 import { withCorrelation } from "@/server/platform/log";
 import { inngest } from "./client";
 import { passChanged, type TaskEventData } from "./events";

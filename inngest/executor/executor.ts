@@ -32,7 +32,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { logger as rootLogger, withCorrelation } from "@/server/platform/log";
-import { pgConfigFromUrl } from "@/server/db/pg-config";
+import { pgConfigFromUrl } from "@/server/platform/pg-config";
 import { callFunction, syncFunctions, type FunctionConfig, type SerializedError, type Transport } from "./protocol";
 import { parseCron, type CronSchedule } from "./cron";
 import { createRunStore, type NewRun, type RunState, type RunStore } from "./store";

@@ -5,23 +5,15 @@
  * `instrumentation.ts` → `server/startup.ts` when no Inngest server is configured. `npm run dev`,
  * `npm start` and the test app therefore get it with no extra process, and it reaches the
  * functions the same way Inngest would: with signed requests to the app's own `/api/inngest`,
- * handed to the route's handler in-process once it has loaded (./in-process.ts). Route handlers
- * and the instrumentation hook may be bundled apart, so the running instance is kept on
- * `globalThis` (the event intake route finds it there).
+ * handed to the route's handler in-process once it has loaded (./in-process.ts). The running
+ * instance is kept in ./registry.ts, where the event intake finds it.
  */
 import { env } from "@/server/platform/env";
 import { logger } from "@/server/platform/log";
 import { embeddedInngest } from "../connection";
 import { EmbeddedExecutor } from "./executor";
 import { serveFetch } from "./in-process";
-
-const KEY = Symbol.for("passflow.embeddedExecutor");
-const registry = globalThis as unknown as { [KEY]?: EmbeddedExecutor };
-
-/** The executor running in this process, if any. */
-export function runningExecutor(): EmbeddedExecutor | undefined {
-  return registry[KEY];
-}
+import { runningExecutor, setRunningExecutor } from "./registry";
 
 /**
  * Starts the executor in this process when no Inngest server is configured (once). `onReady`
@@ -30,7 +22,8 @@ export function runningExecutor(): EmbeddedExecutor | undefined {
 export function startEmbeddedExecutor(onReady?: () => Promise<void>): EmbeddedExecutor | undefined {
   const embedded = embeddedInngest();
   const databaseUrl = process.env.DATABASE_URL;
-  if (!embedded || !databaseUrl || registry[KEY]) return registry[KEY];
+  const running = runningExecutor();
+  if (!embedded || !databaseUrl || running) return running as EmbeddedExecutor | undefined;
   const executor = new EmbeddedExecutor({
     serveUrl: embedded.serveUrl,
     transport: serveFetch(embedded.serveUrl),
@@ -41,14 +34,14 @@ export function startEmbeddedExecutor(onReady?: () => Promise<void>): EmbeddedEx
     retryBaseMs: env.PASSFLOW_EXECUTOR_RETRY_BASE_MS,
     onReady,
   });
-  registry[KEY] = executor;
+  setRunningExecutor(executor);
   executor.start().then(
     (started) => {
-      if (!started && registry[KEY] === executor) registry[KEY] = undefined;
+      if (!started && runningExecutor() === executor) setRunningExecutor(undefined);
     },
     (err: Error) => {
       logger.error({ err: err.message }, "embedded executor failed to start");
-      if (registry[KEY] === executor) registry[KEY] = undefined;
+      if (runningExecutor() === executor) setRunningExecutor(undefined);
     },
   );
   return executor;

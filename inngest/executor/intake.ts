@@ -5,7 +5,7 @@
  * `inProcessFetch` instead, which answers the same way without an HTTP round trip.
  */
 import { safeEqual } from "@/server/platform/crypto";
-import { runningExecutor } from "./index";
+import { runningExecutor } from "./registry";
 
 export interface IntakeAnswer {
   status: number;

@@ -8,7 +8,7 @@
  * as UTC `timestamp(3)` like Prisma stores them.
  */
 import pg from "pg";
-import { pgConfigFromUrl } from "@/server/db/pg-config";
+import { pgConfigFromUrl } from "@/server/platform/pg-config";
 import type { Memo, SerializedError } from "./protocol";
 
 export interface RunState {

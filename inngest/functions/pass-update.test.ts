@@ -7,7 +7,7 @@ import { passUpdateRequested } from "../events";
 import { inngest } from "../client";
 import { failTaskOnFailure } from "@/inngest/task-run";
 import { createTask, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
-import type { PassUpdateInput } from "@/server/tasks/inputs";
+import type { PassUpdateInput } from "@/server/passes/update";
 import type { Tenant } from "@prisma/client";
 
 afterEach(() => {

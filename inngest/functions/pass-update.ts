@@ -23,8 +23,9 @@
 import { inngest } from "../client";
 import { passUpdateRequested } from "../events";
 import { emitPassChanged, failTaskOnFailure, taskWork } from "@/inngest/task-run";
-import { runPassUpdateTask } from "@/server/tasks/pass-update";
-import { completeTask } from "@/server/tasks/lifecycle";
+import { pgTransaction } from "@/server/db/sql";
+import { applyPassUpdate, passUpdateInput } from "@/server/passes/update";
+import { completeTask, runTaskOnce } from "@/server/tasks/lifecycle";
 
 export const passUpdate = inngest.createFunction(
   {
@@ -37,7 +38,8 @@ export const passUpdate = inngest.createFunction(
   },
   async ({ event, attempt }) =>
     taskWork(event.data, attempt, async () => {
-      const run = await runPassUpdateTask(event.data.taskId, attempt);
+      // plain SQL on node-postgres: this is the hot path of every pushUpdate (server/db/sql.ts)
+      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id), (r) => r.passId);
       if (run.duplicate) return { duplicate: true as const, status: run.status };
       const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;
       if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);

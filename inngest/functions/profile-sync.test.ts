@@ -8,7 +8,7 @@ import { profileSyncRequested } from "../events";
 import { inngest } from "../client";
 import { createTask, profileInput, testPass, testTenant } from "@/server/tooling/testing/tasks";
 import { startMerchantMock, type MerchantMock } from "@/server/tooling/testing/merchant";
-import type { ProfileSyncInput } from "@/server/tasks/inputs";
+import type { ProfileSyncInput } from "@/server/customers/profile-sync";
 
 const mocks: MerchantMock[] = [];
 afterEach(async () => {

@@ -21,8 +21,10 @@
 import { inngest } from "../client";
 import { profileSyncRequested } from "../events";
 import { emitPassChanged, failTaskOnFailure, taskWork } from "@/inngest/task-run";
-import { runProfileSyncTask, syncBackTask } from "@/server/tasks/profile-sync";
-import { completeTask } from "@/server/tasks/lifecycle";
+import { prismaTransaction } from "@/server/db/sql";
+import { applyProfileSync, profileSyncInput } from "@/server/customers/profile-sync";
+import { syncBackToMerchant } from "@/server/merchant/sync-back";
+import { completeTask, runTaskOnce, startTask } from "@/server/tasks/lifecycle";
 
 export const profileSync = inngest.createFunction(
   {
@@ -37,7 +39,7 @@ export const profileSync = inngest.createFunction(
     const { taskId } = event.data;
     const run = await step.run("apply-profile", () =>
       taskWork(event.data, attempt, async () => {
-        const applied = await runProfileSyncTask(taskId, attempt);
+        const applied = await runTaskOnce(taskId, attempt, prismaTransaction, (tx, task) => applyProfileSync(tx, task.tenant, profileSyncInput.parse(task.input), task.id), (r) => r.passes[0]?.passId ?? null);
         if (applied.duplicate) return applied;
         await emitPassChanged(event.data, applied.value.passes);
         if (applied.value.skipped) await completeTask(taskId, applied.value);
@@ -48,7 +50,9 @@ export const profileSync = inngest.createFunction(
     const applied = run.value;
     return step.run("sync-back", () =>
       taskWork(event.data, attempt, async () => {
-        const output = { ...applied, syncBack: await syncBackTask(taskId, attempt, applied) };
+        const task = await startTask(taskId, attempt); // counts the attempt on the task
+        const syncBack = await syncBackToMerchant({ tenantId: task.tenantId, taskId, correlationId: task.correlationId, input: profileSyncInput.parse(task.input), result: applied });
+        const output = { ...applied, syncBack };
         await completeTask(taskId, output);
         return output;
       }),

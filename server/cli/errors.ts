@@ -1,5 +1,5 @@
 /** One-line operator messages for errors that reach the top of a command-line entry point. */
-import { redactDatabaseUrl } from "../db/pg-config";
+import { redactDatabaseUrl } from "@/server/platform/pg-config";
 import { isDatabaseUnavailable, networkErrorCode } from "../db/errors";
 
 /** Message for `err` without a stack: names the database (password masked) when it is unreachable. */

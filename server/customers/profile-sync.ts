@@ -24,12 +24,36 @@
 import { Prisma, type Customer } from "@prisma/client";
 import { DomainError } from "@/server/platform/errors";
 import { prismaSql } from "../db/sql";
-import type { ProfileSyncInput } from "../tasks/inputs";
-import type { TaskTenant } from "../tasks/lifecycle";
-import { applyFieldValues, type RawFieldValue } from "@/server/pass-types/fields";
+import type { TenantScope } from "@/server/tenants/tenants";
+import { applyFieldValues, fieldValue, type RawFieldValue } from "@/server/pass-types/fields";
 import type { FieldDefinition } from "@/server/pass-types/pass-types";
 import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
+import { z } from "zod";
+
+/** Marketing consent of a channel: Klaviyo's consent values (NEVER_SUBSCRIBED included) and SUPPRESSED. */
+export const consentStatus = z.enum(["SUBSCRIBED", "UNSUBSCRIBED", "NEVER_SUBSCRIBED", "SUPPRESSED"]);
+export type ConsentStatus = z.infer<typeof consentStatus>;
+
+/** Input of a PROFILE_SYNC task (from `profiles/sync`: a flow body or one system-webhook event). */
+export const profileSyncInput = z.object({
+  source: z.enum(["flow", "system_webhook"]),
+  klaviyoProfileId: z.string().nullable(),
+  email: z.string().nullable(),
+  /** As sent (any format); normalized with the tenant's default region by profile-sync. */
+  phone: z.string().nullable(),
+  /** Klaviyo profile `external_id`: the merchant's customerId. */
+  externalId: z.string().nullable(),
+  properties: z.record(z.string(), fieldValue).nullable(),
+  consent: z.object({ email: consentStatus.optional(), sms: consentStatus.optional() }).nullable(),
+  /** System webhook: topic, event id and when Klaviyo recorded it. */
+  topic: z.string().nullable(),
+  eventId: z.string().nullable(),
+  occurredAt: z.string().nullable(),
+  /** `merchant` when the change came from the merchant's own system: never synced back to it. */
+  origin: z.string().nullable(),
+});
+export type ProfileSyncInput = z.infer<typeof profileSyncInput>;
 
 type Tx = Prisma.TransactionClient;
 
@@ -100,7 +124,7 @@ function olderThanStored(occurredAt: string | null | undefined, storedAt: string
  * Applies the profile change (module comment for the rules).
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
  */
-export async function applyProfileSync(tx: Tx, tenant: Pick<TaskTenant, "id" | "defaultPhoneRegion">, input: ProfileSyncInput, taskId: string | null): Promise<ProfileSyncResult> {
+export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | "defaultPhoneRegion">, input: ProfileSyncInput, taskId: string | null): Promise<ProfileSyncResult> {
   const tenantId = tenant.id;
   const email = normalizeEmail(input.email);
   const phone = normalizePhone(input.phone, tenant.defaultPhoneRegion, "phone");

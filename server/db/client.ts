@@ -8,7 +8,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { env } from "@/server/platform/env";
 import { patchPgGlobally } from "./pg-patch";
-import { pgConfigFromUrl } from "./pg-config";
+import { pgConfigFromUrl } from "@/server/platform/pg-config";
 import { logger } from "@/server/platform/log";
 
 patchPgGlobally();

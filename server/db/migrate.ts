@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
-import { redactDatabaseUrl } from "./pg-config";
+import { redactDatabaseUrl } from "@/server/platform/pg-config";
 
 
 /** Raised when migrations cannot be applied; `message` is one line for the operator. */

@@ -10,7 +10,8 @@
 import { Prisma, type SyncTaskKind, type WebhookEndpoint } from "@prisma/client";
 import { db } from "../db/client";
 import { insertFlowReceipt } from "./store";
-import type { PassUpdateInput, ProfileSyncInput } from "../tasks/inputs";
+import type { PassUpdateInput } from "@/server/passes/update";
+import type { ProfileSyncInput } from "@/server/customers/profile-sync";
 
 /** A batch of up to 1,000 events is one transaction: give it more than Prisma's 5 s default. */
 const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };

@@ -24,7 +24,7 @@ import { parseJson, readJsonText } from "@/server/platform/http/body";
 import { hasIdentifier, normalizeIdentifiers } from "@/server/identifiers/identifiers";
 import { authenticateBearer, type Principal } from "./credentials";
 import { verifyKlaviyoSignature } from "./signature";
-import { consumeListenerQuota } from "@/server/platform/rate-limit";
+import { consumeListenerQuota } from "./quota";
 import { acceptFlowWebhook, acceptSystemWebhook, IdempotencyKeyReused, type AcceptedTask, type Acceptance } from "./accept";
 import {
   flowToProfileSyncInput,

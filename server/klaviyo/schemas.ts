@@ -7,7 +7,9 @@
  * "Flow webhooks" guide). System webhooks follow Klaviyo's Get Event response shape.
  */
 import { z } from "zod";
-import { consentStatus, fieldValue, type PassUpdateInput, type ProfileSyncInput, type ConsentStatus } from "../tasks/inputs";
+import { fieldValue } from "@/server/pass-types/fields";
+import type { PassUpdateInput } from "@/server/passes/update";
+import { consentStatus, type ProfileSyncInput, type ConsentStatus } from "@/server/customers/profile-sync";
 
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 

@@ -18,9 +18,8 @@ import { db } from "../db/client";
 import { decryptSecret } from "@/server/platform/crypto";
 import { env } from "@/server/platform/env";
 import { logger } from "@/server/platform/log";
-import { FinalTaskError, RetriableTaskError } from "../tasks/lifecycle";
-import type { ProfileSyncInput } from "../tasks/inputs";
-import type { ProfileSyncResult } from "../customers/profile-sync";
+import { FinalTaskError, RetriableTaskError } from "@/server/platform/errors";
+import type { ProfileSyncInput, ProfileSyncResult } from "@/server/customers/profile-sync";
 
 export const PASSFLOW_ORIGIN = "passflow";
 export const ORIGIN_HEADER = "X-Passflow-Origin";

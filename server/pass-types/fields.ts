@@ -19,6 +19,10 @@
  */
 import type { FieldDefinition } from "./pass-types";
 import { DomainError } from "@/server/platform/errors";
+import { z } from "zod";
+
+/** A value Klaviyo can put in a pass field: template output is text; JSON bodies may use numbers and booleans. */
+export const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()], { error: "must be a string, number, boolean or null" });
 
 /** A value as Klaviyo sends it. */
 export type RawFieldValue = string | number | boolean | null;

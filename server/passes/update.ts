@@ -21,10 +21,22 @@ import type { Sql } from "../db/sql";
 import { DomainError } from "@/server/platform/errors";
 import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "@/server/identifiers/identifiers";
 import { findCustomer } from "@/server/identifiers/resolve";
-import type { PassUpdateInput } from "../tasks/inputs";
-import type { TaskTenant } from "../tasks/lifecycle";
-import { applyFieldValues } from "@/server/pass-types/fields";
+import type { TenantScope } from "@/server/tenants/tenants";
+import { applyFieldValues, fieldValue } from "@/server/pass-types/fields";
 import { computeMetadata, type FieldDefinition } from "@/server/pass-types/pass-types";
+import { z } from "zod";
+
+/** Input of a PASS_UPDATE task (from `passes/pushUpdate`). */
+export const passUpdateInput = z.object({
+  /** Identifiers as sent (strings; empty ones removed). Normalized by the pass-update function. */
+  identifiers: z.record(z.string(), z.string()),
+  /** Target pass type key, or null to keep the pass's type. */
+  passType: z.string().nullable(),
+  /** Field values to set; a null value removes the field. Null when absent. */
+  additionalData: z.record(z.string(), fieldValue).nullable(),
+  updateMetadata: z.boolean(),
+});
+export type PassUpdateInput = z.infer<typeof passUpdateInput>;
 
 /** Before/after of one changed value. */
 export interface ValueChange {
@@ -164,7 +176,7 @@ export async function writePassVersion(
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, pass_not_found,
  *   ambiguous_pass, pass_type_not_found, invalid_field_value (the field named)
  */
-export async function applyPassUpdate(sql: Sql, tenant: TaskTenant, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
+export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
   const tenantId = tenant.id;
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");

@@ -26,3 +26,27 @@ export class DomainError extends Error {
     super(message);
   }
 }
+
+/** A failure that ends the task at once (never retried), with its stable error code. */
+export class FinalTaskError extends Error {
+  override name = "FinalTaskError";
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A failure worth retrying that still deserves its own error code (e.g. merchant_unavailable). */
+export class RetriableTaskError extends Error {
+  override name = "RetriableTaskError";
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Seconds the remote side asked us to wait (HTTP Retry-After), when it did. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}

@@ -12,32 +12,10 @@ import type { SyncTask } from "@prisma/client";
 import { ZodError } from "zod";
 import { db } from "../db/client";
 import { poolSql, type Sql, type Transaction } from "../db/sql";
-import { DomainError } from "@/server/platform/errors";
+import { DomainError, FinalTaskError, RetriableTaskError } from "@/server/platform/errors";
 import { logger } from "@/server/platform/log";
+import type { TenantScope } from "@/server/tenants/tenants";
 
-/** A failure that ends the task at once (never retried), with its stable error code. */
-export class FinalTaskError extends Error {
-  override name = "FinalTaskError";
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A failure worth retrying that still deserves its own error code (e.g. merchant_unavailable). */
-export class RetriableTaskError extends Error {
-  override name = "RetriableTaskError";
-  constructor(
-    readonly code: string,
-    message: string,
-    /** Seconds the remote side asked us to wait (HTTP Retry-After), when it did. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
 
 export interface TaskFailure {
   code: string;
@@ -69,14 +47,7 @@ export function parseTaskFailureCode(message: string): string | undefined {
 
 const TERMINAL = new Set(["SUCCEEDED", "FAILED"]);
 
-/** What task work reads of the task's tenant: the settings identifiers are normalized with. */
-export interface TaskTenant {
-  id: string;
-  defaultPhoneRegion: string;
-  customIdentifierKeys: string[];
-}
-
-export type StartedTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "status" | "input" | "output" | "correlationId" | "passId"> & { tenant: TaskTenant };
+export type StartedTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "status" | "input" | "output" | "correlationId" | "passId"> & { tenant: TenantScope };
 const STARTED_COLUMNS = `s.id, s."tenantId", s.kind::text AS kind, s.status::text AS status, s.input, s.output, s."correlationId", s."passId",
   jsonb_build_object('id', t.id, 'defaultPhoneRegion', t."defaultPhoneRegion", 'customIdentifierKeys', to_jsonb(t."customIdentifierKeys")) AS tenant`;
 

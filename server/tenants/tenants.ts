@@ -11,6 +11,13 @@ import { starterPassTypes } from "@/server/pass-types/pass-types";
 import { encryptSecret } from "@/server/platform/crypto";
 import { isSupportedCountry } from "libphonenumber-js";
 
+/** What domain work reads of a tenant: its id and the settings identifiers are normalized with. */
+export interface TenantScope {
+  id: string;
+  defaultPhoneRegion: string;
+  customIdentifierKeys: string[];
+}
+
 /** Development Team ID used for pass types until the tenant imports its Apple certificate. */
 export const DEV_TEAM_IDENTIFIER = "PFDEVTEAM1";
 

@@ -9,7 +9,8 @@ import { db } from "@/server/db/client";
 import { createTenant } from "@/server/tenants/tenants";
 import { issuePass } from "@/server/passes/passes";
 import { dispatchTasks } from "@/inngest/dispatch";
-import type { PassUpdateInput, ProfileSyncInput } from "@/server/tasks/inputs";
+import type { PassUpdateInput } from "@/server/passes/update";
+import type { ProfileSyncInput } from "@/server/customers/profile-sync";
 import { uniqueSlug } from "./cli";
 
 /** A fresh tenant (starter pass types basic and premium). */

@@ -8,7 +8,8 @@ import { randomUUID } from "node:crypto";
 async function freshThrottle(env: Record<string, string>) {
   vi.resetModules();
   Object.assign(process.env, env);
-  return import("./rate-limit");
+  const [store, quota] = await Promise.all([import("@/server/platform/rate-limit"), import("./quota")]);
+  return { ...store, ...quota };
 }
 
 // The PostgreSQL store needs a real server: PGlite serves all connections from one session, so
@@ -21,7 +22,7 @@ describe.each(stores)("throttle store %s", (store, env) => {
     const tenant = { id: `t-${randomUUID()}`, tenantRequestsPerMinute: 100, apiKeyRequestsPerMinute: 3 };
     const a = await freshThrottle(env);
     const b = await freshThrottle(env);
-    expect(a).not.toBe(b);
+    expect(a.consumeListenerQuota).not.toBe(b.consumeListenerQuota);
     expect(a.throttleStore()).toBe(store);
     const first = await a.consumeListenerQuota(tenant, "key:1");
     expect(first["ratelimit-remaining"]).toBe("2");

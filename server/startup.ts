@@ -1,7 +1,7 @@
 /**
  * Runs once when the Next.js server starts (from instrumentation.ts): invalid configuration
- * prints one line naming the variable and stops the process before it serves anything; then the
- * APNs push sender is installed for pass-notify. `process.env` becomes a plain object first
+ * prints one line naming the variable and stops the process before it serves anything.
+ * `process.env` becomes a plain object first
  * (server/process-env.ts: the Inngest SDK reads it whole on every call).
  *
  * With no Inngest server configured it also starts the embedded executor in this process
@@ -10,7 +10,6 @@
  * died between a webhook's commit and its emit).
  */
 import { parseEnv } from "./platform/env";
-import { installWalletPushSender } from "./wallet/install";
 import { detachProcessEnv } from "./platform/process-env";
 
 detachProcessEnv();
@@ -21,8 +20,6 @@ try {
   console.error(`passflow: ${(err as Error).message}`);
   process.exit(1);
 }
-
-installWalletPushSender();
 
 void Promise.all([import("../inngest/executor"), import("./tasks/redispatch")]).then(([{ startEmbeddedExecutor }, { redispatchQueuedTasks }]) => {
   startEmbeddedExecutor(async () => {

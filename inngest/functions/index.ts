@@ -1,7 +1,10 @@
-/** Every Inngest function Passflow serves (app/api/inngest/route.ts). */
-import { passNotify } from "./pass-notify";
+/** Every Inngest function Passflow serves (app/api/inngest/route.ts), given what they push through. */
+import type { PushSender } from "@/server/wallet/push";
+import { createPassNotify } from "./pass-notify";
 import { passUpdate } from "./pass-update";
 import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
-export const functions = [passUpdate, profileSync, passNotify, tasksRedispatch];
+export function createFunctions(deps: { pushSender: PushSender }) {
+  return [passUpdate, profileSync, createPassNotify(deps.pushSender), tasksRedispatch];
+}

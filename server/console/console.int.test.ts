@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
 import { createConsoleFixtures, type ConsoleFixtures } from "@/server/tooling/testing/console-fixtures";
-import { searchPasses, getPassDetail, deliveryStage, deliveryFunnel, STALL_AFTER_MS } from "./passes";
+import { searchPasses, getPassDetail } from "./passes";
+import { funnelCounts, funnelStage, STALL_AFTER_MS } from "@/server/wallet/funnel";
 import { getTenantDetail, certificateState } from "./tenants";
 import { getReceipt, listReceipts } from "./receipts";
 import { countReplayable, countTasks, getTask, listTasks } from "./tasks";
@@ -77,13 +78,13 @@ describe("pass detail", () => {
     const now = new Date();
     const at = (ago: number) => new Date(now.getTime() - ago);
     const stages = [
-      deliveryStage({ status: "ACCEPTED", listedAt: at(1), downloadedAt: at(1), createdAt: at(2) }, now),
-      deliveryStage({ status: "ACCEPTED", listedAt: at(1), downloadedAt: null, createdAt: at(1000) }, now),
-      deliveryStage({ status: "ACCEPTED", listedAt: null, downloadedAt: null, createdAt: at(STALL_AFTER_MS + 1) }, now),
-      deliveryStage({ status: "REJECTED", listedAt: null, downloadedAt: null, createdAt: at(1) }, now),
+      funnelStage({ status: "ACCEPTED", listedAt: at(1), downloadedAt: at(1), createdAt: at(2) }, now.getTime()),
+      funnelStage({ status: "ACCEPTED", listedAt: at(1), downloadedAt: null, createdAt: at(1000) }, now.getTime()),
+      funnelStage({ status: "ACCEPTED", listedAt: null, downloadedAt: null, createdAt: at(STALL_AFTER_MS + 1) }, now.getTime()),
+      funnelStage({ status: "REJECTED", listedAt: null, downloadedAt: null, createdAt: at(1) }, now.getTime()),
     ];
     expect(stages).toEqual(["downloaded", "listed", "stalled", "rejected"]);
-    expect(deliveryFunnel(stages)).toMatchObject({ pushed: 3, listed: 2, downloaded: 1, stalled: 1, rejected: 1 });
+    expect(funnelCounts(stages)).toMatchObject({ accepted: 3, listed: 2, downloaded: 1, stalled: 1, rejected: 1 });
   });
 });
 

@@ -3,7 +3,7 @@
  * tenant's region), and the detail support staff need to answer "why didn't this pass update?":
  * preview, data, timeline of changes with the webhook behind each, devices, pushes and funnel.
  */
-import type { Prisma, PushStatus } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
@@ -12,7 +12,8 @@ import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers
 import { passPreview } from "@/server/pass-types/preview";
 import { pageArgs, pageFields, toPage } from "./pagination";
 import { audit } from "@/server/staff/audit";
-import { findPassFile, pkpassFile } from "../wallet/pass-file";
+import { passDeliveryFunnel } from "@/server/wallet/funnel";
+import { findPassFile, pkpassFile } from "@/server/wallet/pass-file";
 
 export const SEARCH_KINDS = ["any", "email", "phone", "customerId", "identifier", "serialNumber"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -101,38 +102,6 @@ export async function searchPasses(input: PassSearchInput) {
   return { items: [...byId.values()].slice(0, input.limit), nextCursor: null, searched: found.map((l) => l.label) };
 }
 
-/** After a push is accepted, how long a device may take to fetch the pass before it counts as stalled. */
-export const STALL_AFTER_MS = 10 * 60_000;
-
-export type DeliveryStage = "queued" | "failed" | "rejected" | "pushed" | "listed" | "downloaded" | "stalled";
-
-/** Where one push delivery got to: pushed → device listed updates → device downloaded, or stalled. */
-export function deliveryStage(
-  d: { status: PushStatus; listedAt: Date | null; downloadedAt: Date | null; createdAt: Date },
-  now = new Date(),
-): DeliveryStage {
-  if (d.status === "QUEUED") return "queued";
-  if (d.status === "FAILED") return "failed";
-  if (d.status === "REJECTED") return "rejected";
-  if (d.downloadedAt) return "downloaded";
-  if (now.getTime() - d.createdAt.getTime() > STALL_AFTER_MS) return "stalled";
-  return d.listedAt ? "listed" : "pushed";
-}
-
-/** Counts of deliveries at each step of the funnel (a downloaded push also counts as pushed and listed). */
-export function deliveryFunnel(stages: DeliveryStage[]) {
-  const count = (...s: DeliveryStage[]) => stages.filter((x) => s.includes(x)).length;
-  return {
-    pushed: count("pushed", "listed", "downloaded", "stalled"),
-    listed: count("listed", "downloaded"),
-    downloaded: count("downloaded"),
-    stalled: count("stalled"),
-    rejected: count("rejected"),
-    failed: count("failed"),
-    queued: count("queued"),
-  };
-}
-
 const TIMELINE_LIMIT = 100;
 
 const passDetailSelect = {
@@ -162,24 +131,6 @@ const passDetailSelect = {
     select: { createdAt: true, device: { select: { id: true, deviceLibraryIdentifier: true, pushToken: true, updatedAt: true } } },
     orderBy: { createdAt: "asc" },
   },
-  deliveries: {
-    select: {
-      id: true,
-      deviceId: true,
-      versionTag: true,
-      status: true,
-      statusCode: true,
-      reason: true,
-      attempts: true,
-      correlationId: true,
-      listedAt: true,
-      downloadedAt: true,
-      downloadCode: true,
-      createdAt: true,
-    },
-    orderBy: { createdAt: "desc" },
-    take: TIMELINE_LIMIT,
-  },
 } satisfies Prisma.PassSelect;
 
 /** Shows enough of a push token to tell devices apart; the whole token never leaves the server. */
@@ -203,14 +154,14 @@ export async function getPassDetail(serialNumber: string, now = new Date()) {
     take: 20,
   });
   const { key, name, style, passTypeIdentifier, teamIdentifier, fields } = pass.passType;
-  const deliveries = pass.deliveries.map((d) => ({ ...d, stage: deliveryStage(d, now) }));
+  const { deliveries, counts } = await passDeliveryFunnel(pass.id, { limit: TIMELINE_LIMIT, now });
   return {
     ...pass,
     passType: { key, name, style, passTypeIdentifier, teamIdentifier, fields },
     preview: passPreview({ serialNumber: pass.serialNumber, passType: pass.passType, data: pass.data, metadata: pass.metadata, barcodeAltText: pass.customer.customerId }),
     registrations: pass.registrations.map((r) => ({ ...r, device: { ...r.device, pushToken: maskToken(r.device.pushToken) } })),
     deliveries,
-    funnel: deliveryFunnel(deliveries.map((d) => d.stage)),
+    funnel: counts,
     tasks,
   };
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db } from "../db/client";
 import { getTenant } from "../tenants/tenants";
 import { pageArgs, pageFields, toPage } from "./pagination";
+import { walletConfigProblems } from "@/server/wallet/config-problems";
 
 /** A certificate expiring within this many days is flagged. */
 export const CERTIFICATE_WARNING_DAYS = 30;
@@ -95,5 +96,7 @@ export async function getTenantDetail(ref: string, now = new Date()) {
       apnsTokenKeySet: !!apnsKeyEncrypted,
     },
     certificates: certificates.map((c) => ({ ...c, state: certificateState(c.expiresAt, now) })),
+    /** APNs rejections of the last 24 h that point at the tenant's setup (certificate, topic, environment). */
+    pushProblems: await walletConfigProblems(id),
   };
 }

@@ -2,10 +2,13 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it, inject } from "vitest";
 import { db } from "../db/client";
 import { apnsMockControl } from "@/server/tooling/mocks/apns";
-import { createApnsSender } from "./apns";
+import { createApnsTransport } from "./apns";
 import { setApnsKey } from "./certificates";
-import { passDeliveryFunnel, walletConfigProblems } from "./funnel";
+import { walletConfigProblems } from "./config-problems";
+import { passDeliveryFunnel } from "./funnel";
+import { createPushSender, type PushOutcome } from "./push";
 import { findPassFile, pkpassFile } from "./pass-file";
+import { getTenantDetail } from "@/server/console/tenants";
 import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
 import { changePass, SimulatedDevice } from "@/server/tooling/testing/wallet-device";
 import { tenantWithPasses, type PassFixture } from "@/server/tooling/testing/wallet-fixtures";
@@ -14,9 +17,10 @@ const appUrl = inject("appUrl");
 const mockInfo = inject("apnsMock");
 const mock = apnsMockControl(mockInfo.controlUrl);
 const endpoint = { host: mockInfo.host, port: mockInfo.port, caPem: mockInfo.caPem };
-const sender = createApnsSender({ endpoint, baseDelayMs: 10, maxDelayMs: 200 });
+const transport = createApnsTransport({ endpoint, baseDelayMs: 10, maxDelayMs: 200 });
+const sender = createPushSender(transport);
 
-afterAll(() => sender.connections.closeAll());
+afterAll(() => transport.close());
 
 async function registeredDevices(pass: PassFixture, count: number): Promise<SimulatedDevice[]> {
   const devices = Array.from({ length: count }, () => new SimulatedDevice(appUrl, pass.tenant));
@@ -25,6 +29,8 @@ async function registeredDevices(pass: PassFixture, count: number): Promise<Simu
 }
 
 const push = (pass: PassFixture, versionTag: bigint) => sender.send({ passId: pass.passId, versionTag, correlationId: randomUUID() });
+/** The accepted count of an outcome that was pushed (not skipped). */
+const accepted = (outcome: PushOutcome) => ("accepted" in outcome ? outcome.accepted : undefined);
 
 describe("APNs push of a changed pass", () => {
   it("pushes once per device; devices list the serial since their tag, download the new version, then get 304", async () => {
@@ -66,8 +72,9 @@ describe("APNs push of a changed pass", () => {
     }
 
     // downloads are credited to the funnel within a moment (written behind in batches)
-    await expect.poll(async () => (await passDeliveryFunnel(pass!.passId)).map((f) => [f.stage, f.downloadCode]), { timeout: 10_000 }).toEqual(devices.map(() => ["downloaded", 200]));
-    const funnel = await passDeliveryFunnel(pass!.passId);
+    await expect.poll(async () => (await passDeliveryFunnel(pass!.passId)).deliveries.map((f) => [f.stage, f.downloadCode]), { timeout: 10_000 }).toEqual(devices.map(() => ["downloaded", 200]));
+    const { deliveries: funnel, counts } = await passDeliveryFunnel(pass!.passId);
+    expect(counts).toMatchObject({ accepted: 3, listed: 3, downloaded: 3, stalled: 0 });
     expect(funnel.every((f) => f.listedAt && f.downloadedAt && f.apnsId)).toBe(true);
   }, 180_000);
 
@@ -77,7 +84,7 @@ describe("APNs push of a changed pass", () => {
     await mock.behave({ topic: pass!.passTypeIdentifier, unregistered: [gone!.pushToken] });
     const outcome = await push(pass!, await changePass(pass!.passId, { points: 1 }));
     expect(outcome).toMatchObject({ devices: 2, accepted: 1, rejected: 1, failed: 0 });
-    expect(outcome.configurationProblem).toBeUndefined();
+    expect(outcome).not.toHaveProperty("configurationProblem");
     const regs = await db().registration.findMany({ where: { passId: pass!.passId }, include: { device: true } });
     expect(regs.map((r) => r.device.deviceLibraryIdentifier)).toEqual([kept!.deviceLibraryIdentifier]);
     const rejected = await db().pushDelivery.findFirstOrThrow({ where: { passId: pass!.passId, status: "REJECTED" } });
@@ -97,6 +104,8 @@ describe("APNs push of a changed pass", () => {
     const problems = await walletConfigProblems(pass!.tenantId);
     expect(problems.map((p) => [p.reason, p.count]).sort()).toEqual([["BadDeviceToken", 1], ["TopicDisallowed", 2]]);
     expect(problems.find((p) => p.reason === "BadDeviceToken")!.hint).toMatch(/production APNs/);
+    // support sees them on the tenant page
+    expect((await getTenantDetail(pass!.tenant)).pushProblems.map((p) => p.reason).sort()).toEqual(["BadDeviceToken", "TopicDisallowed"]);
     void ok;
   }, 180_000);
 
@@ -118,29 +127,30 @@ describe("APNs push of a changed pass", () => {
     const [pass] = await tenantWithPasses();
     await registeredDevices(pass!, 2);
     const v1 = await changePass(pass!.passId, { points: 10 });
-    expect((await push(pass!, v1)).accepted).toBe(2);
+    expect(accepted(await push(pass!, v1))).toBe(2);
     const again = await push(pass!, v1);
     expect(again).toEqual({ devices: 2, accepted: 2, rejected: 0, failed: 0 });
     expect(await mock.received({ topic: pass!.passTypeIdentifier })).toHaveLength(2);
 
     const v2 = await changePass(pass!.passId, { points: 11 });
     const v3 = await changePass(pass!.passId, { points: 12 });
-    expect(await push(pass!, v2)).toMatchObject({ superseded: true, accepted: 0 });
-    expect((await push(pass!, v3)).accepted).toBe(2);
+    expect(await push(pass!, v2)).toEqual({ skipped: "superseded" });
+    expect(accepted(await push(pass!, v3))).toBe(2);
     expect(await mock.received({ topic: pass!.passTypeIdentifier })).toHaveLength(4);
   }, 180_000);
 
   it("reuses one connection per certificate and closes it when idle", async () => {
-    const idle = createApnsSender({ endpoint, idleTimeoutMs: 3_000 });
+    const idleTransport = createApnsTransport({ endpoint, idleTimeoutMs: 3_000 });
+    const idle = createPushSender(idleTransport);
     const [pass] = await tenantWithPasses();
     await registeredDevices(pass!, 1);
     await idle.send({ passId: pass!.passId, versionTag: await changePass(pass!.passId, { points: 1 }), correlationId: "c1" });
     await idle.send({ passId: pass!.passId, versionTag: await changePass(pass!.passId, { points: 2 }), correlationId: "c2" });
     const sessions = new Set((await mock.received({ topic: pass!.passTypeIdentifier })).map((r) => r.session));
     expect(sessions.size).toBe(1);
-    expect(idle.connections.keys()).toHaveLength(1);
+    expect(idleTransport.connections.keys()).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 4_000));
-    expect(idle.connections.keys()).toHaveLength(0);
+    expect(idleTransport.connections.keys()).toHaveLength(0);
   }, 180_000);
 
   it("uses the tenant's .p8 key (token-based) where configured", async () => {
@@ -150,7 +160,7 @@ describe("APNs push of a changed pass", () => {
     const keyId = `K${randomUUID().replace(/-/g, "").slice(0, 9).toUpperCase()}`;
     await setApnsKey({ tenant: pass!.tenant, keyId, teamId: "TEAM123456", p8Pem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(), actor: "test" });
     await mock.registerTokenKey(keyId, publicKey.export({ type: "spki", format: "pem" }).toString());
-    expect((await push(pass!, await changePass(pass!.passId, { points: 5 }))).accepted).toBe(1);
+    expect(accepted(await push(pass!, await changePass(pass!.passId, { points: 5 })))).toBe(1);
     const [received] = await mock.received({ topic: pass!.passTypeIdentifier });
     expect(received).toMatchObject({ auth: "token", credential: keyId, status: 200, payload: {} });
   }, 180_000);

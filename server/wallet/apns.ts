@@ -1,35 +1,22 @@
 /**
- * The APNs push sender (Apple "Sending push notifications to update passes"; the APNs provider
- * API): for a changed pass version, one push per registered device with topic = the pass type
- * identifier and the empty JSON dictionary as payload. What the lock screen shows comes from the
- * changed fields' `changeMessage` in the pass, never from the push.
+ * The APNs transport (Apple "Sending push notifications to update passes"; the APNs provider
+ * API): the Wallet push, with topic = the pass type identifier and the empty JSON dictionary as
+ * payload, to a list of device tokens. What the lock screen shows comes from the changed
+ * fields' `changeMessage` in the pass, never from the push. Which devices to push and what to
+ * record is the push pipeline's (./push.ts).
  *
- * - Credentials: the tenant's .p8 auth key when configured (token-based), otherwise its Pass
- *   Type ID certificate (TLS client certificate, what Apple documents for Wallet).
- * - Connections: one @parse/node-apn Provider (one HTTP/2 connection, multiplexed) per tenant
+ * - Credentials: a .p8 auth key (token-based) or a Pass Type ID certificate (TLS client
+ *   certificate, what Apple documents for Wallet).
+ * - Connections: one @parse/node-apn Provider (one HTTP/2 connection, multiplexed) per
  *   credential, reused across pushes and closed after APNS_IDLE_TIMEOUT_SECONDS unused.
- * - Every push is a PushDelivery row: ACCEPTED with the apns-id, REJECTED with APNs' reason, or
- *   FAILED, with its attempts. Rows are written as results arrive, 2,000 per statement, while
- *   pushing goes on; a crash mid-push leaves the unrecorded devices to the retried step (which may
- *   push some of them twice, harmless for Wallet). 410 Unregistered drops that registration. BadDeviceToken, TopicDisallowed and other setup reasons are recorded and
- *   reported as the tenant's configuration problem (see funnel.ts), never used to delete
- *   registrations in bulk. 429, 5xx, timeouts and connection errors are retried with exponential
- *   backoff and jitter inside this call.
- * - Idempotent per version: a device whose push for this version was already accepted or
- *   rejected is not pushed again, so a retried Inngest step only retries what failed.
+ * - 429, 5xx, timeouts and connection errors are retried with exponential backoff and jitter
+ *   inside one call; any other answer settles the device (accepted, or rejected with APNs'
+ *   reason).
  */
 import { readFileSync } from "node:fs";
 import { Notification, Provider, type ProviderOptions, type ResponseFailure } from "@parse/node-apn";
-import type { PushStatus } from "@prisma/client";
-import { db } from "../db/client";
-import { poolSql } from "../db/sql";
 import { env } from "@/server/platform/env";
-import { decryptSecret } from "@/server/platform/crypto";
 import { logger } from "@/server/platform/log";
-import type { PassPush, PushOutcome, PushSender } from "./push";
-import { signingCredentials } from "./certificates";
-import { CONFIGURATION_REASONS } from "./funnel";
-import { findPassFile, pkpassFile } from "./pass-file";
 
 /** Apple's production APNs: Pass Type ID certificates and Wallet pass pushes use it. */
 export const APPLE_APNS_HOST = "api.push.apple.com";
@@ -54,7 +41,7 @@ class WalletNotification extends Notification {
   }
 }
 
-export interface ApnsSenderOptions {
+export interface ApnsTransportOptions {
   /** Tries per device, the first included (default 8). */
   maxAttempts?: number;
   /** First backoff delay, doubled per retry up to `maxDelayMs` (defaults 100 ms, 2 s). */
@@ -156,14 +143,15 @@ function transportOptions(endpoint: ApnsEndpoint): Pick<ProviderOptions, "addres
   };
 }
 
-type Result =
+/** How APNs settled one device's push; `retry`: still failing when the tries ran out. */
+export type PushResult =
   | { kind: "accepted"; apnsId: string | null }
   | { kind: "rejected"; statusCode: number | null; reason: string; apnsId: string | null }
   | { kind: "retry"; statusCode: number | null; reason: string };
 
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
-function classify(failure: ResponseFailure & { "apns-id"?: string }): Result {
+function classify(failure: ResponseFailure & { "apns-id"?: string }): PushResult {
   const status = typeof failure.status === "number" ? failure.status : null;
   const reason = failure.response?.reason ?? failure.error?.message ?? "Unknown";
   if (status === null || RETRY_STATUS.has(status) || reason === "ExpiredProviderToken") return { kind: "retry", statusCode: status, reason };
@@ -179,70 +167,27 @@ async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-interface Target {
+/** One device to push: its token, the tries so far (earlier calls included) and, once settled, the result. */
+export interface PushTarget {
   deviceId: string;
   token: string;
-  /** Tries so far, including earlier calls for this version. */
   attempts: number;
-  result?: Result;
+  result?: PushResult;
 }
 
-/** Results per statement when recording deliveries. */
-const RECORD_BATCH = 2000;
+/** The credentials a push is sent with; `key` names the connection they open. */
+export type ApnsCredentials =
+  | { kind: "token"; key: string; privateKeyPem: string; keyId: string; teamId: string }
+  | { kind: "certificate"; key: string; certificatePem: string; privateKeyPem: string; development: boolean };
 
-/** Writes the final state of settled targets: one upsert per batch (one row per device and version). */
-async function recordResults(batch: Target[], push: PassPush): Promise<void> {
-  if (!batch.length) return;
-  const status: PushStatus[] = [];
-  const code: (number | null)[] = [];
-  const apnsId: (string | null)[] = [];
-  const reason: (string | null)[] = [];
-  for (const t of batch) {
-    const r = t.result!;
-    status.push(r.kind === "accepted" ? "ACCEPTED" : r.kind === "rejected" ? "REJECTED" : "FAILED");
-    code.push(r.kind === "accepted" ? 200 : r.statusCode);
-    apnsId.push(r.kind === "retry" ? null : r.apnsId);
-    reason.push(r.kind === "accepted" ? null : r.reason);
-  }
-  await db().$executeRaw`
-    INSERT INTO "PushDelivery" ("id", "passId", "deviceId", "versionTag", "correlationId", "status", "statusCode", "apnsId", "reason", "attempts", "updatedAt")
-    SELECT gen_random_uuid()::text, ${push.passId}, v.device_id, ${push.versionTag}, ${push.correlationId}, v.status::"PushStatus", v.code, v.apns_id,
-           v.reason, v.attempts, now()
-    FROM unnest(${batch.map((t) => t.deviceId)}::text[], ${status}::text[], ${code}::int[], ${apnsId}::text[], ${reason}::text[],
-                ${batch.map((t) => t.attempts)}::int[]) AS v(device_id, status, code, apns_id, reason, attempts)
-    ON CONFLICT ("passId", "versionTag", "deviceId") DO UPDATE SET
-      "status" = EXCLUDED."status", "statusCode" = EXCLUDED."statusCode", "apnsId" = EXCLUDED."apnsId", "reason" = EXCLUDED."reason",
-      "attempts" = EXCLUDED."attempts", "correlationId" = EXCLUDED."correlationId", "updatedAt" = now()`;
+/** Sends Wallet pushes; `push` settles every target (calling `onSettled` for each as it does). */
+export interface PushTransport {
+  push(request: { credentials: ApnsCredentials; topic: string; targets: PushTarget[] }, onSettled: (target: PushTarget) => void): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** Collects settled targets and writes them in batches in the background, one statement at a time. */
-class ResultWriter {
-  private buffer: Target[] = [];
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(private readonly push: PassPush) {}
-
-  add(target: Target): void {
-    this.buffer.push(target);
-    if (this.buffer.length >= RECORD_BATCH) this.flush();
-  }
-
-  private flush(): void {
-    const batch = this.buffer;
-    this.buffer = [];
-    this.chain = this.chain.then(() => recordResults(batch, this.push));
-    this.chain.catch(() => {}); // reported by close()
-  }
-
-  /** Writes what is left; rejects if any write failed. */
-  async close(): Promise<void> {
-    this.flush();
-    await this.chain;
-  }
-}
-
-/** The push sender over APNs; install it with `setPushSender(createApnsSender())`. */
-export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { connections: ApnsConnections } {
+/** The APNs transport: APNS_HOST / APNS_PORT / APNS_CA_FILE unless `opts.endpoint` says otherwise. */
+export function createApnsTransport(opts: ApnsTransportOptions = {}): PushTransport & { connections: ApnsConnections } {
   const maxAttempts = opts.maxAttempts ?? 8;
   const baseDelayMs = opts.baseDelayMs ?? 100;
   const maxDelayMs = opts.maxDelayMs ?? 2_000;
@@ -252,7 +197,7 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
   const endpoint = opts.endpoint ?? configuredEndpoint();
 
   /** Pushes to one device until APNs settles it or the tries run out, backing off between tries. */
-  async function pushOne(provider: Provider, note: Notification, t: Target): Promise<void> {
+  async function pushOne(provider: Provider, note: Notification, t: PushTarget): Promise<void> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) {
         const delay = Math.min(baseDelayMs * 2 ** (attempt - 2), maxDelayMs);
@@ -266,107 +211,41 @@ export function createApnsSender(opts: ApnsSenderOptions = {}): PushSender & { c
     }
   }
 
-  /** The connection key and provider options for the tenant's credentials, or why there are none. */
-  async function credentialsFor(
-    tenant: { id: string; apnsKeyId: string | null; apnsTeamId: string | null; apnsKeyEncrypted: string | null },
-    topic: string,
-    teamIdentifier: string,
-  ): Promise<{ key: string; options: () => ProviderOptions } | { refused: string }> {
-    if (tenant.apnsKeyEncrypted && tenant.apnsKeyId && tenant.apnsTeamId) {
-      const { apnsKeyId: keyId, apnsTeamId: teamId, apnsKeyEncrypted } = tenant;
-      return { key: `token:${tenant.id}:${keyId}`, options: (): ProviderOptions => ({ ...transportOptions(endpoint), token: { key: decryptSecret(apnsKeyEncrypted), keyId, teamId } }) };
-    }
-    const creds = await signingCredentials(tenant.id, topic, teamIdentifier);
-    // Apple refuses a self-signed certificate: say so instead of retrying a TLS failure.
-    if (creds.development && endpoint.host === APPLE_APNS_HOST) return { refused: "DevelopmentCertificate" };
-    return { key: `cert:${creds.revision}`, options: (): ProviderOptions => ({ ...transportOptions(endpoint), cert: creds.certificatePem, key: creds.privateKeyPem }) };
+  function providerOptions(credentials: ApnsCredentials): ProviderOptions {
+    return credentials.kind === "token"
+      ? { ...transportOptions(endpoint), token: { key: credentials.privateKeyPem, keyId: credentials.keyId, teamId: credentials.teamId } }
+      : { ...transportOptions(endpoint), cert: credentials.certificatePem, key: credentials.privateKeyPem };
   }
 
-  async function send(push: PassPush): Promise<PushOutcome> {
-    // devices first: a pass no device holds (most of them) costs one cheap statement
-    const registrations = await poolSql().query<{ deviceId: string; token: string }>(
-      `SELECT r."deviceId", coalesce(r."pushToken", d."pushToken") AS token
-         FROM "Registration" r JOIN "Device" d ON d.id = r."deviceId" WHERE r."passId" = $1`,
-      [push.passId],
-    );
-    const outcome: PushOutcome = { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
-    if (!registrations.length) return outcome;
-    const pass = await findPassFile({ passId: push.passId });
-    if (!pass) return { ...outcome, devices: 0 };
-    if (pass.versionTag > push.versionTag) {
-      // A newer version exists; its own push reaches every device, and they fetch the latest.
-      logger.info({ passId: pass.id, versionTag: String(push.versionTag), current: String(pass.versionTag) }, "push skipped: superseded by a newer version");
-      return { ...outcome, superseded: true };
-    }
-
-    // Build this version now, so the downloads the push triggers are served from the cache.
-    await pkpassFile(pass).catch((err: Error) => logger.warn({ passId: pass.id, err: err.message }, "could not pre-build the pass before pushing"));
-
-    const existing = await db().pushDelivery.findMany({
-      where: { passId: pass.id, versionTag: push.versionTag },
-      select: { deviceId: true, status: true, attempts: true },
-    });
-    const byDevice = new Map(existing.map((d) => [d.deviceId, d]));
-    const targets: Target[] = [];
-    for (const r of registrations) {
-      const d = byDevice.get(r.deviceId);
-      // Already settled for this version (an earlier call): counted, not pushed again.
-      if (d?.status === "ACCEPTED") outcome.accepted++;
-      else if (d?.status === "REJECTED") outcome.rejected++;
-      else targets.push({ deviceId: r.deviceId, token: r.token, attempts: d?.attempts ?? 0 });
-    }
-    if (!targets.length) return outcome;
-
-    const topic = pass.passType.passTypeIdentifier;
-    const tenant = await db().tenant.findUniqueOrThrow({ where: { id: pass.tenantId }, select: { id: true, apnsKeyId: true, apnsTeamId: true, apnsKeyEncrypted: true } });
-    const credentials = await credentialsFor(tenant, topic, pass.passType.teamIdentifier);
-    let provider: Provider | undefined;
-    let refused = "refused" in credentials ? credentials.refused : undefined;
-    if ("key" in credentials) {
-      try {
-        provider = connections.acquire(credentials.key, credentials.options);
-      } catch (err) {
-        // node-apn refuses the credentials before any request (key mismatch, expired, environment).
-        refused = "BadCertificate";
-        logger.error({ tenantId: pass.tenantId, topic, err: (err as Error).message }, "APNs credentials unusable");
-      }
-    }
-    const writer = new ResultWriter(push);
-    if (provider) {
-      const note = new WalletNotification(topic, expirySeconds);
-      try {
-        await eachLimit(targets, concurrency, async (t) => {
-          await pushOne(provider, note, t);
-          writer.add(t);
-        });
-      } finally {
-        if ("key" in credentials) connections.release(credentials.key);
-      }
-    } else {
-      for (const t of targets) {
-        t.result = { kind: "rejected", statusCode: null, reason: refused!, apnsId: null };
-        writer.add(t);
-      }
-    }
-    await writer.close();
-
-    const gone = targets.filter((t) => t.result?.kind === "rejected" && t.result.statusCode === 410);
-    if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
-    const reasons = new Set<string>();
+  /** Settles every target as rejected with `reason` (credentials APNs would refuse anyway). */
+  function refuseAll(targets: PushTarget[], reason: string, onSettled: (t: PushTarget) => void): void {
     for (const t of targets) {
-      const r = t.result;
-      if (r?.kind === "accepted") outcome.accepted++;
-      else if (r?.kind === "rejected") {
-        outcome.rejected++;
-        if ((CONFIGURATION_REASONS as readonly string[]).includes(r.reason)) reasons.add(r.reason);
-      } else outcome.failed++;
+      t.result = { kind: "rejected", statusCode: null, reason, apnsId: null };
+      onSettled(t);
     }
-    if (reasons.size) {
-      outcome.configurationProblem = [...reasons].join(", ");
-      logger.warn({ tenantId: pass.tenantId, topic, reasons: [...reasons] }, "APNs rejected pushes for a configuration reason: check the tenant's certificate and APNs environment");
-    }
-    return outcome;
   }
 
-  return { send, connections };
+  async function push({ credentials, topic, targets }: { credentials: ApnsCredentials; topic: string; targets: PushTarget[] }, onSettled: (t: PushTarget) => void): Promise<void> {
+    // Apple refuses a self-signed certificate: say so instead of retrying a TLS failure.
+    if (credentials.kind === "certificate" && credentials.development && endpoint.host === APPLE_APNS_HOST) return refuseAll(targets, "DevelopmentCertificate", onSettled);
+    let provider: Provider;
+    try {
+      provider = connections.acquire(credentials.key, () => providerOptions(credentials));
+    } catch (err) {
+      // node-apn refuses the credentials before any request (key mismatch, expired, environment)
+      logger.error({ topic, err: (err as Error).message }, "APNs credentials unusable");
+      return refuseAll(targets, "BadCertificate", onSettled);
+    }
+    const note = new WalletNotification(topic, expirySeconds);
+    try {
+      await eachLimit(targets, concurrency, async (t) => {
+        await pushOne(provider, note, t);
+        onSettled(t);
+      });
+    } finally {
+      connections.release(credentials.key);
+    }
+  }
+
+  return { push, close: () => connections.closeAll(), connections };
 }

@@ -1,8 +1,9 @@
 /**
  * The delivery funnel of a push, for support ("the webhook worked but the phone shows old
- * points"): APNs accepted it (apns-id) → the device asked for updated serial numbers and this
- * pass was listed (`listedAt`) → the device downloaded the pass (`downloadedAt`, 200 or 304) → or
- * nothing happened within the stall window.
+ * points"), one model for the push pipeline, the web service and the console: APNs accepted it
+ * (apns-id) → the device asked for updated serial numbers and this pass was listed (`listedAt`)
+ * → the device downloaded the pass (`downloadedAt`, 200 or 304) → or nothing happened within
+ * the stall window (stalled).
  *
  * Apple's "get the latest version of a pass" request carries the pass's token but not the
  * device, so a download is credited to the earliest listed-but-not-downloaded delivery of that
@@ -75,6 +76,10 @@ export function markDownloaded(passId: string, code: 200 | 304): void {
   }
 }
 
+/** After APNs accepted a push, how long the device may take to fetch the pass before it counts as stalled. */
+export const STALL_AFTER_MS = 10 * 60_000;
+
+/** Where one push got to: accepted by APNs → the device listed the serial → it downloaded the pass, or stalled. */
 export type FunnelStage = "queued" | "rejected" | "failed" | "accepted" | "listed" | "downloaded" | "stalled";
 
 export interface FunnelEntry {
@@ -88,17 +93,17 @@ export interface FunnelEntry {
   reason: string | null;
   attempts: number;
   correlationId: string | null;
-  pushedAt: string;
-  listedAt: string | null;
-  downloadedAt: string | null;
+  sentAt: Date;
+  listedAt: Date | null;
+  downloadedAt: Date | null;
   downloadCode: number | null;
 }
 
-/** Where a delivery stands; accepted or listed deliveries older than `stallAfterMs` are stalled. */
+/** The stage of one delivery at `now` (ms); accepted or listed deliveries older than `stallAfterMs` are stalled. */
 export function funnelStage(
   d: { status: PushStatus; createdAt: Date; listedAt: Date | null; downloadedAt: Date | null },
   now: number,
-  stallAfterMs: number,
+  stallAfterMs = STALL_AFTER_MS,
 ): FunnelStage {
   if (d.status === "QUEUED") return "queued";
   if (d.status === "REJECTED") return "rejected";
@@ -108,87 +113,44 @@ export function funnelStage(
   return d.listedAt ? "listed" : "accepted";
 }
 
-/**
- * The pass's pushes, newest first, each with its funnel stage (the console's pass page).
- * @param opts.stallMinutes minutes after which an accepted push with no download is stalled (10)
- */
-export async function passDeliveryFunnel(passId: string, opts: { limit?: number; stallMinutes?: number } = {}): Promise<FunnelEntry[]> {
+/** Deliveries at each step (a downloaded push also counts as accepted and listed). */
+export function funnelCounts(stages: FunnelStage[]) {
+  const count = (...s: FunnelStage[]) => stages.filter((x) => s.includes(x)).length;
+  return {
+    accepted: count("accepted", "listed", "downloaded", "stalled"),
+    listed: count("listed", "downloaded"),
+    downloaded: count("downloaded"),
+    stalled: count("stalled"),
+    rejected: count("rejected"),
+    failed: count("failed"),
+    queued: count("queued"),
+  };
+}
+
+/** The pass's last `limit` pushes (default 100), newest first, each with its stage, and their counts (the console's pass page). */
+export async function passDeliveryFunnel(passId: string, opts: { limit?: number; now?: Date } = {}): Promise<{ deliveries: FunnelEntry[]; counts: ReturnType<typeof funnelCounts> }> {
   const rows = await db().pushDelivery.findMany({
     where: { passId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: opts.limit ?? 100,
     include: { device: { select: { deviceLibraryIdentifier: true } } },
   });
-  const now = Date.now();
-  const stallAfterMs = (opts.stallMinutes ?? 10) * 60_000;
-  return rows.map((d) => ({
+  const now = (opts.now ?? new Date()).getTime();
+  const deliveries = rows.map((d) => ({
     deliveryId: d.id,
     deviceLibraryIdentifier: d.device.deviceLibraryIdentifier,
     versionTag: d.versionTag.toString(),
     status: d.status,
-    stage: funnelStage(d, now, stallAfterMs),
+    stage: funnelStage(d, now),
     apnsId: d.apnsId,
     statusCode: d.statusCode,
     reason: d.reason,
     attempts: d.attempts,
     correlationId: d.correlationId,
-    pushedAt: d.createdAt.toISOString(),
-    listedAt: d.listedAt?.toISOString() ?? null,
-    downloadedAt: d.downloadedAt?.toISOString() ?? null,
+    sentAt: d.createdAt,
+    listedAt: d.listedAt,
+    downloadedAt: d.downloadedAt,
     downloadCode: d.downloadCode,
   }));
-}
-
-/** APNs reasons that mean the tenant's setup is wrong (environment, certificate, topic), not the device. */
-export const CONFIGURATION_REASONS = [
-  "BadDeviceToken",
-  "TopicDisallowed",
-  "DeviceTokenNotForTopic",
-  "BadCertificate",
-  "BadCertificateEnvironment",
-  "MissingTopic",
-  "BadTopic",
-  "InvalidProviderToken",
-  "MissingProviderToken",
-  "Forbidden",
-  "DevelopmentCertificate",
-] as const;
-
-export interface WalletConfigProblem {
-  reason: string;
-  /** Rejected pushes with this reason in the window. */
-  count: number;
-  lastAt: string;
-  /** What an operator should check. */
-  hint: string;
-}
-
-const HINTS: Record<string, string> = {
-  BadDeviceToken: "push tokens do not match the APNs environment: Wallet passes use production APNs (api.push.apple.com)",
-  TopicDisallowed: "APNs refuses the topic: the Pass Type ID certificate (or .p8 key's team) does not match the pass type identifier",
-  DeviceTokenNotForTopic: "the device token belongs to another topic: check the pass type identifier",
-  BadCertificate: "APNs refused the certificate: import the Pass Type ID certificate again",
-  BadCertificateEnvironment: "the certificate is for the other APNs environment",
-  InvalidProviderToken: "the .p8 key, key id or team id is wrong",
-  DevelopmentCertificate: "the pass type still uses Passflow's development certificate, which Apple refuses: import the Pass Type ID certificate (`cert import`)",
-};
-
-/**
- * A tenant's APNs configuration problems in the last `hours` (default 24): rejected pushes whose
- * reason points at the setup rather than one device. Empty when all is well.
- */
-export async function walletConfigProblems(tenantId: string, hours = 24): Promise<WalletConfigProblem[]> {
-  const since = new Date(Date.now() - hours * 3_600_000);
-  const groups = await db().pushDelivery.groupBy({
-    by: ["reason"],
-    where: { status: "REJECTED", reason: { in: [...CONFIGURATION_REASONS] }, createdAt: { gte: since }, pass: { tenantId } },
-    _count: { _all: true },
-    _max: { createdAt: true },
-  });
-  return groups.map((g) => ({
-    reason: g.reason!,
-    count: g._count._all,
-    lastAt: g._max.createdAt!.toISOString(),
-    hint: HINTS[g.reason!] ?? "check the tenant's Pass Type ID certificate and APNs settings",
-  }));
+  return { deliveries, counts: funnelCounts(deliveries.map((d) => d.stage)) };
 }

@@ -1,14 +1,27 @@
 /**
- * The push sender seam between the pass-notify Inngest function and the Apple Wallet work.
- * pass-notify calls `pushSender().send()` once per changed pass version; the sender pushes to
- * every device registered for the pass and records one PushDelivery per device.
+ * The push pipeline of a changed pass version (the pass-notify function calls `send` once per
+ * `pass.changed`): one look at the pass and its registrations; nothing to do when the pass is
+ * gone, a newer version superseded this one (that version's own push reaches every device, and
+ * they fetch the latest), or no device holds it. Otherwise the version is built (so the
+ * downloads the push triggers hit the cache), each device not yet settled for this version is
+ * pushed through the transport (./apns.ts) and every push becomes a PushDelivery row.
  *
- * The default sender records a PushDelivery per registration without contacting APNs (status
- * QUEUED); the APNs sender (server/wallet/apns.ts) replaces it with `setPushSender()` when the
- * app starts (server/wallet/install.ts, from instrumentation). The sender lives on globalThis:
- * Next.js gives instrumentation and each route bundle their own module instances.
+ * - PushDelivery: ACCEPTED with the apns-id, REJECTED with APNs' reason, or FAILED, with its
+ *   attempts; written as results arrive, 2,000 per statement. A device already accepted or
+ *   rejected for this version is not pushed again, so a retried run only retries what failed.
+ * - 410 Unregistered drops that registration. BadDeviceToken, TopicDisallowed and other setup
+ *   reasons are reported as the tenant's configuration problem (./config-problems.ts), never
+ *   used to delete registrations in bulk.
  */
+import type { PushStatus } from "@prisma/client";
 import { db } from "../db/client";
+import { poolSql } from "../db/sql";
+import { decryptSecret } from "@/server/platform/crypto";
+import { logger } from "@/server/platform/log";
+import type { ApnsCredentials, PushTarget, PushTransport } from "./apns";
+import { signingCredentials } from "./certificates";
+import { isConfigurationReason } from "./config-problems";
+import { findPassFile, pkpassFile } from "./pass-file";
 
 export interface PassPush {
   passId: string;
@@ -16,48 +29,129 @@ export interface PassPush {
   correlationId: string;
 }
 
-export interface PushOutcome {
-  /** Registrations the pass had. */
-  devices: number;
-  accepted: number;
-  rejected: number;
-  /**
-   * Pushes still failing after the sender's own retries (429, 5xx, connection errors). Calling
-   * `send` again for the same version pushes only to these devices.
-   */
-  failed: number;
-  /** The pass already has a newer version; nothing was sent (that version's push covers it). */
-  superseded?: boolean;
-  /** APNs rejected pushes for a reason that points at the tenant's setup (e.g. "BadDeviceToken"). */
-  configurationProblem?: string;
-}
+export type PushOutcome =
+  | {
+      /** Registrations the pass had. */
+      devices: number;
+      accepted: number;
+      rejected: number;
+      /** Pushes still failing after the transport's retries; sending the version again pushes only these. */
+      failed: number;
+      /** APNs rejected pushes for a reason that points at the tenant's setup (e.g. "BadDeviceToken"). */
+      configurationProblem?: string;
+    }
+  | { skipped: "superseded" | "pass_not_found" };
 
 export interface PushSender {
   send(push: PassPush): Promise<PushOutcome>;
 }
 
-/** Records a QUEUED PushDelivery for every registration of the pass; sends nothing. */
-export const recordingPushSender: PushSender = {
-  async send(push) {
-    const registrations = await db().registration.findMany({ where: { passId: push.passId }, select: { deviceId: true } });
-    if (registrations.length) {
-      await db().pushDelivery.createMany({
-        data: registrations.map((r) => ({ passId: push.passId, deviceId: r.deviceId, versionTag: push.versionTag, correlationId: push.correlationId })),
-        skipDuplicates: true,
-      });
-    }
-    return { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
-  },
-};
+/** Results per statement when recording deliveries. */
+const RECORD_BATCH = 2000;
 
-const holder = globalThis as unknown as { passflowPushSender?: PushSender };
+const STATUS: Record<NonNullable<PushTarget["result"]>["kind"], PushStatus> = { accepted: "ACCEPTED", rejected: "REJECTED", retry: "FAILED" };
 
-/** The sender pass-notify uses. */
-export function pushSender(): PushSender {
-  return holder.passflowPushSender ?? recordingPushSender;
+/** Writes the final state of settled targets: one upsert per batch (one row per device and version). */
+async function recordResults(batch: PushTarget[], push: PassPush): Promise<void> {
+  if (!batch.length) return;
+  const results = batch.map((t) => t.result!);
+  await db().$executeRaw`
+    INSERT INTO "PushDelivery" ("id", "passId", "deviceId", "versionTag", "correlationId", "status", "statusCode", "apnsId", "reason", "attempts", "updatedAt")
+    SELECT gen_random_uuid()::text, ${push.passId}, v.device_id, ${push.versionTag}, ${push.correlationId}, v.status::"PushStatus", v.code, v.apns_id,
+           v.reason, v.attempts, now()
+    FROM unnest(${batch.map((t) => t.deviceId)}::text[], ${results.map((r) => STATUS[r.kind])}::text[],
+                ${results.map((r) => (r.kind === "accepted" ? 200 : r.statusCode))}::int[], ${results.map((r) => (r.kind === "retry" ? null : r.apnsId))}::text[],
+                ${results.map((r) => (r.kind === "accepted" ? null : r.reason))}::text[], ${batch.map((t) => t.attempts)}::int[])
+         AS v(device_id, status, code, apns_id, reason, attempts)
+    ON CONFLICT ("passId", "versionTag", "deviceId") DO UPDATE SET
+      "status" = EXCLUDED."status", "statusCode" = EXCLUDED."statusCode", "apnsId" = EXCLUDED."apnsId", "reason" = EXCLUDED."reason",
+      "attempts" = EXCLUDED."attempts", "correlationId" = EXCLUDED."correlationId", "updatedAt" = now()`;
 }
 
-/** Replaces the sender (the APNs sender at start-up; tests). */
-export function setPushSender(sender: PushSender): void {
-  holder.passflowPushSender = sender;
+/** Collects settled targets and writes them in batches in the background, one statement at a time. */
+class DeliveryWriter {
+  private buffer: PushTarget[] = [];
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(private readonly push: PassPush) {}
+
+  add(target: PushTarget): void {
+    this.buffer.push(target);
+    if (this.buffer.length >= RECORD_BATCH) this.flush();
+  }
+
+  private flush(): void {
+    const batch = this.buffer;
+    this.buffer = [];
+    this.chain = this.chain.then(() => recordResults(batch, this.push));
+    this.chain.catch(() => {}); // reported by close()
+  }
+
+  /** Writes what is left; rejects if any write failed. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.chain;
+  }
+}
+
+/** The tenant's APNs credentials: its .p8 auth key when configured, else the pass type's signing certificate. */
+async function credentialsFor(tenantId: string, topic: string, teamIdentifier: string): Promise<ApnsCredentials> {
+  const tenant = await db().tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { apnsKeyId: true, apnsTeamId: true, apnsKeyEncrypted: true } });
+  if (tenant.apnsKeyEncrypted && tenant.apnsKeyId && tenant.apnsTeamId) {
+    return { kind: "token", key: `token:${tenantId}:${tenant.apnsKeyId}`, privateKeyPem: decryptSecret(tenant.apnsKeyEncrypted), keyId: tenant.apnsKeyId, teamId: tenant.apnsTeamId };
+  }
+  const creds = await signingCredentials(tenantId, topic, teamIdentifier);
+  return { kind: "certificate", key: `cert:${creds.revision}`, certificatePem: creds.certificatePem, privateKeyPem: creds.privateKeyPem, development: creds.development };
+}
+
+/** The push pipeline over `transport` (the APNs transport in the app; a test transport in tests). */
+export function createPushSender(transport: PushTransport): PushSender {
+  async function send(push: PassPush): Promise<PushOutcome> {
+    // the one check: the pass's version and its devices (most passes are on no device yet)
+    const rows = await poolSql().query<{ versionTag: string; deviceId: string | null; token: string | null }>(
+      `SELECT p."versionTag"::text AS "versionTag", r."deviceId", coalesce(r."pushToken", d."pushToken") AS token
+         FROM "Pass" p LEFT JOIN "Registration" r ON r."passId" = p.id LEFT JOIN "Device" d ON d.id = r."deviceId"
+        WHERE p.id = $1`,
+      [push.passId],
+    );
+    if (!rows.length) return { skipped: "pass_not_found" };
+    if (BigInt(rows[0]!.versionTag) > push.versionTag) return { skipped: "superseded" };
+    const registrations = rows.filter((r): r is { versionTag: string; deviceId: string; token: string } => r.deviceId !== null);
+    const outcome = { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
+    if (!registrations.length) return outcome;
+    const pass = await findPassFile({ passId: push.passId });
+    if (!pass) return { skipped: "pass_not_found" };
+    await pkpassFile(pass).catch((err: Error) => logger.warn({ passId: pass.id, err: err.message }, "could not pre-build the pass before pushing"));
+
+    const settled = await db().pushDelivery.findMany({ where: { passId: pass.id, versionTag: push.versionTag }, select: { deviceId: true, status: true, attempts: true } });
+    const byDevice = new Map(settled.map((d) => [d.deviceId, d]));
+    const targets: PushTarget[] = [];
+    for (const r of registrations) {
+      const d = byDevice.get(r.deviceId);
+      if (d?.status === "ACCEPTED") outcome.accepted++;
+      else if (d?.status === "REJECTED") outcome.rejected++;
+      else targets.push({ deviceId: r.deviceId, token: r.token, attempts: d?.attempts ?? 0 });
+    }
+    if (!targets.length) return outcome;
+
+    const topic = pass.passType.passTypeIdentifier;
+    const writer = new DeliveryWriter(push);
+    await transport.push({ credentials: await credentialsFor(pass.tenantId, topic, pass.passType.teamIdentifier), topic, targets }, (t) => writer.add(t));
+    await writer.close();
+
+    const gone = targets.filter((t) => t.result?.kind === "rejected" && t.result.statusCode === 410);
+    if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
+    const reasons = new Set<string>();
+    for (const { result } of targets) {
+      if (result?.kind === "accepted") outcome.accepted++;
+      else if (result?.kind === "rejected") {
+        outcome.rejected++;
+        if (isConfigurationReason(result.reason)) reasons.add(result.reason);
+      } else outcome.failed++;
+    }
+    if (!reasons.size) return outcome;
+    logger.warn({ tenantId: pass.tenantId, topic, reasons: [...reasons] }, "APNs rejected pushes for a configuration reason: check the tenant's certificate and APNs environment");
+    return { ...outcome, configurationProblem: [...reasons].join(", ") };
+  }
+  return { send };
 }

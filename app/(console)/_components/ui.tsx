@@ -56,7 +56,7 @@ const STATUS_TONE: Record<string, Tone> = {
   stalled: "amber",
   expiring: "amber",
   RUNNING: "blue",
-  pushed: "blue",
+  accepted: "blue",
   listed: "blue",
   QUEUED: "slate",
   queued: "slate",

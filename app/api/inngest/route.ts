@@ -3,18 +3,20 @@
  * functions here and calls them step by step. A call carrying X-Correlation-Id (the embedded
  * executor sends the task's) is handled under it, so even the SDK's own log lines carry it.
  * The POST handler is also registered for the embedded executor's in-process calls
- * (inngest/executor/in-process.ts).
+ * (inngest/executor/in-process.ts). pass-notify pushes through the APNs transport made here.
  */
 import { serve } from "inngest/next";
 import { inngest } from "@/inngest/client";
-import { functions } from "@/inngest/functions";
+import { createFunctions } from "@/inngest/functions";
+import { createApnsTransport } from "@/server/wallet/apns";
+import { createPushSender } from "@/server/wallet/push";
 import { withCorrelation } from "@/server/platform/log";
 import { registerServeHandler } from "@/inngest/executor/in-process";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;
 
-const handler = serve({ client: inngest, functions });
+const handler = serve({ client: inngest, functions: createFunctions({ pushSender: createPushSender(createApnsTransport()) }) });
 
 type Handler = typeof handler.POST;
 

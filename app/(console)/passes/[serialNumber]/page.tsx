@@ -1,7 +1,7 @@
 /**
  * One pass, for "why didn't this customer's pass update?": the preview, data and metadata, every
  * change with the webhook that caused it, recent tasks (failed ones too), devices, and each push
- * with its APNs answer and how far the device got (pushed → listed → downloaded, or stalled).
+ * with its APNs answer and how far the device got (accepted → listed → downloaded, or stalled).
  */
 import { api } from "@/app/_trpc/server";
 import { getStaff } from "@/app/_lib/staff";
@@ -161,14 +161,14 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
           </Card>
           <Card title="Delivery funnel">
             <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="push-funnel">
-              <Badge tone="blue">{funnel.pushed} pushed</Badge>→<Badge tone="blue">{funnel.listed} listed updates</Badge>→<Badge tone="green">{funnel.downloaded} downloaded</Badge>
+              <Badge tone="blue">{funnel.accepted} accepted by APNs</Badge>→<Badge tone="blue">{funnel.listed} listed updates</Badge>→<Badge tone="green">{funnel.downloaded} downloaded</Badge>
               {funnel.stalled ? <Badge tone="amber">{funnel.stalled} stalled</Badge> : null}
               {funnel.rejected ? <Badge tone="red">{funnel.rejected} rejected by APNs</Badge> : null}
               {funnel.failed ? <Badge tone="red">{funnel.failed} failed</Badge> : null}
               {funnel.queued ? <Badge>{funnel.queued} not sent</Badge> : null}
             </div>
             <p className="mt-2 text-xs text-slate-500">
-              A device that was pushed but has not asked for the new version within 10 minutes counts as stalled.
+              A device whose push APNs accepted but that has not asked for the new version within 10 minutes counts as stalled.
             </p>
           </Card>
         </div>
@@ -176,15 +176,15 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
         <Card title="Push deliveries">
           <Table head={["Sent", "Device", "Version", "APNs", "Reason", "Stage", "Listed", "Downloaded"]} empty={<p className="text-sm text-slate-500">No push has been sent for this pass.</p>}>
             {pass.deliveries.map((d) => (
-              <tr key={d.id}>
+              <tr key={d.deliveryId}>
                 <Td>
-                  <Time value={d.createdAt} />
+                  <Time value={d.sentAt} />
                 </Td>
                 <Td>
-                  <Mono>{d.deviceId}</Mono>
+                  <Mono>{d.deviceLibraryIdentifier}</Mono>
                 </Td>
                 <Td>
-                  <Mono>{d.versionTag.toString()}</Mono>
+                  <Mono>{d.versionTag}</Mono>
                 </Td>
                 <Td>
                   <StatusBadge status={d.status} /> {d.statusCode ?? ""}

@@ -1,4 +1,4 @@
-/** One tenant: integration status, API keys, pass types, throttling limits and certificates. */
+/** One tenant: integration status, API keys, pass types, throttling limits, certificates and APNs configuration problems. */
 import { api } from "@/app/_trpc/server";
 import { getStaff } from "@/app/_lib/staff";
 import { orNotFound } from "@/app/_lib/not-found";
@@ -42,6 +42,17 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               <p key={c.id}>
                 {c.passTypeIdentifier}: {c.state === "expired" ? "expired" : "expires"} <Time value={c.expiresAt} />
                 {c.state === "expiring" ? ` (within ${CERTIFICATE_WARNING_DAYS} days)` : ""}. Renew it in the Apple Developer portal and import the new one.
+              </p>
+            ))}
+          </ErrorState>
+        </div>
+      ) : null}
+      {t.pushProblems.length ? (
+        <div className="mb-6" data-testid="push-problems">
+          <ErrorState title="APNs rejected pushes in the last 24 hours">
+            {t.pushProblems.map((p) => (
+              <p key={p.reason}>
+                <Mono>{p.reason}</Mono> × {p.count}, last <Time value={p.lastAt} />: {p.hint}.
               </p>
             ))}
           </ErrorState>

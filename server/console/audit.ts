@@ -2,7 +2,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "./pagination";
+import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "@/server/db/pagination";
 
 export const auditFilter = z.object({
   tenant: z.string().min(1).optional(),

@@ -8,7 +8,7 @@ import { searchPasses, getPassDetail } from "./passes";
 import { funnelCounts, funnelStage, STALL_AFTER_MS } from "@/server/wallet/funnel";
 import { getTenantDetail, certificateState } from "./tenants";
 import { getReceipt, listReceipts } from "./receipts";
-import { countReplayable, countTasks, getTask, listTasks } from "./tasks";
+import { countReplayable, countTasks, getTask, listTasks } from "@/server/tasks/queries";
 import { getCustomerDetail } from "./customers";
 import { overviewStats, bucketStarts } from "./overview";
 import { listAudit } from "./audit";

@@ -10,7 +10,7 @@ import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../tenants/tenants";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
 import { passPreview } from "@/server/pass-types/preview";
-import { pageArgs, pageFields, toPage } from "./pagination";
+import { pageArgs, pageFields, toPage } from "@/server/db/pagination";
 import { audit } from "@/server/staff/audit";
 import { passDeliveryFunnel } from "@/server/wallet/funnel";
 import { findPassFile, pkpassFile } from "@/server/wallet/pass-file";

@@ -3,7 +3,7 @@ import { Prisma, WebhookEndpoint } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
-import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "./pagination";
+import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "@/server/db/pagination";
 
 /** Response status filter: an exact code (`429`) or a class (`2xx`, `4xx`, `5xx`). */
 const responseStatus = z.string().regex(/^([1-5]xx|[1-5]\d\d)$/, "a status code such as 429 or a class such as 4xx");

@@ -1,9 +1,9 @@
-/** Tenants as the console lists and inspects them: never a secret, only whether one is set. */
+/** Tenants as the console and the CLI list and inspect them: never a secret, only whether one is set. */
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
 import { getTenant } from "../tenants/tenants";
-import { pageArgs, pageFields, toPage } from "./pagination";
+import { DEFAULT_PAGE_SIZE, pageArgs, pageFields, toPage } from "@/server/db/pagination";
 import { walletConfigProblems } from "@/server/wallet/config-problems";
 
 /** A certificate expiring within this many days is flagged. */
@@ -21,17 +21,20 @@ const tenantRowSelect = {
   name: true,
   status: true,
   klaviyoEnabled: true,
+  defaultPhoneRegion: true,
+  customIdentifierKeys: true,
   createdAt: true,
   _count: { select: { passes: true, customers: true } },
 } satisfies Prisma.TenantSelect;
 
-/** One page of tenants, newest first. */
-export async function listTenantsPage(input: z.infer<typeof tenantListInput>) {
+/** One page of tenants, newest first (console and CLI). */
+export async function listTenants(input: { q?: string; cursor?: string; limit?: number }) {
   const where: Prisma.TenantWhereInput = input.q
     ? { OR: [{ slug: { contains: input.q, mode: "insensitive" } }, { name: { contains: input.q, mode: "insensitive" } }] }
     : {};
-  const rows = await db().tenant.findMany({ where, select: tenantRowSelect, ...pageArgs(input) });
-  return toPage(rows, input.limit);
+  const page = { cursor: input.cursor, limit: input.limit ?? DEFAULT_PAGE_SIZE };
+  const rows = await db().tenant.findMany({ where, select: tenantRowSelect, ...pageArgs(page) });
+  return toPage(rows, page.limit);
 }
 
 /** Every tenant's slug and name (filter choices). */

@@ -26,7 +26,7 @@ import { DomainError } from "@/server/platform/errors";
 import { prismaSql } from "../db/sql";
 import type { TenantScope } from "@/server/tenants/tenants";
 import { applyFieldValues, fieldValue, type RawFieldValue } from "@/server/pass-types/fields";
-import type { FieldDefinition } from "@/server/pass-types/pass-types";
+import { fieldDefinitions } from "@/server/pass-types/pass-types";
 import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
 import { z } from "zod";
@@ -187,7 +187,7 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
   if (update.phone) shown.phone = phone!;
   const passes: ChangedPass[] = [];
   for (const pass of await lockCustomerPasses(prismaSql(tx), customer.id)) {
-    const fields = pass.passType.fields as unknown as FieldDefinition[];
+    const fields = fieldDefinitions(pass.passType);
     const data = pass.data as Record<string, unknown>;
     const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true });
     const passChanges = diffData(data, next);

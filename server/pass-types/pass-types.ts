@@ -140,13 +140,35 @@ export interface PassMetadata {
   layout: Partial<Record<FieldSlot, string[]>>;
 }
 
+/** A stored pass type row's JSON columns (Prisma types them as JsonValue). */
+export interface StoredPassType {
+  template: unknown;
+  images: unknown;
+  fields: unknown;
+}
+
+/** The field definitions of a stored pass type (written from PassTypeDefinition.fields). */
+export function fieldDefinitions(passType: Pick<StoredPassType, "fields">): FieldDefinition[] {
+  return (passType.fields ?? []) as FieldDefinition[];
+}
+
+/** The template (colors, texts, barcode) of a stored pass type. */
+export function passTemplate<T extends PassTemplate = PassTemplate>(passType: Pick<StoredPassType, "template">): T {
+  return (passType.template ?? {}) as T;
+}
+
+/** The images of a stored pass type: file name (`icon@2x.png`) → base64 PNG. */
+export function passImages(passType: Pick<StoredPassType, "images">): Record<string, string> {
+  return (passType.images ?? {}) as Record<string, string>;
+}
+
 /** Recomputes a pass's metadata from its pass type and data (fields with no value are left out). */
 export function computeMetadata(
-  passType: { style: PassTypeDefinition["style"]; template: unknown; images: unknown; fields: unknown },
+  passType: { style: PassTypeDefinition["style"] } & StoredPassType,
   data: Record<string, unknown>,
 ): PassMetadata {
-  const template = passType.template as PassTemplate;
-  const fields = passType.fields as FieldDefinition[];
+  const template = passTemplate(passType);
+  const fields = fieldDefinitions(passType);
   const layout: PassMetadata["layout"] = {};
   for (const f of fields) {
     if (data[f.key] === undefined || data[f.key] === null) continue;
@@ -157,7 +179,7 @@ export function computeMetadata(
     backgroundColor: template.backgroundColor,
     foregroundColor: template.foregroundColor,
     labelColor: template.labelColor,
-    images: Object.keys(passType.images as Record<string, string>).sort(),
+    images: Object.keys(passImages(passType)).sort(),
     layout,
   };
 }

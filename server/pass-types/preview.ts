@@ -3,7 +3,7 @@
  * strip, the fields in Apple's slots with their values formatted by field type, and the barcode.
  * The console draws its preview from this; no browser or Next.js code here.
  */
-import type { FieldDefinition, FieldSlot, PassMetadata, PassTemplate } from "./pass-types";
+import { fieldDefinitions, passImages, passTemplate, type FieldDefinition, type FieldSlot, type PassMetadata, type PassTemplate } from "./pass-types";
 
 export interface PreviewField {
   key: string;
@@ -58,10 +58,10 @@ export function passPreview(input: {
   metadata: unknown;
   barcodeAltText?: string | null;
 }): PassPreview {
-  const template = (input.passType.template ?? {}) as Partial<PassTemplate> & { barcodes?: { message?: string }[] };
+  const template = passTemplate<PassTemplate & { barcodes?: { message?: string }[] }>(input.passType);
   const metadata = (input.metadata ?? {}) as Partial<PassMetadata>;
-  const images = (input.passType.images ?? {}) as Record<string, string>;
-  const defs = (input.passType.fields ?? []) as FieldDefinition[];
+  const images = passImages(input.passType);
+  const defs = fieldDefinitions(input.passType);
   const data = (input.data ?? {}) as Record<string, unknown>;
   const fields = Object.fromEntries(SLOTS.map((s) => [s, [] as PreviewField[]])) as Record<FieldSlot, PreviewField[]>;
   for (const def of defs) {

@@ -23,7 +23,7 @@ import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "@/server/
 import { findCustomer } from "@/server/identifiers/resolve";
 import type { TenantScope } from "@/server/tenants/tenants";
 import { applyFieldValues, fieldValue } from "@/server/pass-types/fields";
-import { computeMetadata, type FieldDefinition } from "@/server/pass-types/pass-types";
+import { computeMetadata, fieldDefinitions } from "@/server/pass-types/pass-types";
 import { z } from "zod";
 
 /** Input of a PASS_UPDATE task (from `passes/pushUpdate`). */
@@ -189,7 +189,7 @@ export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: Pass
   const passType = target && target.id !== pass.passTypeId ? target : pass.passType;
   const converted = passType.id !== pass.passTypeId;
   const before = (pass.data ?? {}) as Record<string, unknown>;
-  const data = applyFieldValues(before, input.additionalData ?? {}, passType.fields as unknown as FieldDefinition[], { passTypeKey: passType.key });
+  const data = applyFieldValues(before, input.additionalData ?? {}, fieldDefinitions(passType), { passTypeKey: passType.key });
   const metadata = input.updateMetadata || converted ? computeMetadata(passType, data) : pass.metadata;
 
   const changes = diffData(before, data);

@@ -1,13 +1,47 @@
-/** Reading sync tasks for operators (CLI `task list` / `task show`). */
-import type { Prisma, SyncTaskKind, SyncTaskStatus } from "@prisma/client";
+/**
+ * Reading sync tasks: the one query layer behind the console (tRPC) and the CLI. One filter
+ * schema (tenant slug or id, status, kind, error code, correlation id, time range), one where
+ * clause, and the "replayable" condition shared with bulk replay (./replay.ts).
+ */
+import { Prisma, SyncTaskKind, SyncTaskStatus } from "@prisma/client";
+import { z } from "zod";
 import { db } from "../db/client";
+import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "../db/pagination";
 import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../tenants/tenants";
 
-export const TASK_STATUSES: SyncTaskStatus[] = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"];
-export const TASK_KINDS: SyncTaskKind[] = ["PASS_UPDATE", "PROFILE_SYNC"];
+/** Filters of the sync task list (all optional; `tenant` is a slug or id). */
+export const taskFilter = z.object({
+  tenant: z.string().min(1).optional(),
+  status: z.enum(SyncTaskStatus).optional(),
+  kind: z.enum(SyncTaskKind).optional(),
+  errorCode: z.string().min(1).optional(),
+  correlationId: z.string().min(1).optional(),
+  ...timeRangeFields,
+});
+export type TaskFilter = z.infer<typeof taskFilter>;
+export const taskListInput = taskFilter.extend(pageFields);
 
-const TASK_ROW = {
+/** The part of a task filter that a bulk replay takes (tenant, kind, error code, time). */
+export const replayFilter = taskFilter.pick({ tenant: true, kind: true, errorCode: true, from: true, to: true });
+export type ReplayFilter = z.infer<typeof replayFilter>;
+
+/** What a bulk replay takes: FAILED tasks not replayed yet. */
+export const REPLAYABLE = { status: "FAILED", replays: { none: {} } } satisfies Prisma.SyncTaskWhereInput;
+
+/** The where clause of a task filter. @throws DomainError tenant_not_found */
+export async function taskWhere(f: TaskFilter): Promise<Prisma.SyncTaskWhereInput & { tenantId?: string }> {
+  return {
+    ...(f.tenant ? { tenantId: (await getTenant(f.tenant)).id } : {}),
+    status: f.status,
+    kind: f.kind,
+    errorCode: f.errorCode,
+    correlationId: f.correlationId,
+    createdAt: createdBetween(f),
+  };
+}
+
+export const taskRowSelect = {
   id: true,
   tenantId: true,
   kind: true,
@@ -16,57 +50,71 @@ const TASK_ROW = {
   errorCode: true,
   lastError: true,
   correlationId: true,
+  receiptId: true,
   passId: true,
   replayOfId: true,
   queuedAt: true,
   startedAt: true,
   finishedAt: true,
   createdAt: true,
-  tenant: { select: { slug: true } },
+  tenant: { select: { slug: true, name: true } },
+} satisfies Prisma.SyncTaskSelect;
+export type TaskRow = Prisma.SyncTaskGetPayload<{ select: typeof taskRowSelect }>;
+
+/**
+ * One page of tasks, newest first. `limit` is checked by the caller's schema (the console's
+ * pages take at most 200, the CLI at most 1,000). @throws DomainError tenant_not_found
+ */
+export async function listTasks(input: TaskFilter & { cursor?: string; limit: number }) {
+  const rows = await db().syncTask.findMany({ where: await taskWhere(input), select: taskRowSelect, ...pageArgs(input) });
+  return toPage(rows, input.limit);
+}
+
+/** How many tasks match a filter. @throws DomainError tenant_not_found */
+export async function countTasks(filter: TaskFilter): Promise<number> {
+  return db().syncTask.count({ where: await taskWhere(filter) });
+}
+
+/** How many tasks a bulk replay of `filter` would take. @throws DomainError tenant_not_found */
+export async function countReplayable(filter: ReplayFilter): Promise<number> {
+  return db().syncTask.count({ where: { ...(await taskWhere(filter)), ...REPLAYABLE } });
+}
+
+/** Error codes of failed tasks with their counts, most frequent first (filter choices). */
+export async function taskErrorCodes(): Promise<{ errorCode: string; count: number }[]> {
+  const groups = await db().syncTask.groupBy({
+    by: ["errorCode"],
+    where: { errorCode: { not: null } },
+    _count: { _all: true },
+    orderBy: { _count: { errorCode: "desc" } },
+    take: 50,
+  });
+  return groups.map((g) => ({ errorCode: g.errorCode!, count: g._count._all }));
+}
+
+const taskDetailSelect = {
+  ...taskRowSelect,
+  dedupeKey: true,
+  input: true,
+  output: true,
+  updatedAt: true,
+  receipt: { select: { id: true, endpoint: true, correlationId: true, responseStatus: true, createdAt: true } },
+  replayOf: { select: { id: true, status: true, createdAt: true } },
+  replays: { select: { id: true, status: true, correlationId: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+  changes: { select: { id: true, passId: true, versionTag: true, changes: true, createdAt: true, pass: { select: { serialNumber: true } } }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.SyncTaskSelect;
 
-export interface TaskListFilter {
-  status?: SyncTaskStatus;
-  /** Tenant slug or id. */
-  tenant?: string;
-  kind?: SyncTaskKind;
-  errorCode?: string;
-  limit?: number;
-}
-
-/**
- * Tasks newest first (default 50, at most 1,000).
- * @throws DomainError invalid_input (unknown status or kind), tenant_not_found
- */
-export async function listTasks(filter: TaskListFilter = {}) {
-  if (filter.status && !TASK_STATUSES.includes(filter.status)) throw new DomainError("invalid_input", `status must be one of ${TASK_STATUSES.join(", ")}`, "status");
-  if (filter.kind && !TASK_KINDS.includes(filter.kind)) throw new DomainError("invalid_input", `kind must be one of ${TASK_KINDS.join(", ")}`, "kind");
-  const tenantId = filter.tenant ? (await getTenant(filter.tenant)).id : undefined;
-  return db().syncTask.findMany({
-    where: { status: filter.status, kind: filter.kind, errorCode: filter.errorCode, tenantId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: Math.min(Math.max(filter.limit ?? 50, 1), 1000),
-    select: TASK_ROW,
-  });
-}
-
-/**
- * One task with its input and output, receipt, replay links and the pass changes it made.
- * @throws DomainError not_found
- */
-export async function showTask(id: string) {
-  const task = await db().syncTask.findUnique({
-    where: { id },
-    select: {
-      ...TASK_ROW,
-      input: true,
-      output: true,
-      dedupeKey: true,
-      receipt: { select: { id: true, endpoint: true, correlationId: true, responseStatus: true, createdAt: true } },
-      replays: { select: { id: true, status: true, correlationId: true, createdAt: true }, orderBy: { createdAt: "asc" } },
-      changes: { select: { passId: true, versionTag: true, changes: true, createdAt: true }, orderBy: { createdAt: "asc" } },
+/** A task with its input, output, timings, the receipt that created it, its replays and pass changes. @throws DomainError not_found */
+export async function getTask(id: string) {
+  const task = await db().syncTask.findUnique({ where: { id }, select: taskDetailSelect });
+  if (!task) throw new DomainError("not_found", `no sync task ${JSON.stringify(id)}`, "id");
+  const pass = task.passId ? await db().pass.findUnique({ where: { id: task.passId }, select: { serialNumber: true } }) : null;
+  return {
+    ...task,
+    pass,
+    timings: {
+      waitedMs: task.startedAt ? task.startedAt.getTime() - task.queuedAt.getTime() : null,
+      ranMs: task.startedAt && task.finishedAt ? task.finishedAt.getTime() - task.startedAt.getTime() : null,
     },
-  });
-  if (!task) throw new DomainError("not_found", `no sync task ${id}`, "id");
-  return task;
+  };
 }

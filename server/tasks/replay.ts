@@ -17,26 +17,13 @@
  * step returns it (runTaskOnce) and only the steps after it run again. Re-applying the old input
  * would put stale values back over any newer change to the customer or pass.
  */
-import { Prisma, type SyncTask, type SyncTaskKind } from "@prisma/client";
+import { Prisma, type SyncTask } from "@prisma/client";
 import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
-import { getTenant } from "../tenants/tenants";
 import { dispatchTasks } from "@/inngest/dispatch";
-import { TASK_KINDS } from "./queries";
+import { REPLAYABLE, taskWhere, type ReplayFilter } from "./queries";
 
 type Tx = Prisma.TransactionClient;
-
-/** Which FAILED tasks a bulk replay takes (all criteria given must hold). */
-export interface ReplayFilter {
-  /** Tenant slug or id. */
-  tenant?: string;
-  kind?: SyncTaskKind;
-  errorCode?: string;
-  /** Created at or after. */
-  from?: Date;
-  /** Created before. */
-  to?: Date;
-}
 
 const BATCH = 100;
 
@@ -99,22 +86,13 @@ export async function replayTask({ taskId, actor, force = false }: { taskId: str
 /**
  * Replays every FAILED task matching `filter` that has not been replayed yet, in batches of 100
  * (one transaction each, events sent after each batch). Resolves with how many were replayed.
- * @throws DomainError tenant_not_found, invalid_input (unknown kind)
+ * @throws DomainError tenant_not_found
  */
 export async function replayTasks({ filter, actor }: { filter: ReplayFilter; actor: string }): Promise<number> {
-  if (filter.kind && !TASK_KINDS.includes(filter.kind)) throw new DomainError("invalid_input", `kind must be one of ${TASK_KINDS.join(", ")}`, "kind");
-  const tenantId = filter.tenant ? (await getTenant(filter.tenant)).id : undefined;
-  const where: Prisma.SyncTaskWhereInput = {
-    status: "FAILED",
-    replays: { none: {} },
-    ...(tenantId && { tenantId }),
-    ...(filter.kind && { kind: filter.kind }),
-    ...(filter.errorCode && { errorCode: filter.errorCode }),
-    ...((filter.from || filter.to) && { createdAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lt: filter.to }) } }),
-  };
+  const where = { ...(await taskWhere(filter)), ...REPLAYABLE };
   const details = {
     bulk: true,
-    filter: { ...filter, tenant: tenantId ?? null, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null } as Prisma.InputJsonObject,
+    filter: { ...filter, tenant: where.tenantId ?? null, from: filter.from?.toISOString() ?? null, to: filter.to?.toISOString() ?? null } as Prisma.InputJsonObject,
   };
   let count = 0;
   let cursor: string | undefined;

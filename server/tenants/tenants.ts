@@ -86,43 +86,16 @@ export async function createTenant(input: CreateTenantInput): Promise<Tenant> {
   }
 }
 
-/** All tenants, newest first, with counts for listings. */
-export async function listTenants() {
-  return db().tenant.findMany({
-    orderBy: { createdAt: "desc" },
-    select: {
-      id: true,
-      slug: true,
-      name: true,
-      status: true,
-      klaviyoEnabled: true,
-      defaultPhoneRegion: true,
-      customIdentifierKeys: true,
-      createdAt: true,
-      _count: { select: { passes: true, customers: true } },
-    },
-  });
-}
-
-export interface TenantSettingsInput {
-  status?: "ACTIVE" | "SUSPENDED";
-  klaviyoEnabled?: boolean;
-  /** New Klaviyo system-webhook secret; the current one is kept as the previous (rotation). */
-  klaviyoWebhookSecret?: string;
-  /** Forget the previous webhook secret once Klaviyo uses only the new one. */
-  dropPreviousWebhookSecret?: boolean;
-  merchantSyncUrl?: string | null;
-  merchantSyncSecret?: string | null;
-  defaultPhoneRegion?: string;
-  customIdentifierKeys?: string[];
-  tenantRequestsPerMinute?: number;
-  apiKeyRequestsPerMinute?: number;
-}
-
-const settingsSchema = z.object({
+/**
+ * A tenant's settings as staff change them (console and CLI): status, Klaviyo integration,
+ * merchant sync-back, phone region, custom identifiers, throttling. Secrets are write-only.
+ */
+export const tenantSettingsInput = z.object({
   status: z.enum(["ACTIVE", "SUSPENDED"]).optional(),
   klaviyoEnabled: z.boolean().optional(),
+  /** New Klaviyo system-webhook secret; the current one is kept as the previous (rotation). */
   klaviyoWebhookSecret: z.string().min(16, "must have at least 16 characters").optional(),
+  /** Forget the previous webhook secret once Klaviyo uses only the new one. */
   dropPreviousWebhookSecret: z.boolean().optional(),
   merchantSyncUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
   merchantSyncSecret: z
@@ -138,6 +111,7 @@ const settingsSchema = z.object({
   tenantRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   apiKeyRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
 });
+export type TenantSettingsInput = z.input<typeof tenantSettingsInput>;
 
 /**
  * Whether `secret` has the Standard Webhooks form the sync-back signs with: `whsec_` then the
@@ -157,7 +131,7 @@ const RESERVED_IDENTIFIER_KEYS = new Set(["email", "phone", "customerId"]);
  * encrypted and never returned. @throws DomainError tenant_not_found, invalid_input (naming the field)
  */
 export async function updateTenantSettings(ref: string, input: TenantSettingsInput, actor: string) {
-  const parsed = settingsSchema.safeParse(input);
+  const parsed = tenantSettingsInput.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DomainError("invalid_input", `${issue.path.join(".")} ${issue.message}`, issue.path.join("."));

@@ -10,7 +10,7 @@
  */
 import { PKPass, PassType as PKPassType } from "passkit-generator";
 import type { PassType } from "@prisma/client";
-import type { FieldDefinition, FieldSlot, PassTemplate } from "@/server/pass-types/pass-types";
+import { fieldDefinitions, passImages, passTemplate, type FieldDefinition, type FieldSlot, type PassTemplate } from "@/server/pass-types/pass-types";
 import type { SigningCredentials } from "./certificates";
 
 type Style = PassType["style"];
@@ -60,14 +60,14 @@ export function passModel(passType: Pick<PassType, "id" | "updatedAt" | "style" 
   const hit = cachedPassModel(passType);
   if (hit) return hit;
   const revision = revisionOf(passType);
-  const images = (passType.images ?? {}) as Record<string, string>;
+  const images = passImages(passType);
   const model: PassModel = {
     revision,
     style: passType.style,
     passTypeIdentifier: passType.passTypeIdentifier,
     teamIdentifier: passType.teamIdentifier,
-    template: passType.template as unknown as PassModel["template"],
-    fields: (passType.fields ?? []) as unknown as FieldDefinition[],
+    template: passTemplate<PassModel["template"]>(passType),
+    fields: fieldDefinitions(passType),
     files: Object.fromEntries(Object.entries(images).map(([name, b64]) => [name, Buffer.from(b64, "base64")])),
   };
   models.set(passType.id, model);

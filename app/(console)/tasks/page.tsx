@@ -4,7 +4,7 @@ import { api, HydrateClient, prefetch, trpc } from "@/app/_trpc/server";
 import { getStaff } from "@/app/_lib/staff";
 import { parseParams, type SearchParams } from "@/app/_lib/search-params";
 import { roleAtLeast } from "@/server/auth/roles";
-import { taskListInput } from "@/server/console/tasks";
+import { taskListInput } from "@/server/tasks/queries";
 import { ErrorState, PageHeader } from "../_components/ui";
 import { FilterForm } from "../_components/filter-form";
 import { TaskTable } from "./task-table";

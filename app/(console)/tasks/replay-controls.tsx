@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/app/_trpc/react";
-import type { ReplayFilterInput } from "@/server/console/tasks";
+import type { ReplayFilter as ReplayFilterInput } from "@/server/tasks/queries";
 
 const button = "rounded-md px-3 py-1.5 text-sm font-medium disabled:opacity-60";
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import { useTRPC } from "@/app/_trpc/react";
-import type { taskListInput } from "@/server/console/tasks";
+import type { taskListInput } from "@/server/tasks/queries";
 import { EmptyState, ErrorState, Mono, StatusBadge, Table, Td, Time } from "../_components/ui";
 import { Pager } from "../_components/pager";
 import { ReplayTaskButton } from "./replay-controls";

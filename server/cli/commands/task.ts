@@ -1,7 +1,7 @@
 /** CLI `task`: list, show and replay sync tasks. */
 import type { Command } from "commander";
 import { DomainError } from "@/server/platform/errors";
-import { listTasks, showTask } from "@/server/tasks/queries";
+import { getTask, listTasks } from "@/server/tasks/queries";
 import { replayTask, replayTasks } from "@/server/tasks/replay";
 import { type SyncTaskKind, type SyncTaskStatus } from "@prisma/client";
 import { ACTOR, out, json, withDb, time, oneOf, positiveInt } from "../shared";
@@ -19,12 +19,12 @@ export function registerTaskCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(
       withDb(async (opts: { status?: string; tenant?: string; kind?: string; errorCode?: string; limit?: number; json?: boolean }) => {
-        const rows = await listTasks({
+        const { items: rows } = await listTasks({
           status: opts.status as SyncTaskStatus | undefined,
           kind: opts.kind as SyncTaskKind | undefined,
           tenant: opts.tenant,
           errorCode: opts.errorCode,
-          limit: opts.limit,
+          limit: opts.limit ?? 50,
         });
         if (opts.json) json(rows.map(({ tenant: t, ...r }) => ({ ...r, tenant: t.slug })));
         else for (const r of rows) out([r.id, r.tenant.slug, r.kind, r.status, r.errorCode ?? "-", `attempts=${r.attempts}`, r.createdAt.toISOString()].join("\t"));
@@ -36,7 +36,7 @@ export function registerTaskCommands(program: Command): void {
     .option("--json", "print JSON (default)")
     .action(
       withDb(async (id: string) => {
-        const { tenant: t, ...rest } = await showTask(id);
+        const { tenant: t, ...rest } = await getTask(id);
         json({ ...rest, tenant: t.slug });
       }),
     );

@@ -1,7 +1,8 @@
 /** CLI `tenant`: create, list and configure tenants. */
 import type { Command } from "commander";
 import { DomainError } from "@/server/platform/errors";
-import { createTenant, describeTenantSettings, listTenants, updateTenantSettings } from "@/server/tenants/tenants";
+import { createTenant, describeTenantSettings, updateTenantSettings } from "@/server/tenants/tenants";
+import { listTenants } from "@/server/console/tenants";
 import { ACTOR, out, json, readStdin, collect, withDb, oneOf } from "../shared";
 
 export function registerTenantCommands(program: Command): void {
@@ -25,7 +26,12 @@ export function registerTenantCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(
       withDb(async (opts: { json?: boolean }) => {
-        const rows = await listTenants();
+        const rows = [];
+        for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+          const page = await listTenants({ cursor, limit: 200 });
+          rows.push(...page.items);
+          cursor = page.nextCursor ?? undefined;
+        }
         if (opts.json) json(rows.map(({ _count, ...t }) => ({ ...t, passes: _count.passes, customers: _count.customers })));
         else for (const t of rows) out(`${t.slug}\t${t.name}\t${t.status}\tklaviyo=${t.klaviyoEnabled ? "on" : "off"}\tpasses=${t._count.passes}`);
       }),

@@ -1,6 +1,6 @@
 /** Sync tasks. */
 import { z } from "zod";
-import { countReplayable, countTasks, getTask, listTasks, replayFilter, taskErrorCodes, taskFilter, taskListInput } from "../../console/tasks";
+import { countReplayable, countTasks, getTask, listTasks, replayFilter, taskErrorCodes, taskFilter, taskListInput } from "@/server/tasks/queries";
 import { replayTask, replayTasks } from "../../tasks/replay";
 import { operatorProcedure, router, viewerProcedure } from "../init";
 

@@ -1,15 +1,15 @@
 /** Tenants, their API keys and settings. */
 import { z } from "zod";
-import { createTenant, describeTenantSettings, updateTenantSettings } from "../../tenants/tenants";
+import { createTenant, describeTenantSettings, updateTenantSettings, type TenantSettingsInput } from "../../tenants/tenants";
 import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../../tenants/api-keys";
-import { getTenantDetail, listTenantsPage, tenantChoices, tenantListInput } from "../../console/tenants";
+import { getTenantDetail, listTenants, tenantChoices, tenantListInput } from "../../console/tenants";
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from "../init";
 
 const tenantRef = z.object({ tenant: z.string().min(1) });
 
 export const tenantsRouter = router({
   /** One page of tenants. */
-  list: viewerProcedure.input(tenantListInput).query(({ input }) => listTenantsPage(input)),
+  list: viewerProcedure.input(tenantListInput).query(({ input }) => listTenants(input)),
   /** Slugs and names of every tenant, for filters. */
   choices: viewerProcedure.query(() => tenantChoices()),
   /** Integration status, API keys (never their secret), pass types, limits and certificates. */
@@ -23,19 +23,8 @@ export const tenantsRouter = router({
     }),
   /** Klaviyo integration, merchant sync-back, phone region, custom identifiers and throttling limits; secrets are write-only. */
   updateIntegration: operatorProcedure
-    .input(
-      tenantRef.extend({
-        klaviyoEnabled: z.boolean().optional(),
-        klaviyoWebhookSecret: z.string().optional(),
-        dropPreviousWebhookSecret: z.boolean().optional(),
-        merchantSyncUrl: z.string().nullable().optional(),
-        merchantSyncSecret: z.string().nullable().optional(),
-        defaultPhoneRegion: z.string().optional(),
-        customIdentifierKeys: z.array(z.string()).optional(),
-        tenantRequestsPerMinute: z.number().int().optional(),
-        apiKeyRequestsPerMinute: z.number().int().optional(),
-      }),
-    )
+    // the settings are validated once, by updateTenantSettings (tenantSettingsInput), naming the field
+    .input(z.custom<{ tenant: string } & Omit<TenantSettingsInput, "status">>((v) => tenantRef.safeParse(v).success, "tenant is required"))
     .mutation(async ({ input: { tenant, ...settings }, ctx }) => describeTenantSettings(await updateTenantSettings(tenant, settings, ctx.staff.email))),
   /** Suspends or reactivates a tenant. */
   setStatus: adminProcedure

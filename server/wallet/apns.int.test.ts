@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it, inject } from "vitest";
 import { db } from "../db/client";
 import { apnsMockControl } from "@/server/tooling/mocks/apns";
 import { createApnsTransport } from "./apns";
-import { setApnsKey } from "./certificates";
+import { setApnsKey } from "./apns-keys";
 import { walletConfigProblems } from "./config-problems";
 import { passDeliveryFunnel } from "./funnel";
 import { createPushSender, type PushOutcome } from "./push";

@@ -6,7 +6,7 @@ import forge from "node-forge";
 import { describe, expect, it, inject } from "vitest";
 import { db } from "../db/client";
 import { runCli } from "@/server/tooling/testing/cli";
-import { generateDevelopmentChain } from "./certificates";
+import { generateDevelopmentChain } from "./dev-certificates";
 import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
 import { SimulatedDevice } from "@/server/tooling/testing/wallet-device";
 import { tenantWithPasses } from "@/server/tooling/testing/wallet-fixtures";

@@ -8,7 +8,7 @@ import { db } from "../db/client";
 import { env } from "@/server/platform/env";
 import { decryptSecret } from "@/server/platform/crypto";
 import { buildCache } from "./build-cache";
-import { signingCredentials } from "./certificates";
+import { signingCredentials } from "./signing";
 import { buildPkpass, cachedPassModel, passModel } from "./pkpass";
 
 /** A pass with what a download needs (pass type images are loaded only to prepare a model). */

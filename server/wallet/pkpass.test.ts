@@ -1,7 +1,8 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { starterPassTypes, type FieldDefinition } from "@/server/pass-types/pass-types";
-import { generateDevelopmentChain, type SigningCredentials } from "./certificates";
+import { generateDevelopmentChain } from "./dev-certificates";
+import type { SigningCredentials } from "./signing";
 import { buildPkpass, passField, passModel, type PassContent } from "./pkpass";
 import { BuildCache } from "./build-cache";
 import { funnelStage } from "./funnel";

@@ -11,7 +11,7 @@
 import { PKPass, PassType as PKPassType } from "passkit-generator";
 import type { PassType } from "@prisma/client";
 import { fieldDefinitions, passImages, passTemplate, type FieldDefinition, type FieldSlot, type PassTemplate } from "@/server/pass-types/pass-types";
-import type { SigningCredentials } from "./certificates";
+import type { SigningCredentials } from "./signing";
 
 type Style = PassType["style"];
 type TransitType = "PKTransitTypeAir" | "PKTransitTypeBoat" | "PKTransitTypeBus" | "PKTransitTypeGeneric" | "PKTransitTypeTrain";

@@ -19,7 +19,7 @@ import { poolSql } from "../db/sql";
 import { decryptSecret } from "@/server/platform/crypto";
 import { logger } from "@/server/platform/log";
 import type { ApnsCredentials, PushTarget, PushTransport } from "./apns";
-import { signingCredentials } from "./certificates";
+import { signingCredentials } from "./signing";
 import { isConfigurationReason } from "./config-problems";
 import { findPassFile, pkpassFile } from "./pass-file";
 

@@ -20,7 +20,7 @@ export function registerCertCommands(program: Command): void {
     .action(
       withDb(async (opts: { tenant: string; cert?: string; key?: string; p12?: string; wwdr?: string; passphraseStdin?: boolean; passType: string[]; json?: boolean }) => {
         if (!opts.p12 && !(opts.cert && opts.key)) throw new DomainError("invalid_input", "give --cert and --key, or --p12", "cert");
-        const { importCertificate } = await import("@/server/wallet/certificates");
+        const { importCertificate } = await import("@/server/wallet/certificate-import");
         const r = await importCertificate({
           tenant: opts.tenant,
           certificatePem: opts.cert ? await readFile(opts.cert, "utf8") : undefined,
@@ -42,7 +42,7 @@ export function registerCertCommands(program: Command): void {
     .option("--json", "print JSON")
     .action(
       withDb(async (opts: { tenant: string; json?: boolean }) => {
-        const { listCertificates } = await import("@/server/wallet/certificates");
+        const { listCertificates } = await import("@/server/wallet/certificate-import");
         const rows = await listCertificates(opts.tenant);
         if (opts.json) json(rows);
         else for (const c of rows) out(`${c.passTypeIdentifier}\tteam=${c.teamIdentifier}\texpires=${c.expiresAt}${c.development ? "\tDEVELOPMENT (not installable)" : ""}`);
@@ -57,7 +57,7 @@ export function registerCertCommands(program: Command): void {
     .requiredOption("--team-id <id>", "the 10-character Team ID")
     .action(
       withDb(async (opts: { tenant: string; p8: string; keyId: string; teamId: string }) => {
-        const { setApnsKey } = await import("@/server/wallet/certificates");
+        const { setApnsKey } = await import("@/server/wallet/apns-keys");
         await setApnsKey({ tenant: opts.tenant, keyId: opts.keyId, teamId: opts.teamId, p8Pem: await readFile(opts.p8, "utf8"), actor: ACTOR });
         out(`tenant ${opts.tenant} pushes with APNs key ${opts.keyId}`);
       }),

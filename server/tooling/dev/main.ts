@@ -46,7 +46,7 @@ async function main() {
   const { seedDemo } = await import("@/server/tooling/seed");
   const { prepareDemoAccess } = await import("./demo-access");
   const { devSecrets, dataDir } = await import("@/server/platform/data-dir");
-  const { ensureDevelopmentCertificates } = await import("@/server/wallet/certificates");
+  const { ensureDevelopmentCertificates } = await import("@/server/wallet/dev-certificates");
   const { startApnsMock } = await import("@/server/tooling/mocks/apns");
 
   await claimDevLock(dataDir());

@@ -19,7 +19,7 @@ import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { createPublicKey, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
 import forge from "node-forge";
-import { rsaKeyPair } from "@/server/wallet/certificates";
+import { rsaKeyPair } from "@/server/wallet/dev-certificates";
 
 export interface MockBehaviour {
   /** Delay before answering, ms. */

@@ -87,7 +87,7 @@ const registerBody = z.object({ pushToken: z.string().regex(/^[0-9a-fA-F]{64,200
  * notifications"). Stores the push token on the registration and as the device's latest.
  * @param bodyText the raw JSON body `{ "pushToken": "<hex>" }`
  * @returns 201 when the device was not registered for the pass, 200 when it was
- * @throws PassKitError 400 (ids, JSON, push token), 401, 404
+ * @throws PassKitError 400 (ids, push token), 401, 404; HttpProblem 400 (not JSON)
  */
 export async function registerDevice(input: PassAddress & { deviceLibraryIdentifier: string; authorization: string | null; bodyText: string }): Promise<201 | 200> {
   const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
@@ -195,7 +195,7 @@ const logBody = z.object({ logs: z.array(z.string().max(10_000).refine((m) => !m
  * tenant and, when the message names one of the tenant's passes ("serial number …"), that pass
  * and its device if it has exactly one.
  * @returns the number of messages stored
- * @throws PassKitError 400 (JSON, shape), 404 unknown tenant
+ * @throws PassKitError 400 (shape), 404 unknown tenant; HttpProblem 400 (not JSON)
  */
 export async function recordLogs(input: { tenant: string; bodyText: string }): Promise<number> {
   const tenant = await getTenant(checkTenant(input.tenant));

@@ -42,8 +42,8 @@ export interface MappedError {
 /** The problem that answers `err` (module comment). */
 export function mapError(err: unknown): MappedError {
   if (err instanceof HttpProblem) return { problem: err.init, expected: true };
-  if (err instanceof DomainError) {
-    const status = DOMAIN_ERROR_STATUS[err.code] ?? 500;
+  if (err instanceof DomainError && err.code in DOMAIN_ERROR_STATUS) {
+    const status = DOMAIN_ERROR_STATUS[err.code];
     return { problem: { status, detail: err.message, ...(err.field ? { errors: [{ field: err.field, message: err.message }] } : {}) }, expected: true };
   }
   if (err instanceof WalletConfigError) {

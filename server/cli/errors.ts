@@ -1,6 +1,6 @@
 /** One-line operator messages for errors that reach the top of a command-line entry point. */
 import { redactDatabaseUrl } from "@/server/platform/pg-config";
-import { isDatabaseUnavailable, networkErrorCode } from "../db/errors";
+import { isDatabaseUnavailable, networkErrorCode } from "@/server/platform/unavailable";
 
 /** Message for `err` without a stack: names the database (password masked) when it is unreachable. */
 export function formatCliError(err: unknown): string {

@@ -3,6 +3,7 @@ import { Prisma, WebhookEndpoint } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
+import { redactHeaders } from "@/server/platform/http/headers";
 import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "@/server/db/pagination";
 
 /** Response status filter: an exact code (`429`) or a class (`2xx`, `4xx`, `5xx`). */
@@ -52,19 +53,6 @@ export const receiptRowSelect = {
 export async function listReceipts(input: z.infer<typeof receiptListInput>) {
   const rows = await db().webhookReceipt.findMany({ where: receiptWhere(input), select: receiptRowSelect, ...pageArgs(input) });
   return toPage(rows, input.limit);
-}
-
-/** Header names whose values never reach the console, whatever was stored. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|klaviyo-signature|webhook-signature)$|secret|token|password/i;
-
-/** A copy of `headers` with secret values replaced by "[redacted]". */
-export function redactHeaders(headers: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers || typeof headers !== "object") return out;
-  for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
-    out[name] = SECRET_HEADER.test(name) ? "[redacted]" : String(value);
-  }
-  return out;
 }
 
 /** A receipt with its headers (redacted), raw body and the tasks it created. @throws DomainError not_found */

@@ -9,6 +9,7 @@
  */
 import { Prisma, type SyncTaskKind, type WebhookEndpoint } from "@prisma/client";
 import { db } from "../db/client";
+import { DomainError } from "@/server/platform/errors";
 import { insertFlowReceipt } from "./store";
 import type { PassUpdateInput } from "@/server/passes/update";
 import type { ProfileSyncInput } from "@/server/customers/profile-sync";
@@ -50,9 +51,12 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === "23505";
 }
 
-/** An Idempotency-Key used again, within its window, with a different body. */
-export class IdempotencyKeyReused extends Error {
+/** An Idempotency-Key used again, within its window, with a different body (HTTP 422 naming the header). */
+export class IdempotencyKeyReused extends DomainError {
   override name = "IdempotencyKeyReused";
+  constructor(message: string) {
+    super("idempotency_key_reused", message, "Idempotency-Key");
+  }
 }
 
 /**
@@ -75,6 +79,21 @@ async function earlierDelivery(receipt: { tenantId: string; endpoint: WebhookEnd
     throw new IdempotencyKeyReused(`this Idempotency-Key was used within 24 h for a different body (first delivery ${first.correlationId})`);
   }
   return { correlationId: first.correlationId, status: first.responseStatus, duplicate: true, tasks: [] };
+}
+
+/** What a listener parser (push-update.ts, flow-profile-sync.ts, system-webhook.ts) makes of a valid body. */
+export type Submission =
+  | { kind: "flow"; endpoint: WebhookEndpoint; status: number; task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput } }
+  | { kind: "system"; endpoint: WebhookEndpoint; status: number; webhookId: string; events: { externalId: string; input: ProfileSyncInput }[] };
+
+/** The receipt fields every submission shares (the request's, not the body's). */
+export type ReceiptBase = Omit<ReceiptFields, "endpoint" | "status"> & { idempotencyKey?: string };
+
+/** Stores a parsed submission with its receipt (the flow or system-webhook rules above). */
+export function acceptSubmission(submission: Submission, receipt: ReceiptBase): Promise<Acceptance> {
+  const fields = { ...receipt, endpoint: submission.endpoint, status: submission.status };
+  if (submission.kind === "flow") return acceptFlowWebhook(fields, submission.task);
+  return acceptSystemWebhook({ ...fields, webhookId: submission.webhookId }, submission.events);
 }
 
 /** Accepts one flow webhook: a receipt and one task, atomically. */

@@ -28,8 +28,8 @@ export interface Principal {
 }
 
 const unauthorized = (detail: string) =>
-  new HttpProblem({ status: 401, title: "Unauthorized", detail, headers: { "www-authenticate": 'Bearer realm="passflow"' } });
-const forbidden = (detail: string) => new HttpProblem({ status: 403, title: "Forbidden", detail });
+  new HttpProblem({ status: 401, detail, headers: { "www-authenticate": 'Bearer realm="passflow"' } });
+const forbidden = (detail: string) => new HttpProblem({ status: 403, detail });
 
 /** The bearer credential of a request, from `Authorization: Bearer` or `X-API-KEY`. */
 export function bearerCredential(headers: Headers): string | undefined {

@@ -49,7 +49,6 @@ export async function consumeListenerQuota(
       const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       throw new HttpProblem({
         status: 429,
-        title: "Too many requests",
         detail: `more than ${check.limit} requests per minute; retry after ${retryAfter} s`,
         headers: { ...headers(check.limit, rejection), "retry-after": String(retryAfter) },
       });

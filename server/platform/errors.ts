@@ -1,6 +1,7 @@
 /**
  * Domain errors. Each carries a stable `code` (snake_case) that tasks store as `errorCode`, the
- * CLI prints, and HTTP/tRPC layers map to a status in one place each.
+ * CLI prints; HTTP answers map them to a status in one table (server/platform/http/errors.ts),
+ * which tRPC follows too.
  */
 export type DomainErrorCode =
   | "not_found"
@@ -13,7 +14,9 @@ export type DomainErrorCode =
   /** The customer holds several live passes and the request does not say which (pass-update). */
   | "ambiguous_pass"
   /** A field value that cannot be coerced to its field definition's type. */
-  | "invalid_field_value";
+  | "invalid_field_value"
+  /** An Idempotency-Key used again, within its window, with a different body (the listeners). */
+  | "idempotency_key_reused";
 
 export class DomainError extends Error {
   override name = "DomainError";
@@ -49,4 +52,14 @@ export class RetriableTaskError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The tenant's wallet setup cannot do what was asked (no Pass Type ID certificate, an expired
+ * one, APNs refusing the certificate or topic). Operators fix these; retrying the request later
+ * may succeed (HTTP 503 with Retry-After). Thrown by server/wallet; defined here so the HTTP
+ * error table can name it.
+ */
+export class WalletConfigError extends Error {
+  override name = "WalletConfigError";
 }

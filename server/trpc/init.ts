@@ -4,7 +4,7 @@
  * - `createInnerContext` takes the staff member (or null) and nothing from the request, so tests
  *   call routers through `createCallerFactory` on the real database; `context.ts` builds it from
  *   the next-auth session for HTTP.
- * - Every procedure goes through `errorMapping` (domain errors → TRPCError, in this one place)
+ * - Every procedure goes through `errorMapping` (domain errors → TRPCError with the code of their HTTP status in the one error table)
  *   and a role check: `viewerProcedure`, `operatorProcedure`, `adminProcedure`.
  */
 import { initTRPC, TRPCError } from "@trpc/server";
@@ -13,6 +13,7 @@ import type { StaffRole } from "@prisma/client";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { DomainError, type DomainErrorCode } from "@/server/platform/errors";
+import { DOMAIN_ERROR_STATUS } from "@/server/platform/http/errors";
 import { roleAtLeast } from "../auth/roles";
 import type { StaffIdentity } from "@/server/staff/staff";
 
@@ -45,21 +46,17 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-const DOMAIN_TO_TRPC = {
-  not_found: "NOT_FOUND",
-  tenant_not_found: "NOT_FOUND",
-  pass_type_not_found: "NOT_FOUND",
-  pass_not_found: "NOT_FOUND",
-  conflict: "CONFLICT",
-  identifier_conflict: "CONFLICT",
-  ambiguous_pass: "CONFLICT",
-  invalid_input: "BAD_REQUEST",
-  invalid_field_value: "BAD_REQUEST",
-} satisfies Record<DomainErrorCode, TRPC_ERROR_CODE_KEY>;
+/** tRPC's code for each HTTP status of the one error table (server/platform/http/errors.ts). */
+const TRPC_BY_STATUS: Record<(typeof DOMAIN_ERROR_STATUS)[DomainErrorCode], TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  422: "UNPROCESSABLE_CONTENT",
+};
 
-/** The tRPC code of a domain error. */
+/** The tRPC code of a domain error: the one of its HTTP status. */
 export function trpcCodeOf(err: DomainError): TRPC_ERROR_CODE_KEY {
-  return DOMAIN_TO_TRPC[err.code];
+  return TRPC_BY_STATUS[DOMAIN_ERROR_STATUS[err.code]];
 }
 
 /** Turns a DomainError thrown by `server/` code into the matching TRPCError (message kept). */

@@ -49,24 +49,24 @@ export async function passDownloadLink(input: { tenant: string; serialNumber: st
  */
 export async function downloadByLink(input: { tenant: string; file: string; expires: string | null; signature: string | null; now?: Date }) {
   const serialNumber = input.file.endsWith(".pkpass") ? decodeURIComponent(input.file.slice(0, -".pkpass".length)) : "";
-  if (!serialNumber) throw new PassKitError(404, "Not Found");
+  if (!serialNumber) throw new PassKitError(404);
   const expires = Number(input.expires);
-  if (!input.signature || !/^\d{1,12}$/.test(input.expires ?? "")) throw new PassKitError(401, "Unauthorized", "the link is not signed");
-  if (expires * 1000 < (input.now ?? new Date()).getTime()) throw new PassKitError(410, "Gone", "the link has expired: ask for a new one");
+  if (!input.signature || !/^\d{1,12}$/.test(input.expires ?? "")) throw new PassKitError(401, "the link is not signed");
+  if (expires * 1000 < (input.now ?? new Date()).getTime()) throw new PassKitError(410, "the link has expired: ask for a new one");
   let tenant;
   try {
     tenant = await getTenant(input.tenant);
   } catch {
-    throw new PassKitError(404, "Not Found");
+    throw new PassKitError(404);
   }
   const given = Buffer.from(input.signature, "base64url");
   const valid = derivedKeys(PURPOSE).some((key) => {
     const expected = mac(key, tenant.id, serialNumber, expires);
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  if (!valid) throw new PassKitError(401, "Unauthorized", "the link signature is not valid");
+  if (!valid) throw new PassKitError(401, "the link signature is not valid");
   const pass = await findPassFile({ serialNumber, tenant: tenant.id });
-  if (!pass) throw new PassKitError(404, "Not Found");
+  if (!pass) throw new PassKitError(404);
   const file = await pkpassFile(pass);
   return { body: file.body, serialNumber, cached: file.cached };
 }

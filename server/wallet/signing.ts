@@ -10,7 +10,7 @@
 import { type WalletCertificate } from "@prisma/client";
 import { db } from "../db/client";
 import { decryptSecret } from "@/server/platform/crypto";
-import { WalletConfigError } from "./errors";
+import { WalletConfigError } from "@/server/platform/errors";
 import { createDevelopmentCertificate, devCertificatesAllowed } from "./dev-certificates";
 
 /** Everything passkit-generator and the APNs client need, decrypted, as PEM. */

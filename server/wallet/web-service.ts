@@ -29,7 +29,7 @@ import { db } from "../db/client";
 import { decryptSecret, safeEqual } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
-import { parseJson } from "./http";
+import { parseJson } from "@/server/platform/http/body";
 import { flushDownloadCredits, markDownloaded, markListed } from "./funnel";
 import { findPassFile, lastModified, pkpassFile, type PassFileRecord } from "./pass-file";
 
@@ -46,12 +46,12 @@ export const REGISTER_MAX_BYTES = 4 * 1024;
 export const LOG_MAX_BYTES = 64 * 1024;
 
 function check(value: string, pattern: RegExp, what: string): string {
-  if (!pattern.test(value)) throw new PassKitError(400, "Bad Request", `malformed ${what}`);
+  if (!pattern.test(value)) throw new PassKitError(400, `malformed ${what}`);
   return value;
 }
 
 function checkTenant(ref: string): string {
-  if (!TENANT_REF.test(ref)) throw new PassKitError(404, "Not Found", "unknown tenant");
+  if (!TENANT_REF.test(ref)) throw new PassKitError(404, "unknown tenant");
   return ref;
 }
 
@@ -74,9 +74,9 @@ async function authenticatedPass(address: PassAddress, authorization: string | n
   const pass = await findPassFile({ serialNumber, tenant, passTypeIdentifier });
   if (!pass) {
     await getTenant(tenant); // 404 for an unknown tenant, 401 otherwise
-    throw new PassKitError(401, "Unauthorized");
+    throw new PassKitError(401);
   }
-  if (!token || !safeEqual(decryptSecret(pass.authenticationTokenEncrypted), token)) throw new PassKitError(401, "Unauthorized");
+  if (!token || !safeEqual(decryptSecret(pass.authenticationTokenEncrypted), token)) throw new PassKitError(401);
   return pass;
 }
 
@@ -87,13 +87,13 @@ const registerBody = z.object({ pushToken: z.string().regex(/^[0-9a-fA-F]{64,200
  * notifications"). Stores the push token on the registration and as the device's latest.
  * @param bodyText the raw JSON body `{ "pushToken": "<hex>" }`
  * @returns 201 when the device was not registered for the pass, 200 when it was
- * @throws PassKitError 400 (ids, JSON, push token), 401, 404
+ * @throws PassKitError 400 (ids, push token), 401, 404; HttpProblem 400 (not JSON)
  */
 export async function registerDevice(input: PassAddress & { deviceLibraryIdentifier: string; authorization: string | null; bodyText: string }): Promise<201 | 200> {
   const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
   const pass = await authenticatedPass(input, input.authorization);
   const body = registerBody.safeParse(parseJson(input.bodyText));
-  if (!body.success) throw new PassKitError(400, "Bad Request", "the body must be { \"pushToken\": \"<hex>\" }");
+  if (!body.success) throw new PassKitError(400, "the body must be { \"pushToken\": \"<hex>\" }");
   const pushToken = body.data.pushToken.toLowerCase();
   const device = await db().device.upsert({
     where: { deviceLibraryIdentifier },
@@ -155,7 +155,7 @@ export async function listUpdatedSerials(input: {
       ORDER BY p."serialNumber"`;
   } catch (err) {
     // a tag of the right shape PostgreSQL still refuses (xmin > xmax, ids out of order)
-    if (since && /snapshot/i.test((err as Error).message)) throw new PassKitError(400, "Bad Request", "malformed passesUpdatedSince tag");
+    if (since && /snapshot/i.test((err as Error).message)) throw new PassKitError(400, "malformed passesUpdatedSince tag");
     throw err;
   }
   if (!rows.length) return { status: 204 };
@@ -195,12 +195,12 @@ const logBody = z.object({ logs: z.array(z.string().max(10_000).refine((m) => !m
  * tenant and, when the message names one of the tenant's passes ("serial number …"), that pass
  * and its device if it has exactly one.
  * @returns the number of messages stored
- * @throws PassKitError 400 (JSON, shape), 404 unknown tenant
+ * @throws PassKitError 400 (shape), 404 unknown tenant; HttpProblem 400 (not JSON)
  */
 export async function recordLogs(input: { tenant: string; bodyText: string }): Promise<number> {
   const tenant = await getTenant(checkTenant(input.tenant));
   const body = logBody.safeParse(parseJson(input.bodyText));
-  if (!body.success) throw new PassKitError(400, "Bad Request", "the body must be { \"logs\": [\"…\"] } with at most 100 messages");
+  if (!body.success) throw new PassKitError(400, "the body must be { \"logs\": [\"…\"] } with at most 100 messages");
   const serialOf = (m: string) => m.match(/serial number ([A-Za-z0-9._:@-]{1,128})/)?.[1];
   const serials = [...new Set(body.data.logs.map(serialOf).filter((s): s is string => !!s))];
   const passes = serials.length

@@ -12,6 +12,7 @@ import { createApnsTransport } from "@/server/wallet/apns";
 import { createPushSender } from "@/server/wallet/push";
 import { withCorrelation } from "@/server/platform/log";
 import { registerServeHandler } from "@/inngest/executor/in-process";
+import { route } from "@/server/platform/http/route";
 
 export const dynamic = "force-dynamic";
 export const maxDuration = 300;
@@ -20,15 +21,15 @@ const handler = serve({ client: inngest, functions: createFunctions({ pushSender
 
 type Handler = typeof handler.POST;
 
-function correlated(method: Handler): Handler {
-  return (...args: Parameters<Handler>) => {
+function correlated(method: Handler) {
+  return route((...args: Parameters<Handler>) => {
     const correlationId = args[0].headers.get("x-correlation-id");
     return correlationId ? withCorrelation(correlationId, () => method(...args)) : method(...args);
-  };
+  });
 }
 
-export const GET = handler.GET;
-export const PUT = handler.PUT;
+export const GET = route(handler.GET);
+export const PUT = route(handler.PUT);
 export const POST = correlated(handler.POST);
 
 // as Next.js calls it: the request, and a route context (this route has no params)

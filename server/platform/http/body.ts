@@ -1,16 +1,42 @@
 /**
- * Reading request bodies safely: JSON content type only, in UTF-8 (415), a size limit enforced
- * while the body streams in (413, without buffering past the limit), and invalid UTF-8 or JSON
- * as 400.
+ * The one bounded body reader of every Passflow HTTP endpoint, and JSON parsing. Options say
+ * what differs between callers: the size limit (413, enforced while the body streams in, never
+ * buffering past it), the content types accepted (415; a charset other than UTF-8 is 415 too,
+ * RFC 8259 §8.1), whether a missing Content-Type is read, whether a UTF-8 byte order mark is
+ * kept in the text or stripped, and whether invalid UTF-8 is refused (400) or replaced (U+FFFD).
  */
 import { HttpProblem } from "./problem";
 
 /** 1 MiB: the largest webhook body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function isJsonContentType(value: string | null): boolean {
-  if (!value) return false;
-  const type = value.split(";")[0]!.trim().toLowerCase();
+/** `json`: application/json and application/*+json; `text`: text/plain (as bare HTTP clients send JSON). */
+export type AcceptedType = "json" | "text";
+
+export interface ReadBodyOptions {
+  /** Largest body in bytes (413 beyond). Default MAX_BODY_BYTES. */
+  limit?: number;
+  /** Content types read; others are 415. Default `["json"]`. */
+  accept?: readonly AcceptedType[];
+  /** Read a body without Content-Type (true) or refuse it with 415 (false, the default). */
+  allowMissingType?: boolean;
+  /**
+   * A leading UTF-8 byte order mark: `keep` (the default) leaves the text exactly as sent, for
+   * signatures and receipts (parseJson skips it); `strip` removes it.
+   */
+  bom?: "keep" | "strip";
+  /** Invalid UTF-8: 400 naming `body` (true, the default) or replaced by U+FFFD (false). */
+  strictUtf8?: boolean;
+}
+
+const TYPE_NAMES: Record<AcceptedType, string> = { json: "application/json", text: "text/plain" };
+
+function mediaTypeOf(value: string): string {
+  return value.split(";")[0]!.trim().toLowerCase();
+}
+
+function matches(type: string, accepted: AcceptedType): boolean {
+  if (accepted === "text") return type === "text/plain";
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
@@ -20,14 +46,30 @@ function charsetOf(value: string): string | undefined {
   return match?.[1]?.toLowerCase();
 }
 
-/** JSON between systems is UTF-8 (RFC 8259 §8.1); a BOM is kept in the text, parseJson skips it. */
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const unsupported = (detail: string, message: string) =>
+  new HttpProblem({ status: 415, detail, errors: [{ field: "content-type", message }] });
+
+/** @throws HttpProblem 415 when the Content-Type is not accepted or declares a charset other than UTF-8 */
+function checkContentType(contentType: string | null, accept: readonly AcceptedType[], allowMissing: boolean): void {
+  const names = accept.map((a) => TYPE_NAMES[a]).join(" or ");
+  if (!contentType) {
+    if (allowMissing) return;
+    throw unsupported(`send the body as ${names}`, `must be ${names}`);
+  }
+  const type = mediaTypeOf(contentType);
+  if (!accept.some((a) => matches(type, a))) throw unsupported(`send the body as ${names}`, `must be ${names}`);
+  const charset = charsetOf(contentType);
+  if (charset && charset !== "utf-8" && charset !== "utf8") {
+    throw unsupported("JSON bodies must be UTF-8 (RFC 8259)", `charset ${charset} is not supported; send UTF-8`);
+  }
+}
 
 /**
- * Reads the raw body, refusing it by its Content-Length or, without buffering past the limit,
- * while it streams in. @throws what `tooLarge()` returns, once the body exceeds `limit` bytes
+ * The raw body, refused by its Content-Length or, without buffering past the limit, while it
+ * streams in. @throws HttpProblem 413 once the body exceeds `limit` bytes
  */
-async function readBoundedBytes(request: Request, limit: number, tooLarge: () => Error): Promise<Buffer> {
+async function readBoundedBytes(request: Request, limit: number): Promise<Buffer> {
+  const tooLarge = () => new HttpProblem({ status: 413, detail: `the body exceeds ${limit} bytes` });
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
   if (!request.body) return Buffer.alloc(0);
@@ -47,34 +89,24 @@ async function readBoundedBytes(request: Request, limit: number, tooLarge: () =>
   return Buffer.concat(chunks);
 }
 
-/**
- * Reads the raw body as UTF-8 text (an invalid sequence becomes U+FFFD), bounded as
- * readBoundedBytes. @throws what `tooLarge()` returns, once the body exceeds `limit` bytes
- */
-export async function readBoundedText(request: Request, limit: number, tooLarge: () => Error): Promise<string> {
-  return (await readBoundedBytes(request, limit, tooLarge)).toString("utf8");
-}
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lenient = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 /**
- * Reads the raw body of a JSON request as text, exactly as sent.
- * @throws HttpProblem 415 (not JSON, or a charset other than UTF-8), 413 (over `limit` bytes),
- *   400 (not valid UTF-8)
+ * Reads a request body as text, per `options` (module comment).
+ * @throws HttpProblem 415 (content type, charset), 413 (over the limit), 400 (invalid UTF-8 when strict)
  */
-export async function readJsonText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
-  const contentType = request.headers.get("content-type");
-  if (!isJsonContentType(contentType)) {
-    throw new HttpProblem({ status: 415, title: "Unsupported media type", detail: "send the body as application/json", errors: [{ field: "content-type", message: "must be application/json" }] });
-  }
-  const charset = charsetOf(contentType!);
-  if (charset && charset !== "utf-8" && charset !== "utf8") {
-    throw new HttpProblem({ status: 415, title: "Unsupported media type", detail: "JSON bodies must be UTF-8 (RFC 8259)", errors: [{ field: "content-type", message: `charset ${charset} is not supported; send UTF-8` }] });
-  }
-  const bytes = await readBoundedBytes(request, limit, () => new HttpProblem({ status: 413, title: "Payload too large", detail: `the body exceeds ${limit} bytes` }));
+export async function readBody(request: Request, options: ReadBodyOptions = {}): Promise<string> {
+  const { limit = MAX_BODY_BYTES, accept = ["json"], allowMissingType = false, bom = "keep", strictUtf8 = true } = options;
+  checkContentType(request.headers.get("content-type"), accept, allowMissingType);
+  const bytes = await readBoundedBytes(request, limit);
+  let text: string;
   try {
-    return utf8.decode(bytes);
+    text = (strictUtf8 ? strict : lenient).decode(bytes);
   } catch {
-    throw new HttpProblem({ status: 400, title: "Invalid JSON", detail: "JSON bodies must be UTF-8 (RFC 8259)", errors: [{ field: "body", message: "is not valid UTF-8" }] });
+    throw new HttpProblem({ status: 400, detail: "bodies must be UTF-8 (RFC 8259)", errors: [{ field: "body", message: "is not valid UTF-8" }] });
   }
+  return bom === "strip" && text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
 /**
@@ -83,10 +115,10 @@ export async function readJsonText(request: Request, limit = MAX_BODY_BYTES): Pr
  */
 export function parseJson(text: string): unknown {
   const json = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  if (!json.trim()) throw new HttpProblem({ status: 400, title: "Invalid JSON", errors: [{ field: "body", message: "the body is empty" }] });
+  if (!json.trim()) throw new HttpProblem({ status: 400, detail: "the body is not JSON", errors: [{ field: "body", message: "the body is empty" }] });
   try {
     return JSON.parse(json);
   } catch (err) {
-    throw new HttpProblem({ status: 400, title: "Invalid JSON", errors: [{ field: "body", message: (err as Error).message }] });
+    throw new HttpProblem({ status: 400, detail: "the body is not valid JSON", errors: [{ field: "body", message: (err as Error).message }] });
   }
 }

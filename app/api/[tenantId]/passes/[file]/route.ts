@@ -3,20 +3,19 @@
  * /api/{tenantId}/passes/{serialNumber}.pkpass?expires=…&signature=… (see server/wallet/links.ts).
  */
 import { downloadByLink } from "@/server/wallet/links";
-import { pkpassResponse, respond } from "@/server/wallet/http";
+import { pkpassResponse } from "@/server/wallet/http";
+import { route } from "@/server/platform/http/route";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ tenantId: string; file: string }> };
 
-export function GET(request: Request, { params }: Params) {
-  return respond(async () => {
-    const { tenantId, file } = await params;
-    const q = new URL(request.url).searchParams;
-    const result = await downloadByLink({ tenant: tenantId, file, expires: q.get("expires"), signature: q.get("signature") });
-    return pkpassResponse(result.body, { cached: result.cached, filename: `${result.serialNumber}.pkpass` });
-  });
-}
+export const GET = route(async (request: Request, { params }: Params) => {
+  const { tenantId, file } = await params;
+  const q = new URL(request.url).searchParams;
+  const result = await downloadByLink({ tenant: tenantId, file, expires: q.get("expires"), signature: q.get("signature") });
+  return pkpassResponse(result.body, { cached: result.cached, filename: `${result.serialNumber}.pkpass` });
+});
 
 /** HEAD: the same status and headers; Next.js sends no body. */
 export const HEAD = GET;

@@ -4,10 +4,11 @@
  * server is configured. Answers like the Inngest event API: `{ ids, status }`.
  */
 import { acceptEventRequest } from "@/inngest/executor/intake";
+import { route } from "@/server/platform/http/route";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(req: Request, { params }: { params: Promise<{ key: string }> }) {
+export const POST = route(async (req: Request, { params }: { params: Promise<{ key: string }> }) => {
   const { key } = await params;
   let body: unknown;
   try {
@@ -17,4 +18,4 @@ export async function POST(req: Request, { params }: { params: Promise<{ key: st
   }
   const answer = await acceptEventRequest(key, body);
   return Response.json(answer.body, { status: answer.status });
-}
+});

@@ -3,28 +3,27 @@
  * If-Modified-Since. Thin adapter over server/wallet/web-service.ts.
  */
 import { latestPass } from "@/server/wallet/web-service";
-import { pkpassResponse, respond } from "@/server/wallet/http";
+import { pkpassResponse } from "@/server/wallet/http";
+import { route } from "@/server/platform/http/route";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ tenantId: string; passTypeIdentifier: string; serialNumber: string }> };
 
-export function GET(request: Request, { params }: Params) {
-  return respond(async () => {
-    const p = await params;
-    const result = await latestPass({
-      tenant: p.tenantId,
-      passTypeIdentifier: p.passTypeIdentifier,
-      serialNumber: p.serialNumber,
-      authorization: request.headers.get("authorization"),
-      ifModifiedSince: request.headers.get("if-modified-since"),
-    });
-    if (result.status === 304) {
-      return new Response(null, { status: 304, headers: { "last-modified": result.lastModified.toUTCString(), "cache-control": "private, no-cache" } });
-    }
-    return pkpassResponse(result.body, { cached: result.cached, lastModified: result.lastModified, filename: `${result.serialNumber}.pkpass` });
+export const GET = route(async (request: Request, { params }: Params) => {
+  const p = await params;
+  const result = await latestPass({
+    tenant: p.tenantId,
+    passTypeIdentifier: p.passTypeIdentifier,
+    serialNumber: p.serialNumber,
+    authorization: request.headers.get("authorization"),
+    ifModifiedSince: request.headers.get("if-modified-since"),
   });
-}
+  if (result.status === 304) {
+    return new Response(null, { status: 304, headers: { "last-modified": result.lastModified.toUTCString(), "cache-control": "private, no-cache" } });
+  }
+  return pkpassResponse(result.body, { cached: result.cached, lastModified: result.lastModified, filename: `${result.serialNumber}.pkpass` });
+});
 
 /** HEAD: the same status and headers; Next.js sends no body. */
 export const HEAD = GET;

@@ -3,22 +3,20 @@
  * Thin adapter over server/wallet/web-service.ts.
  */
 import { listUpdatedSerials } from "@/server/wallet/web-service";
-import { respond } from "@/server/wallet/http";
+import { route } from "@/server/platform/http/route";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ tenantId: string; deviceLibraryIdentifier: string; passTypeIdentifier: string }> };
 
-export function GET(request: Request, { params }: Params) {
-  return respond(async () => {
-    const p = await params;
-    const result = await listUpdatedSerials({
-      tenant: p.tenantId,
-      deviceLibraryIdentifier: p.deviceLibraryIdentifier,
-      passTypeIdentifier: p.passTypeIdentifier,
-      passesUpdatedSince: new URL(request.url).searchParams.get("passesUpdatedSince"),
-    });
-    if (result.status === 204) return new Response(null, { status: 204 });
-    return Response.json(result.body, { headers: { "cache-control": "no-store" } });
+export const GET = route(async (request: Request, { params }: Params) => {
+  const p = await params;
+  const result = await listUpdatedSerials({
+    tenant: p.tenantId,
+    deviceLibraryIdentifier: p.deviceLibraryIdentifier,
+    passTypeIdentifier: p.passTypeIdentifier,
+    passesUpdatedSince: new URL(request.url).searchParams.get("passesUpdatedSince"),
   });
-}
+  if (result.status === 204) return new Response(null, { status: 204 });
+  return Response.json(result.body, { headers: { "cache-control": "no-store" } });
+});

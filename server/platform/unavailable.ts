@@ -1,4 +1,4 @@
-/** Classifies database errors: "unavailable" (retry later, HTTP 503) versus everything else. */
+/** Classifies database errors: "unavailable" (retry later, HTTP 503) versus everything else. Dependency-free, so the HTTP error table (server/platform/http/errors.ts) can use it. */
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "ECONNRESET", "EAI_AGAIN", "EPIPE"]);
 const UNAVAILABLE_PATTERN = /Can't reach database server|connect ECONNREFUSED|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|too many clients|DatabaseNotReachable|Unable to start a transaction in the given time|Query read timeout/i;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { HttpProblem } from "./problem";
+import { parseJson, readBody } from "./body";
+import { unstorable } from "./json-hygiene";
+import { redactHeaders } from "./headers";
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const req = (body: Buffer | string, type?: string) =>
+  new Request("http://localhost/", { method: "POST", body: typeof body === "string" ? body : new Uint8Array(body), headers: type ? { "content-type": type } : {} });
+
+async function status(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+    return 200;
+  } catch (err) {
+    if (err instanceof HttpProblem) return err.init.status;
+    throw err;
+  }
+}
+
+describe("readBody", () => {
+  it("accepts the configured content types only, and UTF-8 only", async () => {
+    expect(await status(readBody(req("{}", "application/json")))).toBe(200);
+    expect(await status(readBody(req("{}", "application/vnd.api+json")))).toBe(200);
+    expect(await status(readBody(req("{}", "text/plain")))).toBe(415);
+    expect(await status(readBody(req("{}", "text/plain;charset=UTF-8"), { accept: ["json", "text"] }))).toBe(200);
+    expect(await status(readBody(req("{}", "application/json; charset=iso-8859-1")))).toBe(415);
+    const untyped = new Request("http://localhost/", { method: "POST", body: new Uint8Array(Buffer.from("{}")) });
+    expect(await status(readBody(untyped))).toBe(415);
+    const untypedAgain = new Request("http://localhost/", { method: "POST", body: new Uint8Array(Buffer.from("{}")) });
+    expect(await readBody(untypedAgain, { allowMissingType: true })).toBe("{}");
+  });
+
+  it("refuses bodies over the limit with 413", async () => {
+    expect(await status(readBody(req("x".repeat(11), "application/json"), { limit: 10 }))).toBe(413);
+    expect(await readBody(req("x".repeat(10), "application/json"), { limit: 10 })).toBe("x".repeat(10));
+  });
+
+  it("keeps or strips a BOM; refuses or replaces invalid UTF-8", async () => {
+    const withBom = () => req(Buffer.concat([BOM, Buffer.from("{}")]), "application/json");
+    expect(await readBody(withBom())).toBe("\uFEFF{}");
+    expect(await readBody(withBom(), { bom: "strip" })).toBe("{}");
+    const latin1 = () => req(Buffer.from('{"a":"é"}', "latin1"), "application/json");
+    expect(await status(readBody(latin1()))).toBe(400);
+    expect(await readBody(latin1(), { strictUtf8: false })).toBe('{"a":"\uFFFD"}');
+  });
+
+  it("parseJson skips a BOM and names `body` when the JSON is bad", () => {
+    expect(parseJson("\uFEFF{\"a\":1}")).toEqual({ a: 1 });
+    for (const bad of ["", "{", "nope"]) {
+      try {
+        parseJson(bad);
+        expect.unreachable();
+      } catch (err) {
+        expect((err as HttpProblem).init).toMatchObject({ status: 400, errors: [{ field: "body" }] });
+      }
+    }
+  });
+});
+
+describe("JSON hygiene and header redaction", () => {
+  it("finds NUL, unpaired surrogates and __proto__, naming the field", () => {
+    expect(unstorable({ a: { b: ["ok", "x\u0000"] } })).toMatchObject({ field: "a.b.1", message: expect.stringMatching(/NUL/) });
+    expect(unstorable(JSON.parse('{"tier":"\\ud800"}'))).toMatchObject({ field: "tier", message: expect.stringMatching(/surrogate/) });
+    expect(unstorable(JSON.parse('{"x":{"__proto__":{}}}'))).toMatchObject({ field: "x.__proto__" });
+    expect(unstorable({ fine: "García 😀" })).toBeUndefined();
+  });
+
+  it("redacts the one list of secret headers, from Headers or a stored object", () => {
+    const headers = new Headers({ authorization: "Bearer pf_x", "x-api-key": "k", "klaviyo-signature": "s", "x-csrf-token": "t", "content-type": "application/json" });
+    expect(redactHeaders(headers)).toEqual({ authorization: "[redacted]", "x-api-key": "[redacted]", "klaviyo-signature": "[redacted]", "x-csrf-token": "[redacted]", "content-type": "application/json" });
+    expect(redactHeaders({ Cookie: "a=b", "idempotency-key": "k1" })).toEqual({ Cookie: "[redacted]", "idempotency-key": "k1" });
+  });
+});

@@ -36,12 +36,14 @@ const TESTS = "\\.test\\.tsx?$";
 const TOOLING = "^server/tooling/|^e2e/";
 
 const pathOf = (name) => LAYERS.find(([n]) => n === name)[1];
+/** The layers above layer `i` (for a use case on the peer level: not its peers, which peerRules cover). */
+const above = (i) => LAYERS.slice(i + 1).filter(([n]) => !(PEERS.includes(LAYERS[i][0]) && PEERS.includes(n)));
 const layerRules = LAYERS.slice(0, -1).map(([name, path], i) => ({
   name: `layer-${name}`,
-  comment: `${name} imports a higher layer (${LAYERS.slice(i + 1).map(([n]) => n).join(", ")})`,
+  comment: `${name} imports a higher layer (${above(i).map(([n]) => n).join(", ")})`,
   severity: "error",
   from: { path, pathNot: TESTS },
-  to: { path: LAYERS.slice(i + 1).map(([, p]) => `(${p})`).join("|") },
+  to: { path: above(i).map(([, p]) => `(${p})`).join("|") },
 }));
 const peerRules = PEERS.map((name) => ({
   name: `peer-${name}`,

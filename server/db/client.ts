@@ -13,7 +13,6 @@ import { logger } from "@/server/platform/log";
 
 patchPgGlobally();
 
-export type Db = PrismaClient;
 
 const globalForDb = globalThis as unknown as { passflowDb?: PrismaClient; passflowPool?: pg.Pool };
 

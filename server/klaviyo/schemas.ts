@@ -96,7 +96,6 @@ export const systemWebhookEnvelope = z
     data: z.array(systemWebhookEvent).min(1, "data must hold at least one event").max(1000, "a batch holds at most 1,000 events"),
     meta: z.object({ klaviyo_account_id: z.string(), klaviyo_webhook_id: z.string().min(1), timestamp: z.string() }),
   });
-export type SystemWebhookEnvelope = z.infer<typeof systemWebhookEnvelope>;
 
 /** True when a parsed body looks like a system-webhook envelope rather than a flow body. */
 export function isSystemWebhookEnvelope(body: unknown): boolean {

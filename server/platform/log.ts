@@ -51,7 +51,3 @@ export function withCorrelation<T>(correlationId: string, fn: () => T): T {
   return correlation.run(correlationId, fn);
 }
 
-/** The correlation id of the current request or task, if any. */
-export function currentCorrelationId(): string | undefined {
-  return correlation.getStore();
-}

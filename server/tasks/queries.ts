@@ -59,7 +59,6 @@ export const taskRowSelect = {
   createdAt: true,
   tenant: { select: { slug: true, name: true } },
 } satisfies Prisma.SyncTaskSelect;
-export type TaskRow = Prisma.SyncTaskGetPayload<{ select: typeof taskRowSelect }>;
 
 /**
  * One page of tasks, newest first. `limit` is checked by the caller's schema (the console's

@@ -1,8 +1,8 @@
 /**
  * The demo data of the embedded default: tenant `demo` (custom identifier `loyaltyNumber`) with
  * its starter pass types, a staff admin and customers with passes. The customers match the
- * request samples in shared/fixtures/klaviyo (jane.doe@example.com, +14155550100, CUST-000042,
- * LN-88-1207). Idempotent: an existing `demo` tenant is left as it is.
+ * Klaviyo request samples in server/klaviyo/samples (jane.doe@example.com, +14155550100,
+ * CUST-000042, LN-88-1207). Idempotent: an existing `demo` tenant is left as it is.
  */
 import { randomBytes } from "node:crypto";
 import { db } from "@/server/db/client";

@@ -1,6 +1,6 @@
 /**
  * Prisma CLI configuration that works offline: the WASM schema engine (`engine: "js"`) and the
- * PostgreSQL driver adapter, so no native engine is ever downloaded (see ../shared/notes/STACK.md).
+ * PostgreSQL driver adapter, so no native engine is ever downloaded.
  * DATABASE_URL is set by `npm run db:migrate` / the CLI (embedded PostgreSQL when unset).
  */
 import { defineConfig } from "prisma/config";

@@ -2,12 +2,17 @@
  * The console over the real pipeline: a webhook sent over HTTP with a key made in the console
  * updates the pass (scenario 2); a profile sync whose merchant sync-back fails is replayed from
  * the console once the merchant answers again, and the replay is audited (scenario 3).
+ *
+ * Both change the tenant they work on (API keys, merchant settings, pass data, a customer's
+ * properties), so each works on a tenant of its own set up like `demo` (e2e/tenants.ts): the
+ * shared demo tenant, which console.spec.ts reads, stays as seeded, also for the next run.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { screenshot, signIn } from "./fixtures";
+import { createSpecTenant } from "./tenants";
 import { readZip } from "@/server/tooling/testing/pkpass-check";
 
 /** Creates an API key for `tenant` on its console page and reads it from the shown-once box. */
@@ -30,11 +35,12 @@ async function openNewestTask(page: Page, tenant: string, status: "SUCCEEDED" | 
 }
 
 test("scenario 2: an OPERATOR's new API key drives a pushUpdate that shows in the pass", async ({ page, request }, testInfo) => {
+  const tenant = await createSpecTenant("e2e-push");
   await signIn(page, "OPERATOR");
-  const key = await createKeyInConsole(page, "demo", "e2e pushUpdate");
+  const key = await createKeyInConsole(page, tenant, "e2e pushUpdate");
   await screenshot(page, testInfo, "api-key-created");
 
-  const res = await request.post("/api/demo/webhooks/listeners/klaviyo/passes/pushUpdate", {
+  const res = await request.post(`/api/${tenant}/webhooks/listeners/klaviyo/passes/pushUpdate`, {
     headers: { authorization: `Bearer ${key}` },
     data: { identifiers: { email: "jane.doe@example.com" }, passType: null, additionalData: { points: "1250" }, updateMetadata: false },
   });
@@ -42,7 +48,7 @@ test("scenario 2: an OPERATOR's new API key drives a pushUpdate that shows in th
   const correlationId = res.headers()["x-correlation-id"]!;
   expect(correlationId).toBeTruthy();
 
-  await openNewestTask(page, "demo", "SUCCEEDED");
+  await openNewestTask(page, tenant, "SUCCEEDED");
   await expect(page.getByText(correlationId)).toBeVisible();
   await screenshot(page, testInfo, "task-succeeded");
   await page.getByRole("link", { name: /^[0-9a-f-]{36}$/ }).first().click(); // the pass
@@ -76,22 +82,23 @@ test("scenario 3: a failed merchant sync-back is replayed from the console and a
   await new Promise<void>((r) => merchant.listen(0, "127.0.0.1", r));
   const merchantUrl = `http://127.0.0.1:${(merchant.address() as AddressInfo).port}/passflow`;
   try {
+    const tenant = await createSpecTenant("e2e-sync");
     await signIn(page, "OPERATOR");
-    await page.goto("/tenants/demo");
+    await page.goto(`/tenants/${tenant}`);
     const settings = page.getByTestId("integration-settings");
     await settings.getByLabel(/Merchant sync-back URL/).fill(merchantUrl);
     await settings.getByLabel(/New merchant sync secret/).fill(`whsec_${randomBytes(32).toString("base64")}`);
     await settings.getByRole("button", { name: "Save settings" }).click();
     await expect(settings.getByText("Saved.")).toBeVisible();
-    const key = await createKeyInConsole(page, "demo", "e2e profile sync");
+    const key = await createKeyInConsole(page, tenant, "e2e profile sync");
 
-    const res = await request.post("/api/demo/webhooks/listeners/klaviyo/profiles/sync", {
+    const res = await request.post(`/api/${tenant}/webhooks/listeners/klaviyo/profiles/sync`, {
       headers: { authorization: `Bearer ${key}` },
       data: { email: "john.smith@example.com", phone_number: null, properties: { favoriteDrink: "flat white" } },
     });
     expect(res.status()).toBe(202);
 
-    await openNewestTask(page, "demo", "FAILED");
+    await openNewestTask(page, tenant, "FAILED");
     await expect(page.getByTestId("task-error")).toContainText(/500/);
     expect(received.length).toBeGreaterThan(0);
     await screenshot(page, testInfo, "task-failed");

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { db } from "@/server/db/client";
 import { dispatchTasks } from "./dispatch";
-import { fixture } from "@/server/tooling/testing/fixtures";
+import { klaviyoSample } from "@/server/tooling/testing/klaviyo-samples";
 import { issueJanePass, makeTenant } from "@/server/tooling/testing/tenants";
 import { eventually, testDevice, waitForTask } from "@/server/tooling/testing/tasks";
 import { startMerchantMock, type MerchantMock } from "@/server/tooling/testing/merchant";
@@ -33,12 +33,12 @@ afterEach(async () => {
 });
 
 describe("pipeline over HTTP on the embedded executor", () => {
-  it("fixture pushUpdate → task SUCCEEDED → typed pass data → pass.changed → push recorded", async () => {
+  it("sample pushUpdate → task SUCCEEDED → typed pass data → pass.changed → push recorded", async () => {
     const t = await makeTenant();
     const { serialNumber } = await issueJanePass(t.slug);
     const before = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
     const device = await testDevice(before.id);
-    const f = fixture("flow-pushupdate-points.json");
+    const f = klaviyoSample("flow-push-update.points.json").request;
     const res = await post(t.slug, PUSH, t.apiKey, f.body);
     expect(res.status).toBe(200);
     const correlationId = res.headers.get("x-correlation-id")!;
@@ -46,7 +46,7 @@ describe("pipeline over HTTP on the embedded executor", () => {
     const task = await waitForTask((await taskOf(correlationId))!.id);
     expect(task).toMatchObject({ status: "SUCCEEDED", attempts: 1, passId: before.id, output: { changed: true } });
     const after = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
-    expect(after.data).toEqual({ memberName: "Jane Doe", points: 1250, tier: "Gold" });
+    expect(after.data).toEqual({ memberName: "Jane Doe", points: 1480, tier: "Gold" });
     expect(after.versionTag > before.versionTag).toBe(true);
     const delivery = await eventually(() => db().pushDelivery.findFirst({ where: { passId: before.id, deviceId: device.id } }));
     expect(delivery).toMatchObject({ versionTag: after.versionTag, correlationId });
@@ -59,18 +59,18 @@ describe("pipeline over HTTP on the embedded executor", () => {
     ]);
   });
 
-  it("fixture profiles/sync → customer updated → merchant receives one signed sync-back", async () => {
+  it("sample profiles/sync → customer updated → merchant receives one signed sync-back", async () => {
     const t = await makeTenant();
     await issueJanePass(t.slug);
     const merchant = await startMerchantMock(t.tenant.id);
     mocks.push(merchant);
-    const f = fixture("flow-profile-sync.json");
+    const f = klaviyoSample("flow-profile-sync.json").request;
     const res = await post(t.slug, SYNC, t.apiKey, f.body);
     expect(res.status).toBe(202);
     const { correlationId } = (await res.json()) as { correlationId: string };
     const task = await waitForTask((await taskOf(correlationId))!.id);
     expect(task).toMatchObject({ status: "SUCCEEDED", output: { matchedBy: "email", syncBack: { status: 200 } } });
-    expect((await db().customer.findFirstOrThrow({ where: { tenantId: t.tenant.id, email: "jane.doe@example.com" } })).phone).toBe("+14155550199");
+    expect((await db().customer.findFirstOrThrow({ where: { tenantId: t.tenant.id, email: "jane.doe@example.com" } })).phone).toBe("+14155550177");
     expect(merchant.received).toHaveLength(1);
     expect(merchant.received[0]).toMatchObject({ verified: true, headers: { "x-passflow-origin": "passflow", "x-correlation-id": correlationId } });
   });

@@ -1,12 +1,12 @@
-import http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import { registerServeHandler, serveFetch } from "./in-process";
-import { callFunction, syncFunctions } from "./protocol";
+import { callFunction } from "./protocol";
 
 const signingKey = `signkey-test-${"ab".repeat(32)}`;
 const serveUrl = "http://127.0.0.1:1/api/inngest"; // nothing listens: only the in-process path can answer
+// (what goes over the network instead, to a real loopback server, is in in-process.int.test.ts)
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const client = new Inngest({ id: "in-process-test", isDev: false, signingKey, eventKey: "test", internalLogger: quiet });
@@ -28,18 +28,8 @@ const call = (key = signingKey, steps = {}, stack: string[] = []) =>
   callFunction(`${serveUrl}?fnId=in-process-test-double`, { event, steps, stack, runId: "r1", attempt: 0, maxAttempts: 1 }, { signingKey: key, timeoutMs: 5000, transport: serveFetch(serveUrl) });
 
 describe("serveFetch (the executor's in-process transport)", () => {
-  let server: http.Server;
-  let otherUrl: string;
-  beforeAll(async () => {
-    registerCounted();
-    server = http.createServer((req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(`network ${req.method} ${req.url}`));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    otherUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/inngest`;
-  });
-  afterAll(() => {
-    registerServeHandler(undefined);
-    server.close();
-  });
+  beforeAll(() => registerCounted());
+  afterAll(() => registerServeHandler(undefined));
   afterEach(() => void (calls = 0));
 
   it("runs a function through the registered handler with the signed protocol, step by step", async () => {
@@ -59,16 +49,6 @@ describe("serveFetch (the executor's in-process transport)", () => {
     expect(calls).toBe(1);
   });
 
-  it("sends everything else over the network: another origin, and non-POST methods", async () => {
-    const other = await serveFetch(serveUrl)(`${otherUrl}?fnId=x`, { method: "POST", body: "{}" });
-    expect(await other.text()).toBe("network POST /api/inngest?fnId=x");
-    const sameOrigin = serveFetch(otherUrl);
-    expect(await (await sameOrigin(otherUrl, { method: "PUT", body: "{}" })).text()).toBe("network PUT /api/inngest");
-    expect(calls).toBe(0);
-    // the in-band sync is a PUT: it reaches the route over HTTP (and loads it in a real app)
-    await expect(syncFunctions(serveUrl, signingKey, serveFetch(serveUrl))).rejects.toThrow();
-  });
-
   it("rejects on the caller's abort signal like fetch, even while the handler is still working", async () => {
     registerServeHandler(() => new Promise(() => {}));
     try {
@@ -80,13 +60,4 @@ describe("serveFetch (the executor's in-process transport)", () => {
     }
   });
 
-  it("falls back to the network when no handler is registered", async () => {
-    registerServeHandler(undefined);
-    try {
-      const res = await serveFetch(otherUrl)(`${otherUrl}?fnId=y`, { method: "POST", body: "{}" });
-      expect(await res.text()).toBe("network POST /api/inngest?fnId=y");
-    } finally {
-      registerCounted();
-    }
-  });
 });

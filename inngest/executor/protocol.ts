@@ -1,6 +1,5 @@
 /**
- * The Inngest HTTP execution protocol, executor side, as the inngest 4.x SDK serves it
- * (../shared/notes/STACK.md §3, SDK_SPEC.md):
+ * The Inngest HTTP execution protocol, executor side, as the inngest 4.x SDK serves it:
  *
  * - sync: `PUT <serve>` with `X-Inngest-Sync-Kind: in_band` answers the function configs;
  * - call: `POST <serve>?fnId=<fn>&stepId=step` with `{ event, events, steps, ctx }`, where `steps`

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "@/server/platform/env";
 import { isSameSiteRequest } from "./csrf";
 import { clientAddress } from "./options";
 import { roleAtLeast } from "./roles";
@@ -24,13 +23,5 @@ describe("console auth helpers", () => {
     expect(clientAddress({ "x-forwarded-for": "203.0.113.9, 10.0.0.1" })).toBe("203.0.113.9");
     expect(clientAddress({ "x-real-ip": "198.51.100.2" })).toBe("198.51.100.2");
     expect(clientAddress(undefined)).toBe("unknown");
-  });
-
-  it("wants the OpenID Connect settings all together", () => {
-    const base = { NODE_ENV: "test" };
-    expect(() => parseEnv({ ...base, OIDC_ISSUER: "https://id.example.com" })).toThrow(/OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET/);
-    const env = parseEnv({ ...base, OIDC_ISSUER: "https://id.example.com", OIDC_CLIENT_ID: "passflow", OIDC_CLIENT_SECRET: "s3cret", OIDC_DISPLAY_NAME: "" });
-    expect(env.OIDC_DISPLAY_NAME).toBe("Single sign-on");
-    expect(env.STAFF_SESSION_MAX_AGE).toBe(8 * 3600);
   });
 });

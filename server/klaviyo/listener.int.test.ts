@@ -3,7 +3,7 @@ import { db } from "../db/client";
 import { createApiKey, KLAVIYO_LISTENER_SCOPE, revokeApiKey } from "../tenants/api-keys";
 import { updateTenantSettings } from "../tenants/tenants";
 import { hashToken } from "@/server/platform/crypto";
-import { fixture, fixtureBytes } from "@/server/tooling/testing/fixtures";
+import { klaviyoSample, klaviyoSampleBytes, type RejectedSamples } from "@/server/tooling/testing/klaviyo-samples";
 import { makeTenant } from "@/server/tooling/testing/tenants";
 import { signAccessToken } from "@/server/tooling/testing/issuer";
 import { klaviyoSignature } from "./signature";
@@ -35,12 +35,12 @@ async function expectProblem(res: Response, status: number, field?: string) {
   return body;
 }
 
-describe("pushUpdate: fixtures", () => {
+describe("pushUpdate: Klaviyo samples", () => {
   it("points: 200 with an empty body; receipt and QUEUED task written with the validated input", async () => {
     const t = await makeTenant();
-    const f = fixture("flow-pushupdate-points.json");
+    const f = klaviyoSample("flow-push-update.points.json").request;
     const res = await post(t.slug, PUSH, f.body as object, { ...f.headers, authorization: `Bearer ${t.apiKey}` });
-    expect(res.status).toBe(f.expect.status);
+    expect(res.status).toBe(klaviyoSample("flow-push-update.points.json").response.status);
     expect(await res.text()).toBe("");
     const correlationId = res.headers.get("x-correlation-id")!;
     expect(res.headers.get("ratelimit-limit")).toBe("3000");
@@ -56,45 +56,37 @@ describe("pushUpdate: fixtures", () => {
     expect(receipt.tasks[0]).toMatchObject({
       kind: "PASS_UPDATE",
       correlationId,
-      input: { identifiers: { email: "Jane.Doe@Example.com" }, passType: null, additionalData: { points: "1250", tier: "Gold" }, updateMetadata: false },
+      input: { identifiers: { email: "JANE.Doe@example.com" }, passType: null, additionalData: { points: "1480", tier: "Gold" }, updateMetadata: false },
     });
   });
 
   it("upgrade: phone identifier, passType and updateMetadata \"true\"", async () => {
     const t = await makeTenant();
-    const f = fixture("flow-pushupdate-upgrade.json");
+    const f = klaviyoSample("flow-push-update.upgrade.json").request;
     const res = await post(t.slug, PUSH, f.body as object, { ...f.headers, "x-api-key": t.apiKey });
     expect(res.status).toBe(200);
     const [task] = await tasksOf(t.tenant.id);
-    expect(task!.input).toEqual({ identifiers: { phone: "(415) 555-0100" }, passType: "premium", additionalData: { tier: "VIP" }, updateMetadata: true });
+    expect(task!.input).toEqual({ identifiers: { phone: "415-555-0100" }, passType: "premium", additionalData: { tier: "Platinum" }, updateMetadata: true });
   });
 
   it("birthday offer: customerId plus the tenant's custom identifier", async () => {
     const t = await makeTenant({ customIdentifierKeys: ["loyaltyNumber"] });
-    const f = fixture("flow-pushupdate-birthday-offer.json");
+    const f = klaviyoSample("flow-push-update.birthday.json").request;
     const res = await post(t.slug, PUSH, f.body as object, { ...f.headers, authorization: `Bearer ${t.apiKey}` });
     expect(res.status).toBe(200);
     const [task] = await tasksOf(t.tenant.id);
-    expect(task!.input).toMatchObject({ identifiers: { customerId: "CUST-000042", loyaltyNumber: "LN-88-1207" }, additionalData: { couponCode: "BDAY-7Q2X" } });
+    expect(task!.input).toMatchObject({ identifiers: { customerId: "CUST-000042", loyaltyNumber: "LN-88-1207" }, additionalData: { couponCode: "HBD-JD-4F7K" } });
   });
 
   it("bad requests: each answered as problem+json naming the field, nothing stored", async () => {
     const t = await makeTenant();
-    const { cases } = fixture<{ cases: { body: string; status: number | string; "content-type"?: string; why: string }[] }>("flow-pushupdate-bad.json");
-    const expectedField: Record<string, string> = {
-      "identifiers is required and non-null": "identifiers",
-      "no non-empty identifier": "identifiers",
-      "additionalData must be an object": "additionalData",
-      "never pollutes prototypes": "additionalData.__proto__",
-      "truncated JSON": "body",
-      "not JSON": "content-type",
-    };
+    const { cases } = klaviyoSample<RejectedSamples>("flow-push-update.rejected.json");
+    expect(cases.map((c) => c.field)).toEqual(["identifiers", "identifiers", "additionalData", "additionalData.__proto__", "body", "content-type"]);
     for (const c of cases) {
-      const res = await post(t.slug, PUSH, c.body, { authorization: `Bearer ${t.apiKey}`, ...(c["content-type"] ? { "content-type": c["content-type"] } : {}) });
-      const status = typeof c.status === "number" ? c.status : 400;
-      await expectProblem(res, status, expectedField[c.why]);
+      const res = await post(t.slug, PUSH, c.body, { authorization: `Bearer ${t.apiKey}`, ...(c.contentType ? { "content-type": c.contentType } : {}) });
+      await expectProblem(res, c.status, c.field);
     }
-    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(await tasksOf(t.tenant.id)).toHaveLength(0);
     expect(await db().webhookReceipt.count({ where: { tenantId: t.tenant.id } })).toBe(0);
   });
@@ -291,7 +283,7 @@ describe("pushUpdate: credentials and tenant gate", () => {
 describe("profiles/sync", () => {
   it("flow body: 202 with the correlation id in body and header", async () => {
     const t = await makeTenant();
-    const f = fixture("flow-profile-sync.json");
+    const f = klaviyoSample("flow-profile-sync.json").request;
     const res = await post(t.slug, SYNC, f.body as object, { ...f.headers, authorization: `Bearer ${t.apiKey}` });
     expect(res.status).toBe(202);
     const { correlationId } = await res.json();
@@ -299,7 +291,7 @@ describe("profiles/sync", () => {
     expect(res.headers.get("x-correlation-id")).toBe(correlationId);
     const [task] = await tasksOf(t.tenant.id);
     expect(task).toMatchObject({ kind: "PROFILE_SYNC", correlationId }); // QUEUED, or already picked up by the test app's executor
-    expect(task!.input).toMatchObject({ source: "flow", email: "jane.doe@example.com", phone: "+1 415 555 0199", origin: null });
+    expect(task!.input).toMatchObject({ source: "flow", email: "jane.doe@example.com", phone: "+1 415-555-0177", origin: null });
   });
 
   it("flow body needs email or phone_number; consent values are checked", async () => {
@@ -315,12 +307,13 @@ describe("profiles/sync", () => {
   });
 
   describe("system webhook (HMAC)", () => {
-    const f = fixture("system-consent-sms.json");
-    const raw = fixtureBytes(f.bodyFile!);
+    const sample = klaviyoSample("system-sms-subscribed.json");
+    const f = { ...sample.request, ...sample.signing! };
+    const raw = klaviyoSampleBytes(f.bodyFile!);
     let t: Awaited<ReturnType<typeof makeTenant>>;
 
     beforeAll(async () => {
-      t = await makeTenant({ settings: { klaviyoWebhookSecret: f.secret! } });
+      t = await makeTenant({ settings: { klaviyoWebhookSecret: f.secret } });
     });
 
     function signed(body = raw, opts: { secret?: string; timestamp?: string; webhookId?: string } = {}) {
@@ -329,19 +322,19 @@ describe("profiles/sync", () => {
         "content-type": "application/json",
         "klaviyo-webhook-id": opts.webhookId ?? f.headers["Klaviyo-Webhook-Id"]!,
         "klaviyo-timestamp": timestamp,
-        "klaviyo-signature": klaviyoSignature(opts.secret ?? f.secret!, body, timestamp),
+        "klaviyo-signature": klaviyoSignature(opts.secret ?? f.secret, body, timestamp),
       };
     }
 
-    it("the fixture's own signature verifies at its timestamp", async () => {
+    it("the sample's own signature verifies at its timestamp", async () => {
       const { verifyKlaviyoSignature } = await import("./signature");
       expect(
         verifyKlaviyoSignature({
-          secrets: [f.secret!],
+          secrets: [f.secret],
           rawBody: raw,
           signature: f.headers["Klaviyo-Signature"]!,
           timestamp: f.headers["Klaviyo-Timestamp"]!,
-          now: Date.parse("2026-11-30T08:01:00Z"),
+          now: Date.parse("2026-11-30T14:06:00Z"),
         }),
       ).toEqual({ ok: true });
     });
@@ -367,10 +360,10 @@ describe("profiles/sync", () => {
       const { correlationId } = await res.json();
       const tasks = await tasksOf(t.tenant.id);
       expect(tasks).toHaveLength(1);
-      expect(tasks[0]).toMatchObject({ kind: "PROFILE_SYNC", dedupeKey: "01JWEBHOOK0000000000000001:evt-01JD0000000000000000000001", correlationId });
+      expect(tasks[0]).toMatchObject({ kind: "PROFILE_SYNC", dedupeKey: "01JDQ80W3BHK5PASSFLOW00001:5nQx2RbWkT7", correlationId });
       expect(tasks[0]!.input).toMatchObject({
         source: "system_webhook",
-        klaviyoProfileId: "01JPROFILE000000000000JANE",
+        klaviyoProfileId: "01JDQ7ZK3M4N5P6R7S8T9V0W1X",
         email: "jane.doe@example.com",
         phone: "+14155550100",
         externalId: "CUST-000042",
@@ -385,7 +378,8 @@ describe("profiles/sync", () => {
 
     it("rejects with 401 and stores nothing: one byte changed, wrong secret, webhook id mismatch, stale timestamp, no signature", async () => {
       const before = await db().webhookReceipt.count({ where: { tenantId: t.tenant.id } });
-      const tampered = raw.replace("Klaviyo Form", "Klaviyo Forn");
+      const tampered = raw.replace("SMS Subscribers", "SMS Subscribera");
+      expect(tampered.length).toBe(raw.length);
       await expectProblem(await post(t.slug, SYNC, tampered, signed(raw)), 401);
       await expectProblem(await post(t.slug, SYNC, raw, signed(raw, { secret: "another-secret-0123456789" })), 401);
       await expectProblem(await post(t.slug, SYNC, raw, signed(raw, { webhookId: "01JWEBHOOKOTHER" })), 401);
@@ -402,7 +396,7 @@ describe("profiles/sync", () => {
     });
 
     it("accepts ISO and epoch timestamps and the previous secret during rotation", async () => {
-      const body = raw.replace("evt-01JD0000000000000000000001", "evt-rotation-1").replace("evt-01JD0000000000000000000001", "evt-rotation-1");
+      const body = raw.replaceAll("5nQx2RbWkT7", "evt-rotation-1");
       await updateTenantSettings(t.slug, { klaviyoWebhookSecret: "the-new-secret-abcdef0123" }, "test");
       expect((await post(t.slug, SYNC, body, signed(body, { timestamp: new Date().toISOString() }))).status).toBe(202); // old secret
       const body2 = body.replaceAll("evt-rotation-1", "evt-rotation-2");
@@ -413,7 +407,7 @@ describe("profiles/sync", () => {
     });
 
     it("a batch of 1,000 events makes one task per new external_id", async () => {
-      const batchTenant = await makeTenant({ settings: { klaviyoWebhookSecret: f.secret! } });
+      const batchTenant = await makeTenant({ settings: { klaviyoWebhookSecret: f.secret } });
       const envelope = JSON.parse(raw);
       const event = envelope.data[0];
       envelope.data = Array.from({ length: 1000 }, (_, i) => ({ ...event, external_id: `evt-batch-${i % 999}` })); // one repeat inside the batch

@@ -1,8 +1,8 @@
 /**
  * The demo data of the embedded default: tenant `demo` (custom identifier `loyaltyNumber`) with
  * its starter pass types, a staff admin and customers with passes. The customers match the
- * request samples in shared/fixtures/klaviyo (jane.doe@example.com, +14155550100, CUST-000042,
- * LN-88-1207). Idempotent: an existing `demo` tenant is left as it is.
+ * Klaviyo request samples in server/klaviyo/samples (jane.doe@example.com, +14155550100,
+ * CUST-000042, LN-88-1207). Idempotent: an existing `demo` tenant is left as it is.
  */
 import { randomBytes } from "node:crypto";
 import { db } from "@/server/db/client";
@@ -54,10 +54,27 @@ export async function seedDemo(opts: { actor?: string } = {}): Promise<SeedResul
   await createTenant({ slug: DEMO_TENANT, name: "Demo Coffee", customIdentifierKeys: ["loyaltyNumber"], actor });
   const password = generatePassword();
   await createStaff({ email: DEMO_ADMIN_EMAIL, name: "Demo Admin", role: "ADMIN", password, actor, upsert: true });
+  const passes = await issueDemoPasses(DEMO_TENANT);
+  return { created: true, tenant: DEMO_TENANT, admin: { email: DEMO_ADMIN_EMAIL, password }, passes };
+}
+
+/**
+ * Creates tenant `slug` set up as the demo tenant (custom identifier `loyaltyNumber`, starter
+ * pass types, the demo customers' passes) without staff: a tenant of its own for a test that
+ * changes what it touches (the e2e specs), so the shared `demo` tenant stays as seeded.
+ * @returns the serial numbers of the passes issued
+ */
+export async function seedDemoLikeTenant(slug: string, opts: { name?: string; actor?: string } = {}): Promise<string[]> {
+  await createTenant({ slug, name: opts.name ?? `Demo Coffee (${slug})`, customIdentifierKeys: ["loyaltyNumber"], actor: opts.actor ?? "system" });
+  return issueDemoPasses(slug);
+}
+
+/** Issues the demo customers' passes (Jane, John, Ana) in `tenant`, in that order. */
+async function issueDemoPasses(tenant: string): Promise<string[]> {
   const passes: string[] = [];
   for (const c of DEMO_CUSTOMERS) {
-    const { serialNumber } = await issuePass({ tenant: DEMO_TENANT, passType: c.passType, identifiers: c.identifiers, data: c.data });
+    const { serialNumber } = await issuePass({ tenant, passType: c.passType, identifiers: c.identifiers, data: c.data });
     passes.push(serialNumber);
   }
-  return { created: true, tenant: DEMO_TENANT, admin: { email: DEMO_ADMIN_EMAIL, password }, passes };
+  return passes;
 }

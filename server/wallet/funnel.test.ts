@@ -1,33 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { db, pgPool } from "../db/client";
-import { flushDownloadCredits, markDownloaded, markListed } from "./funnel";
-import { testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
+import { funnelStage } from "./funnel";
 
-describe("download credits", () => {
-  it("a flush waits for the one already under way, so a listing recorded after it never receives an earlier download", async () => {
-    const tenant = await testTenant();
-    const pass = await testPass(tenant, { email: "funnel@example.com" });
-    const [first, second] = [await testDevice(pass.id), await testDevice(pass.id)];
-    for (const device of [first, second]) {
-      await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: pass.versionTag, status: "ACCEPTED", attempts: 1 } });
-    }
-    await markListed(first.id, [pass.id]);
-    markDownloaded(pass.id, 200);
-
-    // hold the deliveries so the flush under way (the 50 ms timer's, here started by hand) cannot write yet
-    const holder = await pgPool().connect();
-    await holder.query(`BEGIN; LOCK TABLE "PushDelivery" IN EXCLUSIVE MODE`);
-    const underWay = flushDownloadCredits();
-    let settled = false;
-    const next = flushDownloadCredits().then(() => void (settled = true));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(settled).toBe(false); // a listing must not be recorded before the earlier download is written
-    await holder.query("COMMIT");
-    holder.release();
-    await Promise.all([underWay, next]);
-    await markListed(second.id, [pass.id]);
-
-    const deliveries = await db().pushDelivery.findMany({ where: { passId: pass.id }, select: { deviceId: true, downloadCode: true } });
-    expect(Object.fromEntries(deliveries.map((d) => [d.deviceId, d.downloadCode]))).toEqual({ [first.id]: 200, [second.id]: null });
+describe("delivery funnel stage", () => {
+  const now = Date.parse("2026-11-30T12:00:00Z");
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+  it("follows accepted → listed → downloaded, or stalled after the window", () => {
+    const stall = 10 * 60_000;
+    expect(funnelStage({ status: "ACCEPTED", createdAt: at(1), listedAt: null, downloadedAt: null }, now, stall)).toBe("accepted");
+    expect(funnelStage({ status: "ACCEPTED", createdAt: at(1), listedAt: at(0.5), downloadedAt: null }, now, stall)).toBe("listed");
+    expect(funnelStage({ status: "ACCEPTED", createdAt: at(30), listedAt: at(29), downloadedAt: at(29) }, now, stall)).toBe("downloaded");
+    expect(funnelStage({ status: "ACCEPTED", createdAt: at(30), listedAt: at(29), downloadedAt: null }, now, stall)).toBe("stalled");
+    expect(funnelStage({ status: "REJECTED", createdAt: at(30), listedAt: null, downloadedAt: null }, now, stall)).toBe("rejected");
+    expect(funnelStage({ status: "QUEUED", createdAt: at(30), listedAt: null, downloadedAt: null }, now, stall)).toBe("queued");
   });
 });

@@ -4,8 +4,6 @@ import { starterPassTypes, type FieldDefinition } from "@/server/pass-types/pass
 import { generateDevelopmentChain } from "./dev-certificates";
 import type { SigningCredentials } from "./signing";
 import { buildPkpass, passField, passModel, type PassContent } from "./pkpass";
-import { BuildCache } from "./build-cache";
-import { funnelStage } from "./funnel";
 import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
 
 const PTI = "pass.dev.passflow.unit";
@@ -124,49 +122,5 @@ describe("pass.json fields from field definitions", () => {
     expect(passField(def("text", { changeMessage: "Now %@" }), 42)).toEqual({ key: "k", label: "L", value: "42", changeMessage: "Now %@" });
     expect(passField(def("text"), "")).toBeUndefined();
     expect(passField(def("number"), null)).toBeUndefined();
-  });
-});
-
-describe("build cache", () => {
-  it("builds a key once for concurrent callers and serves hits afterwards", async () => {
-    const cache = new BuildCache(1024);
-    let builds = 0;
-    const build = async () => {
-      builds++;
-      await new Promise((r) => setTimeout(r, 20));
-      return Buffer.from("pkpass");
-    };
-    const results = await Promise.all(Array.from({ length: 50 }, () => cache.get("pass-1:7", build)));
-    expect(builds).toBe(1);
-    expect(results.filter((r) => !r.cached)).toHaveLength(1);
-    expect((await cache.get("pass-1:7", build)).cached).toBe(true);
-    expect(cache.stats()).toMatchObject({ builds: 1, hits: 50, entries: 1 });
-  });
-
-  it("evicts least recently used entries beyond its byte budget and retries a failed build", async () => {
-    const cache = new BuildCache(10);
-    await cache.get("a", async () => Buffer.alloc(4));
-    await cache.get("b", async () => Buffer.alloc(4));
-    await cache.get("a", async () => Buffer.alloc(4)); // a is now most recent
-    await cache.get("c", async () => Buffer.alloc(4));
-    expect(cache.stats()).toMatchObject({ entries: 2, bytes: 8 });
-    expect((await cache.get("a", async () => Buffer.alloc(4))).cached).toBe(true);
-    expect((await cache.get("b", async () => Buffer.alloc(4))).cached).toBe(false);
-    await expect(cache.get("x", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect((await cache.get("x", async () => Buffer.alloc(1))).cached).toBe(false);
-  });
-});
-
-describe("delivery funnel stage", () => {
-  const now = Date.parse("2026-11-30T12:00:00Z");
-  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
-  it("follows accepted → listed → downloaded, or stalled after the window", () => {
-    const stall = 10 * 60_000;
-    expect(funnelStage({ status: "ACCEPTED", createdAt: at(1), listedAt: null, downloadedAt: null }, now, stall)).toBe("accepted");
-    expect(funnelStage({ status: "ACCEPTED", createdAt: at(1), listedAt: at(0.5), downloadedAt: null }, now, stall)).toBe("listed");
-    expect(funnelStage({ status: "ACCEPTED", createdAt: at(30), listedAt: at(29), downloadedAt: at(29) }, now, stall)).toBe("downloaded");
-    expect(funnelStage({ status: "ACCEPTED", createdAt: at(30), listedAt: at(29), downloadedAt: null }, now, stall)).toBe("stalled");
-    expect(funnelStage({ status: "REJECTED", createdAt: at(30), listedAt: null, downloadedAt: null }, now, stall)).toBe("rejected");
-    expect(funnelStage({ status: "QUEUED", createdAt: at(30), listedAt: null, downloadedAt: null }, now, stall)).toBe("queued");
   });
 });

@@ -6,6 +6,16 @@ import { tenantWithPasses } from "@/server/tooling/testing/wallet-fixtures";
 
 const appUrl = inject("appUrl");
 
+/**
+ * Asserts a problem+json answer (RFC 9457) with this status, title and detail (none when omitted),
+ * so a rejection for another reason than the one the case is about fails.
+ */
+async function expectProblem(res: Response, status: number, title: string, detail?: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toBe("application/problem+json");
+  expect(await res.json()).toEqual({ type: "about:blank", status, title, ...(detail === undefined ? {} : { detail }) });
+}
+
 async function wwdrOf(tenantId: string, passTypeIdentifier: string) {
   const cert = await db().walletCertificate.findUniqueOrThrow({ where: { tenantId_passTypeIdentifier: { tenantId, passTypeIdentifier } } });
   return cert.wwdrPem;
@@ -34,15 +44,21 @@ describe("PassKit web service: registration", () => {
     const wrong = await device.register({ ...pass!, authenticationToken: "x".repeat(32) });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get("content-type")).toBe("application/problem+json");
+    await expectProblem(wrong, 401, "Unauthorized"); // the same answer for every cause: nothing tells a guesser which part was wrong
     const none = await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/devices/${device.deviceLibraryIdentifier}/registrations/${pass!.passTypeIdentifier}/${pass!.serialNumber}`, {
       method: "POST",
       body: JSON.stringify({ pushToken: device.pushToken }),
     });
     expect(none.status).toBe(401);
-    expect((await device.register({ ...pass!, serialNumber: "no-such-serial" })).status).toBe(401);
+    await expectProblem(none, 401, "Unauthorized");
+    const unknownSerial = await device.register({ ...pass!, serialNumber: "no-such-serial" });
+    expect(unknownSerial.status).toBe(401);
+    await expectProblem(unknownSerial, 401, "Unauthorized");
     // the token of another tenant's pass does not open this one
     const [other] = await tenantWithPasses();
-    expect((await device.register({ ...pass!, authenticationToken: other!.authenticationToken })).status).toBe(401);
+    const otherToken = await device.register({ ...pass!, authenticationToken: other!.authenticationToken });
+    expect(otherToken.status).toBe(401);
+    await expectProblem(otherToken, 401, "Unauthorized");
     expect(await db().device.count({ where: { deviceLibraryIdentifier: device.deviceLibraryIdentifier } })).toBe(0);
   }, 180_000);
 
@@ -57,15 +73,27 @@ describe("PassKit web service: registration", () => {
     const badDevice = await post(url("not%20an%20id"), JSON.stringify({ pushToken: device.pushToken }));
     expect(badDevice.status).toBe(400);
     expect(await badDevice.json()).toMatchObject({ status: 400, detail: "malformed device library identifier" });
-    expect((await post(url(device.deviceLibraryIdentifier, "bad%20serial"), "{}")).status).toBe(400);
-    expect((await device.register(pass!, "{not json")).status).toBe(400);
-    expect((await device.register(pass!, JSON.stringify({ pushToken: "not-hex" }))).status).toBe(400);
-    expect((await device.register(pass!, JSON.stringify([]))).status).toBe(400);
-    expect((await post(url(device.deviceLibraryIdentifier), JSON.stringify({ pushToken: device.pushToken }), "application/x-www-form-urlencoded")).status).toBe(415);
+    await expectProblem(await post(url(device.deviceLibraryIdentifier, "bad%20serial"), "{}"), 400, "Bad Request", "malformed serial number");
+    await expectProblem(await device.register(pass!, "{not json"), 400, "Malformed JSON", "the body is not valid JSON");
+    const bodyShape = 'the body must be { "pushToken": "<hex>" }';
+    await expectProblem(await device.register(pass!, JSON.stringify({ pushToken: "not-hex" })), 400, "Bad Request", bodyShape);
+    await expectProblem(await device.register(pass!, JSON.stringify([])), 400, "Bad Request", bodyShape);
+    await expectProblem(
+      await post(url(device.deviceLibraryIdentifier), JSON.stringify({ pushToken: device.pushToken }), "application/x-www-form-urlencoded"),
+      415,
+      "Unsupported Media Type",
+      "send application/json",
+    );
     const huge = await device.register(pass!, JSON.stringify({ pushToken: device.pushToken, pad: "x".repeat(10_000) }));
     expect(huge.status).toBe(413);
     expect(huge.headers.get("content-type")).toBe("application/problem+json");
-    expect((await fetch(`${appUrl}/api/no-such-tenant/passkit/v1/devices/${device.deviceLibraryIdentifier}/registrations/${pass!.passTypeIdentifier}`)).status).toBe(404);
+    await expectProblem(huge, 413, "Content Too Large", "the body is limited to 4096 bytes");
+    await expectProblem(
+      await fetch(`${appUrl}/api/no-such-tenant/passkit/v1/devices/${device.deviceLibraryIdentifier}/registrations/${pass!.passTypeIdentifier}`),
+      404,
+      "Not Found",
+      "unknown tenant",
+    );
     expect(await db().registration.count({ where: { passId: pass!.passId } })).toBe(0);
   }, 180_000);
 
@@ -174,6 +202,7 @@ describe("PassKit web service: serial numbers updated since a tag", () => {
       const bad = await device.list(pass!.passTypeIdentifier, tag);
       expect(bad.status).toBe(400);
       expect(bad.headers.get("content-type")).toBe("application/problem+json");
+      await expectProblem(bad, 400, "Bad Request", "malformed passesUpdatedSince tag");
     }
     expect((await new SimulatedDevice(appUrl, pass!.tenant).list(pass!.passTypeIdentifier)).status).toBe(204);
   }, 180_000);
@@ -206,8 +235,8 @@ describe("PassKit web service: latest pass", () => {
     expect(head.headers.get("content-type")).toBe("application/vnd.apple.pkpass");
     expect(head.headers.get("last-modified")).toBe(lastModified);
     expect((await head.arrayBuffer()).byteLength).toBe(0);
-    expect((await device.download({ ...pass!, authenticationToken: "y".repeat(32) })).status).toBe(401);
-    expect((await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/passes/${pass!.passTypeIdentifier}/${pass!.serialNumber}`)).status).toBe(401);
+    await expectProblem(await device.download({ ...pass!, authenticationToken: "y".repeat(32) }), 401, "Unauthorized");
+    await expectProblem(await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/passes/${pass!.passTypeIdentifier}/${pass!.serialNumber}`), 401, "Unauthorized");
   }, 180_000);
 
   it("still serves a voided pass, with voided: true", async () => {
@@ -252,8 +281,13 @@ describe("PassKit web service: log", () => {
     expect(logs.find((l) => l.message === "something unrelated")).toMatchObject({ passId: null, deviceId: null });
 
     const bad = await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/log`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
-    expect(bad.status).toBe(400);
-    expect((await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/log`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logs: "x" }) })).status).toBe(400);
+    await expectProblem(bad, 400, "Malformed JSON", "the body is not valid JSON");
+    await expectProblem(
+      await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/log`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logs: "x" }) }),
+      400,
+      "Bad Request",
+      'the body must be { "logs": ["…"] } with at most 100 messages',
+    );
     expect(await db().passKitLog.count({ where: { tenantId: pass!.tenantId } })).toBe(2);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 /** CLI `apikey`: tenant API keys for the Klaviyo listeners. */
 import type { Command } from "commander";
 import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "@/server/tenants/api-keys";
-import { ACTOR, out, json, collect, withDb } from "../shared";
+import { ACTOR, out, json, collect, withDb } from "../common";
 
 export function registerApiKeyCommands(program: Command): void {
   const apikey = program.command("apikey").description("tenant API keys for the Klaviyo listeners");

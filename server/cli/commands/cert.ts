@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { DomainError } from "@/server/platform/errors";
-import { ACTOR, out, json, readStdin, collect, withDb } from "../shared";
+import { ACTOR, out, json, readStdin, collect, withDb } from "../common";
 
 export function registerCertCommands(program: Command): void {
   const cert = program.command("cert").description("Apple Wallet certificates (Pass Type ID, APNs auth key)");

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { migrateDeploy } from "@/server/db/migrate";
 import { seedDemo } from "@/server/tooling/seed";
-import { ACTOR, out, json, withDb } from "../shared";
+import { ACTOR, out, json, withDb } from "../common";
 
 export function registerDbCommands(program: Command): void {
   const dbCmd = program.command("db").description("database");

@@ -1,7 +1,7 @@
 /** CLI `pass`: issue, show and link passes. */
 import type { Command } from "commander";
 import { issuePass, showPass } from "@/server/passes/passes";
-import { out, json, collect, pairs, withDb } from "../shared";
+import { out, json, collect, pairs, withDb } from "../common";
 
 export function registerPassCommands(program: Command): void {
   const pass = program.command("pass").description("passes");

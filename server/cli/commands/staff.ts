@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { DomainError } from "@/server/platform/errors";
 import { createStaff } from "@/server/staff/staff";
-import { ACTOR, out, json, readStdin, withDb } from "../shared";
+import { ACTOR, out, json, readStdin, withDb } from "../common";
 
 export function registerStaffCommands(program: Command): void {
   program

@@ -4,7 +4,7 @@ import { DomainError } from "@/server/platform/errors";
 import { getTask, listTasks } from "@/server/tasks/queries";
 import { replayTask, replayTasks } from "@/server/tasks/replay";
 import { type SyncTaskKind, type SyncTaskStatus } from "@prisma/client";
-import { ACTOR, out, json, withDb, time, oneOf, positiveInt } from "../shared";
+import { ACTOR, out, json, withDb, time, oneOf, positiveInt } from "../common";
 
 export function registerTaskCommands(program: Command): void {
   const task = program.command("task").description("sync tasks (the durable work behind each webhook)");

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { DomainError } from "@/server/platform/errors";
 import { createTenant, describeTenantSettings, updateTenantSettings } from "@/server/tenants/tenants";
 import { listTenants } from "@/server/console/tenants";
-import { ACTOR, out, json, readStdin, collect, withDb, oneOf } from "../shared";
+import { ACTOR, out, json, readStdin, collect, withDb, oneOf } from "../common";
 
 export function registerTenantCommands(program: Command): void {
   const tenant = program.command("tenant").description("tenants (merchants)");

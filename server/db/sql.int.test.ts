@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "./client";
-import { pgTransaction, poolSql, prismaSql, prismaTransaction } from "./sql";
-import { findCustomer } from "@/server/identifiers/resolve";
+import { pgTransaction, poolSql, prismaTransaction } from "./sql";
 import { lockCustomerPasses, writePassVersion } from "../passes/update";
 import { testPass, testTenant } from "@/server/tooling/testing/tasks";
 
@@ -44,25 +43,5 @@ describe("plain SQL on both engines (server/db/sql.ts)", () => {
     expect(viaPg).toHaveLength(1);
     expect(viaPg[0]).toMatchObject({ id: pass.id, serialNumber: pass.serialNumber, versionTag: pass.versionTag, data: { points: 3 }, passType: { key: "basic", style: "storeCard" } });
     expect(typeof viaPg[0]!.versionTag).toBe("bigint");
-
-    const ids = { custom: { loyaltyNumber: "LN-42" } };
-    const found = await findCustomer(tenant.id, ids, poolSql());
-    expect(found).toEqual(await findCustomer(tenant.id, ids, prismaSql(db())));
-    expect(found).toEqual({ id: pass.customerRecordId, email: "both@example.com", phone: null, customerId: null });
-  });
-
-  it("findCustomer: one statement across email, phone, customerId and custom keys; two customers are a conflict", async () => {
-    const tenant = await testTenant({ customIdentifierKeys: ["loyaltyNumber"] });
-    const jane = await testPass(tenant, { email: "jane@example.com", phone: "+14155550100" });
-    const joe = await testPass(tenant, { email: "joe@example.com", loyaltyNumber: "LN-7" });
-    expect((await findCustomer(tenant.id, { phone: "+14155550100", custom: {} }))?.id).toBe(jane.customerRecordId);
-    expect((await findCustomer(tenant.id, { email: "nobody@example.com", custom: { loyaltyNumber: "LN-7" } }))?.id).toBe(joe.customerRecordId);
-    expect(await findCustomer(tenant.id, { email: "nobody@example.com", custom: {} })).toBeNull();
-    await expect(findCustomer(tenant.id, { email: "jane@example.com", custom: { loyaltyNumber: "LN-7" } })).rejects.toMatchObject({ code: "identifier_conflict" });
-    await expect(findCustomer(tenant.id, { email: "jane@example.com", customerId: "C-9", custom: {} }, poolSql(), { mustAgree: true })).resolves.toMatchObject({ id: jane.customerRecordId });
-    await expect(findCustomer(tenant.id, { email: "jane@example.com", phone: "+14155550199", custom: {} }, poolSql(), { mustAgree: true })).rejects.toMatchObject({
-      code: "identifier_conflict",
-      field: "identifiers.phone",
-    });
   });
 });

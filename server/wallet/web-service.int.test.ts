@@ -7,13 +7,15 @@ import { tenantWithPasses } from "@/server/tooling/testing/wallet-fixtures";
 const appUrl = inject("appUrl");
 
 /**
- * Asserts a problem+json answer (RFC 9457) with this status, title and detail (none when omitted),
- * so a rejection for another reason than the one the case is about fails.
+ * Asserts a problem+json answer (RFC 9457, the one problem contract) with this status, title and
+ * detail (none when omitted), so a rejection for another reason than the one the case is about fails.
  */
 async function expectProblem(res: Response, status: number, title: string, detail?: string) {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toBe("application/problem+json");
-  expect(await res.json()).toEqual({ type: "about:blank", status, title, ...(detail === undefined ? {} : { detail }) });
+  const body = (await res.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ type: expect.stringMatching(/^https:\/\/passflow\.dev\/problems\/[a-z-]+$/), status, title });
+  expect(body.detail).toBe(detail);
 }
 
 async function wwdrOf(tenantId: string, passTypeIdentifier: string) {
@@ -74,7 +76,7 @@ describe("PassKit web service: registration", () => {
     expect(badDevice.status).toBe(400);
     expect(await badDevice.json()).toMatchObject({ status: 400, detail: "malformed device library identifier" });
     await expectProblem(await post(url(device.deviceLibraryIdentifier, "bad%20serial"), "{}"), 400, "Bad Request", "malformed serial number");
-    await expectProblem(await device.register(pass!, "{not json"), 400, "Malformed JSON", "the body is not valid JSON");
+    await expectProblem(await device.register(pass!, "{not json"), 400, "Bad Request", "the body is not valid JSON");
     const bodyShape = 'the body must be { "pushToken": "<hex>" }';
     await expectProblem(await device.register(pass!, JSON.stringify({ pushToken: "not-hex" })), 400, "Bad Request", bodyShape);
     await expectProblem(await device.register(pass!, JSON.stringify([])), 400, "Bad Request", bodyShape);
@@ -82,17 +84,17 @@ describe("PassKit web service: registration", () => {
       await post(url(device.deviceLibraryIdentifier), JSON.stringify({ pushToken: device.pushToken }), "application/x-www-form-urlencoded"),
       415,
       "Unsupported Media Type",
-      "send application/json",
+      "send the body as application/json or text/plain",
     );
     const huge = await device.register(pass!, JSON.stringify({ pushToken: device.pushToken, pad: "x".repeat(10_000) }));
     expect(huge.status).toBe(413);
     expect(huge.headers.get("content-type")).toBe("application/problem+json");
-    await expectProblem(huge, 413, "Content Too Large", "the body is limited to 4096 bytes");
+    await expectProblem(huge, 413, "Content Too Large", "the body exceeds 4096 bytes");
     await expectProblem(
       await fetch(`${appUrl}/api/no-such-tenant/passkit/v1/devices/${device.deviceLibraryIdentifier}/registrations/${pass!.passTypeIdentifier}`),
       404,
       "Not Found",
-      "unknown tenant",
+      'no tenant "no-such-tenant"',
     );
     expect(await db().registration.count({ where: { passId: pass!.passId } })).toBe(0);
   }, 180_000);
@@ -281,7 +283,7 @@ describe("PassKit web service: log", () => {
     expect(logs.find((l) => l.message === "something unrelated")).toMatchObject({ passId: null, deviceId: null });
 
     const bad = await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/log`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
-    await expectProblem(bad, 400, "Malformed JSON", "the body is not valid JSON");
+    await expectProblem(bad, 400, "Bad Request", "the body is not valid JSON");
     await expectProblem(
       await fetch(`${appUrl}/api/${pass!.tenant}/passkit/v1/log`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ logs: "x" }) }),
       400,

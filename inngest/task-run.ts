@@ -1,5 +1,5 @@
 /**
- * Shared by the task functions (pass-update, profile-sync): how a step's failure reaches the
+ * Shared by the task functions (pass-update, profile-sync): how a run's (or a step's) failure reaches the
  * SyncTask and Inngest, and the onFailure handler that ends the task.
  */
 import { NonRetriableError, RetryAfterError } from "inngest";

@@ -1,24 +1,16 @@
 /**
  * pass-update: a Klaviyo pushUpdate task (SyncTask PASS_UPDATE) changes its pass.
  *
- * No step: the body marks the task RUNNING; resolves the customer and pass, applies the values,
- * bumps the version tag and writes the PassChange, all in one transaction that also stores the
- * task's result (server/passes/update.ts); sends `pass.changed` when something changed; marks the
- * task SUCCEEDED with `{ changed, passId, serialNumber, versionTag, changedKeys }`. The body is
- * idempotent on its own: a retry after a partial failure finds the stored result (the pass never
- * changes twice) and the event id names the pass version (it is never sent twice), so a
- * `step.run` would memoize nothing a retry needs. Without one, a run is a single call of the
- * serve endpoint instead of two; each call costs about 1 ms of CPU in the SDK alone
- * (`npm run bench:floor`), which is what bounds throughput.
+ * No step: in one transaction the body marks the task RUNNING, resolves the customer and pass,
+ * applies the values, bumps the version tag, writes the PassChange and stores the task's result
+ * (server/passes/update.ts); then it sends `pass.changed` when something changed and marks the
+ * task SUCCEEDED with `{ changed, passId, serialNumber, versionTag, changedKeys }`. A retry finds
+ * the stored result (the pass never changes twice) and the event id names the pass version, so a
+ * step would memoize nothing a retry needs, and each serve call costs CPU (README, Throughput).
  *
- * Failures: identifier_conflict, pass_not_found, ambiguous_pass, pass_type_not_found,
- * invalid_field_value and invalid_input are final (NonRetriableError, no retry); anything else
- * (database trouble) is retried 3 times with back-off, then onFailure marks the task FAILED.
- *
- * Concurrency: at most 25 runs per tenant, so one busy merchant cannot take every worker. Two
- * updates of one pass never interleave: the event names the task, not the pass (the pass is only
- * known after resolving the identifiers), so the step takes the pass's row lock for its whole
- * transaction and a second update of the same pass waits for the first to commit.
+ * Failures: domain errors are final (NonRetriableError); anything else (database trouble) is
+ * retried 3 times with back-off, then onFailure marks the task FAILED. Concurrency: at most 25
+ * runs per tenant; two updates of one pass serialize on the pass's row lock.
  */
 import { inngest } from "../client";
 import { passUpdateRequested } from "../events";

@@ -27,7 +27,7 @@ async function claimDevLock(dir: string): Promise<void> {
     process.exit(1);
   }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify({ pid: process.pid, port: Number(process.env.PORT ?? 3000) }));
+  writeFileSync(file, JSON.stringify({ pid: process.pid, port: Number(process.env.PORT || 3000) }));
   process.once("exit", () => {
     try {
       const now = JSON.parse(readFileSync(file, "utf8")) as { pid?: number };

@@ -88,8 +88,17 @@ test("every console page carries the security headers and reports no CSP violati
   await visit("/staff", /Staff/);
   await screenshot(page, testInfo, "staff-under-csp");
 
-  expect(visited).toHaveLength(13);
+  expect(visited).toHaveLength(12);
   expect(await violations()).toEqual([]);
+
+  // and the policy holds: injected markup's inline handler (the XSS of an unescaped value) does not run, and is reported
+  const ran = await page.evaluate(async () => {
+    document.body.insertAdjacentHTML("beforeend", '<img alt="" src="data:," onerror="window.__injected = true">');
+    await new Promise((r) => setTimeout(r, 300));
+    return (window as unknown as { __injected?: boolean }).__injected === true;
+  });
+  expect(ran).toBe(false);
+  await expect.poll(async () => (await violations()).some((v) => v.includes("script-src"))).toBe(true);
 });
 
 test("an unknown URL gets the styled not-found page; /favicon.ico is an icon", async ({ page }, testInfo) => {

@@ -82,7 +82,7 @@ describe("next dev in a browser", () => {
     await createStaff({ email, role: "ADMIN", password: TEST_PASSWORD, actor: "test" });
   });
 
-  it("nothing covers the signed-in email and the Sign out button (no dev indicator)", async () => {
+  it("nothing covers the signed-in email and the Sign out button (no dev indicator), and next dev reports no CSP violation", async () => {
     const session = new TestBrowser(appUrl);
     expect((await session.signIn(email, TEST_PASSWORD)).searchParams.get("error")).toBeNull();
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
@@ -90,6 +90,11 @@ describe("next dev in a browser", () => {
       const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
       await context.addCookies([...session.cookies].map(([name, value]) => ({ name, value, url: appUrl })));
       const page = await context.newPage();
+      // next dev (HMR, its overlay) works under the same policy as production
+      const violations: string[] = [];
+      page.on("console", (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
       // a short page (the console's own not-found), so the sidebar's foot is at the bottom of the window, where next dev puts its indicator
       await page.goto(`${appUrl}/customers/no-such-customer`);
       await expect.poll(() => page.getByTestId("empty-state").textContent()).toContain("Not found");
@@ -108,6 +113,7 @@ describe("next dev in a browser", () => {
         });
         expect(topmost).toBe("itself");
       }
+      expect(violations).toEqual([]);
     } finally {
       await browser.close();
     }

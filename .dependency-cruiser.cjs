@@ -28,7 +28,7 @@ const LAYERS = [
   ["klaviyo", "^server/klaviyo/"],
   ["console", "^server/console/"],
   ["auth", "^server/auth/"],
-  ["entry", "^server/(trpc|cli)/|^server/startup\\.ts$|^inngest/functions/|^inngest/task-run\\.ts$|^app/|^instrumentation\\.ts$"],
+  ["entry", "^server/(trpc|cli)/|^server/startup\\.ts$|^inngest/functions/|^inngest/task-run\\.ts$|^app/|^instrumentation\\.ts$|^proxy\\.ts$"],
 ];
 /** Use cases on one level: none imports another. */
 const PEERS = ["klaviyo", "console", "auth"];

@@ -7,6 +7,8 @@
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `next dev`'s floating indicator sits bottom left, over the signed-in email and Sign out.
+  devIndicators: false,
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "pino", "@node-rs/argon2", "passkit-generator", "@parse/node-apn", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
   // Tests run their own Next.js server next to `npm run dev`; each needs its own build folder.
   distDir: process.env.NEXT_DIST_DIR || ".next",

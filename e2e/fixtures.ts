@@ -8,6 +8,8 @@ import { expect, type Page, type TestInfo } from "@playwright/test";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${E2E_PORT}`;
+/** The server's PUBLIC_URL (pass webServiceURL): https, as production requires; the browser itself uses BASE_URL. */
+export const PUBLIC_URL = "https://passflow.e2e.invalid";
 export const ARTIFACTS = path.resolve(__dirname, ".artifacts");
 /** Embedded database and development secrets of the run (when DATABASE_URL is unset). */
 export const DATA_DIR = path.join(ARTIFACTS, "data");

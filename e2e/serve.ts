@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ARTIFACTS, DATA_DIR, E2E_PORT, BASE_URL, STAFF } from "./fixtures";
+import { ARTIFACTS, DATA_DIR, E2E_PORT, BASE_URL, PUBLIC_URL, STAFF } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = ".next-e2e";
@@ -46,7 +46,8 @@ async function main() {
     DATABASE_URL: database.url,
     PASSFLOW_DATA_DIR: DATA_DIR,
     PORT: String(E2E_PORT),
-    PUBLIC_URL: BASE_URL,
+    // what phones reach (pass webServiceURL): production refuses http://, and the browser reaches BASE_URL
+    PUBLIC_URL: PUBLIC_URL,
     NEXTAUTH_URL: BASE_URL,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.nextAuthSecret,
     PASSFLOW_ENCRYPTION_KEY: process.env.PASSFLOW_ENCRYPTION_KEY ?? secrets.encryptionKey,

@@ -6,6 +6,7 @@
 import "server-only";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
+import { redirect } from "next/navigation";
 import { cache } from "react";
 import { appRouter, createCaller } from "@/server/trpc/root";
 import { createRequestContext } from "@/server/trpc/context";
@@ -19,8 +20,17 @@ export const getQueryClient = cache(makeQueryClient);
 
 export const trpc = createTRPCOptionsProxy({ ctx: context, router: appRouter, queryClient: getQueryClient });
 
-/** A caller bound to this request's staff member. */
-export const api = cache(async () => createCaller(await context()));
+/**
+ * A caller bound to this request's staff member. Signed out, the page goes to /login as its
+ * layout does: Next.js renders a page alongside its layout, so without this every signed-out
+ * visit threw the procedures' UNAUTHORIZED in the page and Next.js logged it with its stack
+ * trace, an expected visit reported as an error.
+ */
+export const api = cache(async () => {
+  const ctx = await context();
+  if (!ctx.staff) redirect("/login");
+  return createCaller(ctx);
+});
 
 /**
  * Runs a query on the server so the client component reading it renders with data on the first

@@ -214,6 +214,26 @@ describe("cli: database", () => {
     expect(pool.stderr).toMatch(/^error: invalid configuration: DATABASE_POOL_SIZE: /);
   });
 
+  it("an empty variable takes its default; a wrong one says what it must be", async () => {
+    const empty = await runCli(["tenant", "list", "--json"], { env: { PORT: "", DATABASE_POOL_SIZE: "", LOG_LEVEL: "" } });
+    expect(empty.stderr).toBe("");
+    expect(empty.code).toBe(0);
+    expect(Array.isArray(JSON.parse(empty.stdout))).toBe(true);
+    const port = await runCli(["tenant", "list"], { env: { PORT: "http" } });
+    expect(port.code).toBe(1);
+    expect(port.stderr).toBe("error: invalid configuration: PORT: must be a port number 1-65535\n");
+  });
+
+  it("refuses an http:// PUBLIC_URL with NODE_ENV=production in one line", async () => {
+    const production = { NODE_ENV: "production", PASSFLOW_ENCRYPTION_KEY: "a".repeat(64), NEXTAUTH_SECRET: "s3cret" };
+    const r = await runCli(["tenant", "list"], { env: { ...production, PUBLIC_URL: "http://passflow.example.com" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: invalid configuration: PUBLIC_URL: must be an https:// URL when NODE_ENV=production (Apple Wallet refuses an http:// webServiceURL)\n");
+    const ok = await runCli(["tenant", "list", "--json"], { env: { ...production, PUBLIC_URL: "https://passflow.example.com" } });
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+  });
+
   it("an unreachable database gives one line and exit 1, with the password masked", async () => {
     const url = "postgres://postgres:hunter2@127.0.0.1:1/passflow";
     const r = await runCli(["tenant", "list"], { env: { DATABASE_URL: url } });

@@ -5,6 +5,7 @@
  * Empty strings count as absent: Klaviyo renders a missing profile property as "".
  */
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { z } from "zod";
 import { DomainError } from "@/server/platform/errors";
 
 export interface Identifiers {
@@ -19,6 +20,16 @@ export interface Identifiers {
 export function normalizeEmail(value: string | null | undefined): string | undefined {
   const v = value?.trim().toLowerCase();
   return v ? v : undefined;
+}
+
+const emailAddress = z.email();
+
+/**
+ * True when `value` is an email address (zod's `z.email()`: ASCII local part and domain), the one
+ * check every path that takes an email from outside uses: `pass issue`, profiles/sync.
+ */
+export function isEmailAddress(value: string): boolean {
+  return emailAddress.safeParse(value).success;
 }
 
 /**

@@ -306,6 +306,21 @@ describe("profiles/sync", () => {
     expect(task!.input).toMatchObject({ consent: { sms: "SUBSCRIBED", email: "NEVER_SUBSCRIBED" }, properties: { vip: true }, origin: "merchant" });
   });
 
+  it("an email that is not an email address is a 400 naming `email`, and nothing is stored", async () => {
+    const t = await makeTenant();
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    for (const email of ["<script>alert(1)</script>", "\u{1F4A5}", "jane.doe", "jane@", "@example.com", "jane doe@example.com"]) {
+      const body = await expectProblem(await post(t.slug, SYNC, { email, properties: { tier: "Gold" } }, auth), 400, "email");
+      expect(body.errors).toEqual([{ field: "email", message: "must be an email address" }]);
+    }
+    expect(await tasksOf(t.tenant.id)).toHaveLength(0);
+    expect(await db().webhookReceipt.count({ where: { tenantId: t.tenant.id } })).toBe(0);
+    // a real one, in any case and with spaces around it, is accepted as it was sent, trimmed
+    const ok = await post(t.slug, SYNC, { email: "  Jane.Doe@Example.com ", phone_number: "" }, auth);
+    expect(ok.status).toBe(202);
+    expect((await tasksOf(t.tenant.id))[0]!.input).toMatchObject({ email: "Jane.Doe@Example.com", phone: null });
+  });
+
   describe("system webhook (HMAC)", () => {
     const sample = klaviyoSample("system-sms-subscribed.json");
     const f = { ...sample.request, ...sample.signing! };
@@ -440,6 +455,29 @@ describe("OpenAPI", () => {
     expect(doc.components.schemas.PushUpdateRequest.required).toEqual(["identifiers"]);
     expect(doc.components.schemas.PushUpdateRequest.properties.updateMetadata.anyOf).toHaveLength(2);
     expect(doc.components.schemas.KlaviyoSystemWebhook.properties.data.maxItems).toBe(1000);
+  });
+});
+
+describe("OpenAPI: response headers", () => {
+  it("documents the RateLimit headers on the 2xx and 429 answers and Retry-After on 429, as the listeners send them", async () => {
+    const doc = await (await fetch(`${appUrl}/api/openapi.json`)).json();
+    const responses = (path: string) => doc.paths[`/api/{tenantId}/${path}`].post.responses;
+    const rate = ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"];
+    for (const [path, ok] of [[PUSH, "200"], [SYNC, "202"]] as const) {
+      expect(Object.keys(responses(path)[ok].headers)).toEqual(expect.arrayContaining([...rate, "X-Correlation-Id"]));
+      expect(Object.keys(responses(path)["429"].headers)).toEqual(expect.arrayContaining([...rate, "Retry-After"]));
+      for (const name of [...rate, "Retry-After"]) expect(responses(path)["429"].headers[name].schema).toEqual({ type: "integer", minimum: 0 });
+    }
+    // and a real answer carries every header the document names for it
+    const t = await makeTenant({ settings: { apiKeyRequestsPerMinute: 1 } });
+    const auth = { authorization: `Bearer ${t.apiKey}` };
+    const accepted = await post(t.slug, SYNC, { email: "jane.doe@example.com" }, auth);
+    expect(accepted.status).toBe(202);
+    for (const name of Object.keys(responses(SYNC)["202"].headers)) expect(accepted.headers.get(name), name).toMatch(/^\S+$/);
+    expect(accepted.headers.get("ratelimit-limit")).toBe("1");
+    const throttled = await post(t.slug, SYNC, { email: "jane.doe@example.com" }, auth);
+    expect(throttled.status).toBe(429);
+    for (const name of Object.keys(responses(SYNC)["429"].headers)) expect(throttled.headers.get(name), name).toMatch(/^\d+$/);
   });
 });
 

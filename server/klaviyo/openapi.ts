@@ -27,6 +27,13 @@ const problemSchema = {
 
 const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } });
 
+/** What server/klaviyo/quota.ts sends once a request has been counted (IETF RateLimit header fields draft): the tighter of the credential's and the tenant's quota. */
+const rateLimitHeaders = {
+  "RateLimit-Limit": { schema: { type: "integer", minimum: 0 }, description: "requests per minute of the tighter quota (per credential or per tenant)" },
+  "RateLimit-Remaining": { schema: { type: "integer", minimum: 0 }, description: "requests left in the current minute" },
+  "RateLimit-Reset": { schema: { type: "integer", minimum: 0 }, description: "seconds until the current window ends" },
+};
+
 const commonErrors = {
   "400": problemResponse("Invalid JSON or body; `errors` names the failing fields"),
   "401": problemResponse("Missing or invalid credentials (or signature)"),
@@ -36,7 +43,7 @@ const commonErrors = {
   "413": problemResponse("Body over 1 MiB"),
   "415": problemResponse("Body is not application/json"),
   "422": problemResponse("Idempotency-Key already used within 24 h on this endpoint for a different body"),
-  "429": { ...problemResponse("Throttled; see Retry-After"), headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } } },
+  "429": { ...problemResponse("Throttled; see Retry-After"), headers: { ...rateLimitHeaders, "Retry-After": { schema: { type: "integer", minimum: 0 }, description: "seconds until the quota that refused the request has room again" } } },
   "503": { ...problemResponse("Database unavailable; retry later"), headers: { "Retry-After": { schema: { type: "integer" } } } },
 };
 
@@ -62,7 +69,7 @@ export function openApiDocument(serverUrl: string) {
           operationId: "pushUpdate",
           parameters: [tenantParam, idempotencyParam],
           requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/PushUpdateRequest" } } } },
-          responses: { "200": { description: "Accepted; the update runs asynchronously", headers: correlationHeader }, ...commonErrors },
+          responses: { "200": { description: "Accepted; the update runs asynchronously", headers: { ...correlationHeader, ...rateLimitHeaders } }, ...commonErrors },
         },
       },
       "/api/{tenantId}/webhooks/listeners/klaviyo/profiles/sync": {
@@ -88,7 +95,7 @@ export function openApiDocument(serverUrl: string) {
           responses: {
             "202": {
               description: "Accepted",
-              headers: correlationHeader,
+              headers: { ...correlationHeader, ...rateLimitHeaders },
               content: { "application/json": { schema: { type: "object", properties: { correlationId: { type: "string" } }, required: ["correlationId"] } } },
             },
             ...commonErrors,

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { fieldValue } from "@/server/pass-types/fields";
 import type { PassUpdateInput } from "@/server/passes/update";
 import { consentStatus, type ProfileSyncInput, type ConsentStatus } from "@/server/customers/profile-sync";
+import { isEmailAddress } from "@/server/identifiers/identifiers";
 
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
@@ -48,9 +49,14 @@ const consentValue = z
 
 const optionalText = z.preprocess(blankToNull, z.string().trim().max(320).nullable()).optional();
 
+/** An email address (the check `pass issue` makes), trimmed; blank is absent. */
+const optionalEmail = z
+  .preprocess((v) => (typeof v === "string" ? (v.trim() === "" ? null : v.trim()) : v), z.string().max(320).refine(isEmailAddress, "must be an email address").nullable())
+  .optional();
+
 export const profileSyncBody = z
   .object({
-    email: optionalText.meta({ description: "the profile's email" }),
+    email: optionalEmail.meta({ description: "the profile's email address; anything else is a 400 naming `email`", format: "email" }),
     phone_number: optionalText.meta({ description: "the profile's phone number, any format" }),
     profile_id: optionalText.meta({ description: "Klaviyo profile id" }),
     external_id: optionalText.meta({ description: "Klaviyo profile external_id (the merchant's customerId)" }),

@@ -106,6 +106,7 @@ async function main() {
   const app = await startApp({
     env: {
       NODE_ENV: "production",
+      PUBLIC_URL: "https://passflow.bench.invalid", // production refuses http://; the bench calls app.url directly
       DATABASE_URL,
       NEXTAUTH_SECRET: randomBytes(24).toString("base64url"),
       LOG_LEVEL: "warn",

@@ -139,7 +139,7 @@ async function benchTarget(target: string): Promise<Result> {
   const { startApp } = await import("@/server/tooling/testing/app");
   const { slug, apiKey } = await seed(TASKS + WARMUP);
   const app = await startApp({
-    env: { NODE_ENV: "production", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(24).toString("base64url"), LOG_LEVEL: "warn" },
+    env: { NODE_ENV: "production", PUBLIC_URL: "https://passflow.bench.invalid", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(24).toString("base64url"), LOG_LEVEL: "warn" },
     nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   });
   const endpoint = `${app.url}/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`;

@@ -219,6 +219,8 @@ async function benchDownloads(m: Modules, c: Ctx, databaseUrl: string): Promise<
       NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
       PASSFLOW_DEV_CERTIFICATES: "true",
       LOG_LEVEL: "warn",
+      // `next start` runs with NODE_ENV=production, which refuses an http:// PUBLIC_URL; downloads go to app.url
+      ...(built ? { PUBLIC_URL: "https://passflow.bench.invalid" } : {}),
     },
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });

@@ -27,7 +27,7 @@ async function claimDevLock(dir: string): Promise<void> {
     process.exit(1);
   }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify({ pid: process.pid, port: Number(process.env.PORT ?? 3000) }));
+  writeFileSync(file, JSON.stringify({ pid: process.pid, port: Number(process.env.PORT || 3000) }));
   process.once("exit", () => {
     try {
       const now = JSON.parse(readFileSync(file, "utf8")) as { pid?: number };
@@ -43,8 +43,7 @@ async function main() {
   const { resolveDatabase } = await import("@/server/db/url");
   const { db, closeDb } = await import("@/server/db/client");
   const { migrateDeploy, pendingMigrations } = await import("@/server/db/migrate");
-  const { seedDemo } = await import("@/server/tooling/seed");
-  const { prepareDemoAccess } = await import("./demo-access");
+  const { seedForDevelopment } = await import("./demo-access");
   const { devSecrets, dataDir } = await import("@/server/platform/data-dir");
   const { ensureDevelopmentCertificates } = await import("@/server/wallet/dev-certificates");
   const { startApnsMock } = await import("@/server/tooling/mocks/apns");
@@ -52,8 +51,7 @@ async function main() {
   await claimDevLock(dataDir());
   const database = await resolveDatabase();
   if ((await pendingMigrations(db())).length) await migrateDeploy(database.url);
-  await seedDemo();
-  const access = await prepareDemoAccess();
+  const access = await seedForDevelopment();
   await ensureDevelopmentCertificates();
   await closeDb();
   // Pushes go to a local APNs mock unless a real APNs host is configured.

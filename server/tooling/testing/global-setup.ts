@@ -48,6 +48,7 @@ export default async function setup(project: TestProject) {
     },
   });
   project.provide("appUrl", app.url);
+  project.provide("appLogFile", app.logFile);
   return async () => {
     await app.stop();
     await issuer.stop();
@@ -64,6 +65,8 @@ declare module "vitest" {
     databaseEmbedded: boolean;
     dataDir: string;
     appUrl: string;
+    /** Where the run's app writes its stdout and stderr (its log lines and Next.js's own output). */
+    appLogFile: string;
     oauth: { issuer: string; audience: string; privateKeyPem: string };
     /** The APNs mock the app pushes to (server/wallet/apns-mock.ts): endpoint and control URL. */
     apnsMock: { host: string; port: number; caPem: string; controlUrl: string };

@@ -90,5 +90,17 @@ describe("JSON hygiene and header redaction", () => {
     expect(parseJson('{"a":"x\\"9007199254740993","b":2}', { exactNumbers: true })).toEqual({ a: 'x"9007199254740993', b: 2 });
     expect(parseJson('{"id": 9007199254740993}')).toEqual({ id: 9007199254740992 });
     expect(() => parseJson('{"id": 9007199254740993', { exactNumbers: true })).toThrow(HttpProblem);
+    // 100,000 levels of nesting do not overflow the stack
+    const deep = parseJson(`${"[".repeat(100_000)}9007199254740993${"]".repeat(100_000)}`, { exactNumbers: true });
+    let inner: unknown = deep;
+    for (let i = 0; i < 100_000; i++) inner = (inner as unknown[])[0];
+    expect(inner).toEqual(new InexactNumber("9007199254740993"));
+    // a __proto__ key stays an own property (JSON hygiene refuses it after parsing)
+    const proto = parseJson('{"__proto__": {"n": 9007199254740993}}', { exactNumbers: true }) as object;
+    expect(Object.keys(proto)).toEqual(["__proto__"]);
+    expect(({} as Record<string, unknown>).n).toBeUndefined();
+    const own = parseJson('{"__proto__": 9007199254740993}', { exactNumbers: true }) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(own)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(own, "__proto__")?.value).toEqual(new InexactNumber("9007199254740993"));
   });
 });

@@ -160,7 +160,21 @@ function parseKeepingInexact(json: string, value: unknown): unknown {
   // each inexact literal becomes a string under a prefix no sender can know, then an InexactNumber
   const prefix = `\u0000${randomUUID()}:`;
   const marked = json.replace(JSON_TOKEN, (token) => (token[0] === '"' || isExactNumber(token) ? token : `"\\u0000${prefix.slice(1)}${token}"`));
-  return JSON.parse(marked, (_key, v: unknown) => (typeof v === "string" && v.startsWith(prefix) ? new InexactNumber(v.slice(prefix.length)) : v));
+  const root = { value: JSON.parse(marked) as unknown };
+  // without recursion (a reviver recurses, and 100,000 levels of nesting would overflow it)
+  const pending: unknown[] = [root];
+  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+    const holder = node as Record<string, unknown>;
+    for (const key of Object.keys(holder)) {
+      const v = holder[key];
+      if (typeof v === "string" && v.startsWith(prefix)) {
+        // defined, not assigned: a `__proto__` key must stay an own property, never set a prototype
+        Object.defineProperty(holder, key, { value: new InexactNumber(v.slice(prefix.length)), writable: true, enumerable: true, configurable: true });
+      }
+      else if (v && typeof v === "object") pending.push(v);
+    }
+  }
+  return root.value;
 }
 
 /**

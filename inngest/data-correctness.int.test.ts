@@ -10,6 +10,9 @@ import { issuePass } from "@/server/passes/passes";
 import { makeTenant } from "@/server/tooling/testing/tenants";
 import { eventually, testDevice, waitForTask } from "@/server/tooling/testing/tasks";
 import { runCli } from "@/server/tooling/testing/cli";
+import { updateTenantSettings } from "@/server/tenants/tenants";
+import { getTenantDetail } from "@/server/console/tenants";
+import { DomainError } from "@/server/platform/errors";
 
 const APP = inject("appUrl");
 const PUSH = "passes/pushUpdate";
@@ -120,7 +123,30 @@ describe("a flow body's event_id dedupes like Idempotency-Key", () => {
   });
 });
 
+describe("OpenAPI", () => {
+  it("documents event_id on both flow bodies", async () => {
+    const doc = await (await fetch(`${APP}/api/openapi.json`)).json();
+    for (const name of ["PushUpdateRequest", "ProfileSyncRequest"]) {
+      const eventId = doc.components.schemas[name].properties.event_id;
+      expect(eventId.description).toMatch(/same on Klaviyo's retries/);
+      expect(eventId.anyOf).toContainEqual({ type: "string", maxLength: 200 });
+    }
+  });
+});
+
 describe("a tenant's not-provided values never overwrite real data", () => {
+  it("the one settings schema trims, drops blanks and repeats, refuses control characters naming the field; the tenant page reads them", async () => {
+    const t = await makeTenant();
+    const updated = await updateTenantSettings(t.slug, { notProvidedValues: [" N/A ", "", "N/A", "-"] }, "test");
+    expect(updated.notProvidedValues).toEqual(["N/A", "-"]);
+    expect((await getTenantDetail(t.slug)).notProvidedValues).toEqual(["N/A", "-"]);
+    const refused = await updateTenantSettings(t.slug, { notProvidedValues: ["ok", "a\u0007b"] }, "test").catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: "invalid_input", field: "notProvidedValues.1" });
+    const cleared = await runCli(["tenant", "update", t.slug, "--not-provided-values", "", "--json"]);
+    expect(JSON.parse(cleared.stdout)).toMatchObject({ notProvidedValues: [] });
+  });
+
   it("set with the CLI; \"-\" and \"N/A\" leave Gold as it is in pushUpdate and profile sync, on identifiers too", async () => {
     const t = await makeTenant();
     const cli = await runCli(["tenant", "update", t.slug, "--not-provided-values", " -, N/A ,", "--json"]);

@@ -37,10 +37,10 @@ export type FieldValue = string | number;
  * string, or a string that is, once trimmed, one of the tenant's `notProvidedValues` (exact,
  * case-sensitive). Numbers, booleans and null are always provided (null removes).
  */
-export function isNotProvided(value: unknown, notProvidedValues: readonly string[] = []): boolean {
+export function isNotProvided(value: unknown, notProvidedValues?: readonly string[] | null): boolean {
   if (typeof value !== "string") return false;
   const text = value.trim();
-  return text === "" || notProvidedValues.includes(text);
+  return text === "" || (notProvidedValues?.includes(text) ?? false);
 }
 
 const NUMBER = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;

@@ -57,6 +57,7 @@ const tenantDetailSelect = {
   merchantSyncUrl: true,
   defaultPhoneRegion: true,
   customIdentifierKeys: true,
+  notProvidedValues: true,
   tenantRequestsPerMinute: true,
   apiKeyRequestsPerMinute: true,
   apnsKeyId: true,

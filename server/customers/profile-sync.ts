@@ -16,7 +16,9 @@
  *   identify the customer but never change its email or phone (a flow may have changed them
  *   since), and its consent is applied only when it is newer than the consent stored.
  * - consent per channel (email, sms) is stored with the time Klaviyo recorded it.
- * - properties are merged into Customer.properties (null removes one).
+ * - properties are merged into Customer.properties (null removes one). A value not provided
+ *   (blank, or one of the tenant's `notProvidedValues`: `isNotProvided`) changes nothing, on the
+ *   customer (its email, phone and external_id too) and on its passes alike.
  * - Passes: a field keyed `email` or `phone` shows the new value; a field keyed like a property
  *   shows the property, typed by its field definition. Each changed pass gets a new version tag
  *   and a PassChange row like any pushUpdate.
@@ -25,7 +27,7 @@ import { Prisma, type Customer } from "@prisma/client";
 import { DomainError } from "@/server/platform/errors";
 import { prismaSql } from "../db/sql";
 import type { TenantScope } from "@/server/tenants/tenants";
-import { applyFieldValues, fieldValue, type RawFieldValue } from "@/server/pass-types/fields";
+import { applyFieldValues, fieldValue, isNotProvided, type RawFieldValue } from "@/server/pass-types/fields";
 import { fieldDefinitions } from "@/server/pass-types/pass-types";
 import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
@@ -124,12 +126,20 @@ function olderThanStored(occurredAt: string | null | undefined, storedAt: string
  * Applies the profile change (module comment for the rules).
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
  */
-export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | "defaultPhoneRegion">, input: ProfileSyncInput, taskId: string | null): Promise<ProfileSyncResult> {
+export async function applyProfileSync(
+  tx: Tx,
+  tenant: Pick<TenantScope, "id" | "defaultPhoneRegion" | "notProvidedValues">,
+  input: ProfileSyncInput,
+  taskId: string | null,
+): Promise<ProfileSyncResult> {
   const tenantId = tenant.id;
-  const email = normalizeEmail(input.email);
-  const phone = normalizePhone(input.phone, tenant.defaultPhoneRegion, "phone");
-  const externalId = input.externalId?.trim() || undefined;
-  const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId: input.klaviyoProfileId, customerId: externalId, email, phone });
+  const notProvided = tenant.notProvidedValues;
+  const provided = (v: string | null) => (isNotProvided(v, notProvided) ? null : v);
+  const email = normalizeEmail(provided(input.email));
+  const phone = normalizePhone(provided(input.phone), tenant.defaultPhoneRegion, "phone");
+  const externalId = provided(input.externalId)?.trim() || undefined;
+  const klaviyoProfileId = provided(input.klaviyoProfileId);
+  const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId, customerId: externalId, email, phone });
   if (!found) return { skipped: "customer_not_found", customerChanges: {}, passes: [] };
   const { customer, matchedBy } = found;
   const externalOwner = externalId && externalId !== customer.customerId
@@ -152,9 +162,9 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
     changes.phone = { before: customer.phone, after: phone };
     update.phone = phone;
   }
-  if (input.klaviyoProfileId && input.klaviyoProfileId !== customer.klaviyoProfileId) {
-    changes.klaviyoProfileId = { before: customer.klaviyoProfileId, after: input.klaviyoProfileId };
-    update.klaviyoProfileId = input.klaviyoProfileId;
+  if (klaviyoProfileId && klaviyoProfileId !== customer.klaviyoProfileId) {
+    changes.klaviyoProfileId = { before: customer.klaviyoProfileId, after: klaviyoProfileId };
+    update.klaviyoProfileId = klaviyoProfileId;
   }
   if (externalId && !customer.customerId) {
     changes.customerId = { before: null, after: externalId };
@@ -173,8 +183,8 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
   const properties = { ...before };
   for (const [key, value] of Object.entries(input.properties ?? {})) {
     if (value === null) delete properties[key];
-    // blank means "not provided" (Klaviyo renders a missing property as ""), as on the passes
-    else if (typeof value === "string" && value.trim() === "") continue;
+    // not provided (Klaviyo renders a missing property as "", a template's default filter "-"), as on the passes
+    else if (isNotProvided(value, notProvided)) continue;
     else properties[key] = value;
   }
   for (const [key, change] of Object.entries(diffData(before, properties))) changes[`properties.${key}`] = change;
@@ -189,7 +199,7 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
   for (const pass of await lockCustomerPasses(prismaSql(tx), customer.id)) {
     const fields = fieldDefinitions(pass.passType);
     const data = pass.data as Record<string, unknown>;
-    const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true });
+    const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true, notProvidedValues: notProvided });
     const passChanges = diffData(data, next);
     if (Object.keys(passChanges).length === 0) continue;
     const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId);

@@ -2,11 +2,14 @@
  * Customer identifiers and their normal forms. A customer is found by `email` (trimmed, lower
  * case), `phone` (E.164, read with the tenant's default region when written without a country
  * code, via libphonenumber-js), `customerId` (exact) or a custom key the tenant configured.
- * Empty strings count as absent: Klaviyo renders a missing profile property as "".
+ * Empty strings count as absent: Klaviyo renders a missing profile property as "". So do the
+ * tenant's `notProvidedValues` (placeholders such as "-" or "N/A"; `isNotProvided`, the one rule
+ * field values follow too).
  */
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { z } from "zod";
 import { DomainError } from "@/server/platform/errors";
+import { isNotProvided } from "@/server/pass-types/fields";
 
 export interface Identifiers {
   email?: string;
@@ -55,13 +58,18 @@ export function unknownIdentifierKeys(raw: Record<string, unknown>, tenant: { cu
 
 /**
  * Normalizes raw identifiers (as Klaviyo sends them) for a tenant. Unknown keys are ignored;
- * values are read as strings. Throws DomainError invalid_input for a malformed phone number.
+ * values are read as strings; a value not provided (blank, or one of the tenant's
+ * `notProvidedValues`) is absent. Throws DomainError invalid_input for a malformed phone number.
  */
 export function normalizeIdentifiers(
   raw: Record<string, unknown>,
-  tenant: { defaultPhoneRegion: string; customIdentifierKeys: string[] },
+  tenant: { defaultPhoneRegion: string; customIdentifierKeys: string[]; notProvidedValues?: readonly string[] },
 ): Identifiers {
-  const str = (v: unknown) => (v === null || v === undefined ? undefined : String(v).trim() || undefined);
+  const str = (v: unknown) => {
+    if (v === null || v === undefined) return undefined;
+    const text = String(v).trim();
+    return isNotProvided(text, tenant.notProvidedValues) ? undefined : text;
+  };
   const custom: Record<string, string> = {};
   for (const key of tenant.customIdentifierKeys) {
     if (!Object.hasOwn(raw, key)) continue;

@@ -2,9 +2,12 @@
  * Acceptance: one database transaction writes the WebhookReceipt and its SyncTask(s) (QUEUED)
  * before any 2xx is answered, so nothing acknowledged is ever lost. Repeated deliveries create
  * nothing and answer as the first delivery did, with its correlation id:
- * - flow webhooks: same `Idempotency-Key` header on the same endpoint within 24 h (bodies alone
- *   are never compared: a later identical body can be a legitimate change back, e.g. Gold →
- *   Silver → Gold); the same key with a different body is refused (IdempotencyKeyReused, 422);
+ * - flow webhooks: same `Idempotency-Key` header, or else the same top-level `event_id` of the
+ *   body (a flow's webhook carries no header unless its author adds one; Klaviyo's retry of a
+ *   send repeats the rendered body, event_id included), on the same endpoint within 24 h. Both
+ *   are one key: bodies alone are never compared (a later identical body can be a legitimate
+ *   change back, e.g. Gold → Silver → Gold); the same key with a different body is refused
+ *   (IdempotencyKeyReused, 422, naming `Idempotency-Key` or `event_id`);
  * - system webhooks: same `Klaviyo-Webhook-Id` + event `external_id` (the task's dedupeKey).
  */
 import { Prisma, type SyncTaskKind, type WebhookEndpoint } from "@prisma/client";
@@ -17,8 +20,11 @@ import type { ProfileSyncInput } from "@/server/customers/profile-sync";
 /** A batch of up to 1,000 events is one transaction: give it more than Prisma's 5 s default. */
 const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 
-/** How long an Idempotency-Key is remembered. */
+/** How long an Idempotency-Key (or event_id) is remembered. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Longest Idempotency-Key or event_id kept (the OpenAPI document says so too). */
+export const IDEMPOTENCY_KEY_MAX = 200;
 
 export interface AcceptedTask {
   id: string;
@@ -51,11 +57,14 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === "23505";
 }
 
-/** An Idempotency-Key used again, within its window, with a different body (HTTP 422 naming the header). */
+/** Where a flow webhook's idempotency key came from: the header, or the body's `event_id`. */
+export type IdempotencyKeySource = "Idempotency-Key" | "event_id";
+
+/** An Idempotency-Key (or event_id) used again, within its window, with a different body (HTTP 422 naming it). */
 export class IdempotencyKeyReused extends DomainError {
   override name = "IdempotencyKeyReused";
-  constructor(message: string) {
-    super("idempotency_key_reused", message, "Idempotency-Key");
+  constructor(message: string, field: IdempotencyKeySource = "Idempotency-Key") {
+    super("idempotency_key_reused", message, field);
   }
 }
 
@@ -63,7 +72,13 @@ export class IdempotencyKeyReused extends DomainError {
  * The answer of the earlier delivery with this key on this endpoint, if any within the window.
  * @throws IdempotencyKeyReused when that delivery's body differs from `rawBody`
  */
-async function earlierDelivery(receipt: { tenantId: string; endpoint: WebhookEndpoint; idempotencyKey: string; rawBody: string }): Promise<Acceptance | undefined> {
+async function earlierDelivery(receipt: {
+  tenantId: string;
+  endpoint: WebhookEndpoint;
+  idempotencyKey: string;
+  keySource: IdempotencyKeySource;
+  rawBody: string;
+}): Promise<Acceptance | undefined> {
   const { tenantId, endpoint, idempotencyKey } = receipt;
   const first = await db().webhookReceipt.findUnique({
     where: { tenantId_endpoint_idempotencyKey: { tenantId, endpoint, idempotencyKey } },
@@ -76,14 +91,21 @@ async function earlierDelivery(receipt: { tenantId: string; endpoint: WebhookEnd
     return undefined;
   }
   if (first.rawBody !== receipt.rawBody) {
-    throw new IdempotencyKeyReused(`this Idempotency-Key was used within 24 h for a different body (first delivery ${first.correlationId})`);
+    throw new IdempotencyKeyReused(`this ${receipt.keySource} was used within 24 h for a different body (first delivery ${first.correlationId})`, receipt.keySource);
   }
   return { correlationId: first.correlationId, status: first.responseStatus, duplicate: true, tasks: [] };
 }
 
 /** What a listener parser (push-update.ts, flow-profile-sync.ts, system-webhook.ts) makes of a valid body. */
 export type Submission =
-  | { kind: "flow"; endpoint: WebhookEndpoint; status: number; task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput } }
+  | {
+      kind: "flow";
+      endpoint: WebhookEndpoint;
+      status: number;
+      task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput };
+      /** The body's `event_id`: the idempotency key when the request has no Idempotency-Key header. */
+      eventId?: string;
+    }
   | { kind: "system"; endpoint: WebhookEndpoint; status: number; webhookId: string; events: { externalId: string; input: ProfileSyncInput }[] };
 
 /** The receipt fields every submission shares (the request's, not the body's). */
@@ -92,16 +114,19 @@ export type ReceiptBase = Omit<ReceiptFields, "endpoint" | "status"> & { idempot
 /** Stores a parsed submission with its receipt (the flow or system-webhook rules above). */
 export function acceptSubmission(submission: Submission, receipt: ReceiptBase): Promise<Acceptance> {
   const fields = { ...receipt, endpoint: submission.endpoint, status: submission.status };
-  if (submission.kind === "flow") return acceptFlowWebhook(fields, submission.task);
+  if (submission.kind === "flow") {
+    if (receipt.idempotencyKey || !submission.eventId) return acceptFlowWebhook(fields, submission.task);
+    return acceptFlowWebhook({ ...fields, idempotencyKey: submission.eventId, keySource: "event_id" }, submission.task);
+  }
   return acceptSystemWebhook({ ...fields, webhookId: submission.webhookId }, submission.events);
 }
 
-/** Accepts one flow webhook: a receipt and one task, atomically. */
+/** Accepts one flow webhook: a receipt and one task, atomically (its key, if any, from `keySource`: the header by default). */
 export async function acceptFlowWebhook(
-  receipt: ReceiptFields & { idempotencyKey?: string },
+  receipt: ReceiptFields & { idempotencyKey?: string; keySource?: IdempotencyKeySource },
   task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput },
 ): Promise<Acceptance> {
-  const keyed = receipt.idempotencyKey ? { ...receipt, idempotencyKey: receipt.idempotencyKey } : undefined;
+  const keyed = receipt.idempotencyKey ? { ...receipt, idempotencyKey: receipt.idempotencyKey, keySource: receipt.keySource ?? "Idempotency-Key" } : undefined;
   if (keyed) {
     const earlier = await earlierDelivery(keyed);
     if (earlier) return earlier;

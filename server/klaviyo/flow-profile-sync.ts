@@ -10,17 +10,21 @@ import { flowToProfileSyncInput, isSystemWebhookEnvelope, profileSyncBody } from
 import { asInvalid, invalid, zodErrors } from "./invalid";
 import type { Submission } from "./accept";
 
-/** @throws HttpProblem 401 (an unsigned envelope), 400 naming the failing fields */
+/**
+ * Identifiers the tenant counts as not provided (`notProvidedValues`) are absent; the body's
+ * `event_id` is returned as the submission's idempotency key.
+ * @throws HttpProblem 401 (an unsigned envelope), 400 naming the failing fields
+ */
 export function parseFlowProfileSync(body: unknown, tenant: Tenant): Submission {
   if (isSystemWebhookEnvelope(body)) {
     throw new HttpProblem({ status: 401, detail: "system webhooks must carry Klaviyo-Signature and Klaviyo-Timestamp" });
   }
   const parsed = profileSyncBody.safeParse(body);
   if (!parsed.success) throw invalid(zodErrors(parsed.error));
-  if (!parsed.data.email && !parsed.data.phone_number) {
+  const input = flowToProfileSyncInput(parsed.data, tenant.notProvidedValues);
+  if (!input.email && !input.phone) {
     throw invalid([{ field: "email", message: "give email or phone_number (or both)" }]);
   }
-  const input = flowToProfileSyncInput(parsed.data);
   if (input.phone) asInvalid(() => normalizeIdentifiers({ phone: input.phone! }, tenant), { always: "phone_number" });
-  return { kind: "flow", endpoint: "PROFILE_SYNC", status: 202, task: { kind: "PROFILE_SYNC", input } };
+  return { kind: "flow", endpoint: "PROFILE_SYNC", status: 202, task: { kind: "PROFILE_SYNC", input }, eventId: parsed.data.event_id ?? undefined };
 }

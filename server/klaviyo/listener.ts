@@ -25,7 +25,7 @@ import { redactHeaders } from "@/server/platform/http/headers";
 import { findTenantByRef } from "./store";
 import { authenticateBearer, type Principal } from "./credentials";
 import { consumeListenerQuota } from "./quota";
-import { acceptSubmission, type AcceptedTask, type Acceptance, type Submission } from "./accept";
+import { acceptSubmission, IDEMPOTENCY_KEY_MAX, type AcceptedTask, type Acceptance, type Submission } from "./accept";
 import { invalid } from "./invalid";
 import { parsePushUpdate } from "./push-update";
 import { parseFlowProfileSync } from "./flow-profile-sync";
@@ -38,9 +38,6 @@ export interface ListenerResult {
   /** Tasks to send to Inngest once the response has left. */
   dispatch: AcceptedTask[];
 }
-
-/** Longest Idempotency-Key kept (the OpenAPI document says so too). */
-export const IDEMPOTENCY_KEY_MAX = 200;
 
 /** The three payload kinds and how each is parsed. */
 type PayloadKind = "pushUpdate" | "flowProfileSync" | "systemWebhook";
@@ -71,9 +68,14 @@ function readListenerBody(request: Request): Promise<string> {
   return readBody(request, { accept: ["json"], bom: "keep", strictUtf8: true });
 }
 
-/** The parsed body, refused when JSON hygiene finds a value that can never be stored. @throws HttpProblem 400 */
-function parseStorableJson(rawBody: string): unknown {
-  const body = parseJson(rawBody);
+/**
+ * The parsed body, refused when JSON hygiene finds a value that can never be stored. Flow bodies
+ * keep a number a double cannot hold exactly as an InexactNumber (identifiers keep its text, field
+ * values refuse it: never rounded); a signed system webhook is Klaviyo's own JSON, read as is.
+ * @throws HttpProblem 400
+ */
+function parseStorableJson(rawBody: string, kind: PayloadKind): unknown {
+  const body = parseJson(rawBody, { exactNumbers: kind !== "systemWebhook" });
   const refused = unstorable(body);
   if (refused) throw invalid([refused]);
   return body;
@@ -111,7 +113,7 @@ export function handleKlaviyoListener(endpoint: ListenerEndpoint, request: Reque
       gate(tenant);
       rateHeaders = await consumeListenerQuota(tenant, principal.id);
       rawBody ??= await readListenerBody(request);
-      const body = parseStorableJson(rawBody);
+      const body = parseStorableJson(rawBody, kind);
       const receipt = { tenantId: tenant.id, correlationId, headers: redactHeaders(request.headers), rawBody, idempotencyKey: idempotencyKey(request.headers) };
       const acceptance = await acceptSubmission(PARSERS[kind](body, tenant, request.headers), receipt);
       logger.info(

@@ -42,14 +42,14 @@ const commonErrors = {
   "405": problemResponse("Method other than POST"),
   "413": problemResponse("Body over 1 MiB"),
   "415": problemResponse("Body is not application/json"),
-  "422": problemResponse("Idempotency-Key already used within 24 h on this endpoint for a different body"),
+  "422": problemResponse("Idempotency-Key (or the body's event_id) already used within 24 h on this endpoint for a different body; `errors` names which"),
   "429": { ...problemResponse("Throttled; see Retry-After"), headers: { ...rateLimitHeaders, "Retry-After": { schema: { type: "integer", minimum: 0 }, description: "seconds until the quota that refused the request has room again" } } },
   "503": { ...problemResponse("Database unavailable; retry later"), headers: { "Retry-After": { schema: { type: "integer" } } } },
 };
 
 const correlationHeader = { "X-Correlation-Id": { schema: { type: "string" }, description: "one id per receipt, carried in logs and tasks" } };
 const tenantParam = { name: "tenantId", in: "path", required: true, schema: { type: "string" }, description: "tenant slug or id" };
-const idempotencyParam = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "repeats on the same endpoint within 24 h answer as the first delivery; the same key with a different body is 422" };
+const idempotencyParam = { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "repeats on the same endpoint within 24 h answer as the first delivery; the same key with a different body is 422. Flow bodies may carry the same key as `event_id` instead (this header wins when both are sent)" };
 
 /** Builds the document; `serverUrl` is the public base URL. */
 export function openApiDocument(serverUrl: string) {

@@ -4,20 +4,51 @@
  *
  * Klaviyo renders flow-webhook template tags to text before sending, so numbers and booleans
  * often arrive as strings ("120", "true") and a missing profile property as "" (Klaviyo,
- * "Flow webhooks" guide). System webhooks follow Klaviyo's Get Event response shape.
+ * "Flow webhooks" guide); a numeric property rendered unquoted arrives as a JSON number, which
+ * may exceed what a double holds (the listener parses flow bodies with `exactNumbers`: such a
+ * number is an InexactNumber here, kept as text in identifiers and event_id, refused as a field
+ * value). System webhooks follow Klaviyo's Get Event response shape.
  */
 import { z } from "zod";
-import { fieldValue } from "@/server/pass-types/fields";
+import { fieldValue, isNotProvided } from "@/server/pass-types/fields";
+import { InexactNumber } from "@/server/platform/http/body";
+import { IDEMPOTENCY_KEY_MAX } from "./accept";
 import type { PassUpdateInput } from "@/server/passes/update";
 import { consentStatus, type ProfileSyncInput, type ConsentStatus } from "@/server/customers/profile-sync";
 import { isEmailAddress } from "@/server/identifiers/identifiers";
 
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
 
+/** A number too precise for a double, as the digits sent (an identifier is text, never rounded). */
+const exactText = (v: unknown) => (v instanceof InexactNumber ? v.text : v);
+
+/** A value an identifier may have: text, or a number (kept as the digits sent). */
+const identifierValue = z.preprocess(exactText, z.union([z.string(), z.number(), z.null()]));
+
+/** A field value of a flow body: a number a double cannot hold exactly is refused, never rounded. */
+const bodyFieldValue = z.preprocess((v, ctx) => {
+  if (!(v instanceof InexactNumber)) return v;
+  ctx.addIssue({ code: "custom", message: `the number ${v.text} cannot be stored exactly (beyond double precision); send it as a string`, input: v });
+  return z.NEVER;
+}, fieldValue);
+
+/**
+ * The body's own event id (flow bodies): a value that names this flow send and is the same on
+ * Klaviyo's retries, used as the Idempotency-Key when the request has none.
+ */
+const eventId = z
+  .preprocess((v) => blankToNull(typeof v === "number" ? String(v) : exactText(v)), z.string().trim().max(IDEMPOTENCY_KEY_MAX).nullable())
+  .optional()
+  .meta({
+    description:
+      "this flow send's own id, the same on Klaviyo's retries (a value rendered from the trigger, e.g. the event's id plus the profile's KlaviyoID); " +
+      `a repeat on the same endpoint within 24 h answers as the first delivery, a reuse with a different body is 422 (as Idempotency-Key, which wins when both are sent); at most ${IDEMPOTENCY_KEY_MAX} characters`,
+  });
+
 export const pushUpdateBody = z
   .object({
     identifiers: z
-      .record(z.string(), z.union([z.string(), z.number(), z.null()]), {
+      .record(z.string(), identifierValue, {
         error: (i) => (i.input === undefined || i.input === null ? "identifiers is required and must be an object" : "identifiers must be an object"),
       })
       .meta({ description: "email, phone, customerId and/or the tenant's custom identifier keys; empty values are ignored", example: { email: "jane.doe@example.com" } }),
@@ -26,7 +57,7 @@ export const pushUpdateBody = z
       .optional()
       .meta({ description: "convert the pass to this pass type key of the tenant (e.g. premium)" }),
     additionalData: z
-      .record(z.string(), fieldValue, { error: "additionalData must be an object of field values" })
+      .record(z.string(), bodyFieldValue, { error: "additionalData must be an object of field values" })
       .nullable()
       .optional()
       .meta({ description: "field values to set on the pass, coerced by the pass type's field definitions; null removes a field", example: { points: "1250", tier: "Gold" } }),
@@ -37,6 +68,7 @@ export const pushUpdateBody = z
       )
       .optional()
       .meta({ description: "recompute colors, images and field layout from the pass type (default false; the strings \"true\"/\"false\" in any case also work)" }),
+    event_id: eventId,
   });
 export type PushUpdateBody = z.infer<typeof pushUpdateBody>;
 
@@ -60,13 +92,14 @@ export const profileSyncBody = z
     phone_number: optionalText.meta({ description: "the profile's phone number, any format" }),
     profile_id: optionalText.meta({ description: "Klaviyo profile id" }),
     external_id: optionalText.meta({ description: "Klaviyo profile external_id (the merchant's customerId)" }),
-    properties: z.record(z.string(), fieldValue, { error: "properties must be an object of values" }).nullable().optional(),
+    properties: z.record(z.string(), bodyFieldValue, { error: "properties must be an object of values" }).nullable().optional(),
     consent: z
       .object({ email: consentValue, sms: consentValue }, { error: "consent must be an object" })
       .nullable()
       .optional()
       .meta({ description: "marketing consent per channel: SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED or SUPPRESSED (any case)" }),
     origin: optionalText.meta({ description: "set to `merchant` when the change came from the merchant's system (it is then not synced back)" }),
+    event_id: eventId,
   });
 export type ProfileSyncBody = z.infer<typeof profileSyncBody>;
 
@@ -108,12 +141,16 @@ export function isSystemWebhookEnvelope(body: unknown): boolean {
   return typeof body === "object" && body !== null && "data" in body && "meta" in body;
 }
 
-/** The PASS_UPDATE task input for a valid pushUpdate body (identifier values as trimmed strings, empties dropped). */
-export function toPassUpdateInput(body: PushUpdateBody): PassUpdateInput {
+/**
+ * The PASS_UPDATE task input for a valid pushUpdate body: identifier values as trimmed strings,
+ * those not provided (blank, or one of the tenant's `notProvidedValues`) dropped. Field values
+ * are kept as sent: the pass-update function reads them with the tenant's list.
+ */
+export function toPassUpdateInput(body: PushUpdateBody, notProvidedValues: readonly string[] = []): PassUpdateInput {
   const identifiers: Record<string, string> = {};
   for (const [key, value] of Object.entries(body.identifiers)) {
     const text = value === null ? "" : String(value).trim();
-    if (text) identifiers[key] = text;
+    if (!isNotProvided(text, notProvidedValues)) identifiers[key] = text;
   }
   return {
     identifiers,
@@ -123,15 +160,20 @@ export function toPassUpdateInput(body: PushUpdateBody): PassUpdateInput {
   };
 }
 
-/** The PROFILE_SYNC task input for a flow body. */
-export function flowToProfileSyncInput(body: ProfileSyncBody): ProfileSyncInput {
+/**
+ * The PROFILE_SYNC task input for a flow body; an identifier (email, phone_number, profile_id,
+ * external_id) that is one of the tenant's `notProvidedValues` is absent. Properties are kept as
+ * sent: the profile-sync function reads them with the tenant's list.
+ */
+export function flowToProfileSyncInput(body: ProfileSyncBody, notProvidedValues: readonly string[] = []): ProfileSyncInput {
+  const provided = (v: string | null | undefined) => (v == null || isNotProvided(v, notProvidedValues) ? null : v);
   const consent = body.consent ? { ...(body.consent.email ? { email: body.consent.email } : {}), ...(body.consent.sms ? { sms: body.consent.sms } : {}) } : null;
   return {
     source: "flow",
-    klaviyoProfileId: body.profile_id ?? null,
-    email: body.email ?? null,
-    phone: body.phone_number ?? null,
-    externalId: body.external_id ?? null,
+    klaviyoProfileId: provided(body.profile_id),
+    email: provided(body.email),
+    phone: provided(body.phone_number),
+    externalId: provided(body.external_id),
     properties: body.properties ?? null,
     consent: consent && Object.keys(consent).length ? consent : null,
     topic: null,

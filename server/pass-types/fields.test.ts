@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFieldValues, coerceFieldValue } from "./fields";
+import { applyFieldValues, coerceFieldValue, isNotProvided } from "./fields";
 import type { FieldDefinition } from "./pass-types";
 
 const def = (type: FieldDefinition["type"], extra: Partial<FieldDefinition> = {}): FieldDefinition => ({ key: "f", label: "F", type, slot: "primaryFields", ...extra });
@@ -82,5 +82,25 @@ describe("applyFieldValues", () => {
   it("removes with null a value no field shows (left by a pass type conversion); null for an absent unknown key is still refused", () => {
     expect(applyFieldValues({ tier: "Gold", memberSince: "2020-01-15" }, { memberSince: null }, fields, { passTypeKey: "basic" })).toEqual({ tier: "Gold" });
     expect(() => applyFieldValues({ tier: "Gold" }, { memberSince: null }, fields, { passTypeKey: "basic" })).toThrow('pass type basic has no field "memberSince"');
+  });
+});
+
+describe("isNotProvided", () => {
+  it("blank always; the tenant's values once trimmed, exactly; never numbers, booleans or null", () => {
+    expect(isNotProvided("")).toBe(true);
+    expect(isNotProvided("  ")).toBe(true);
+    expect(isNotProvided("-")).toBe(false);
+    expect(isNotProvided(" - ", ["-", "N/A"])).toBe(true);
+    expect(isNotProvided("N/A", ["-", "N/A"])).toBe(true);
+    expect(isNotProvided("n/a", ["-", "N/A"])).toBe(false);
+    expect(isNotProvided("Gold", ["-", "N/A"])).toBe(false);
+    for (const v of [0, false, null]) expect(isNotProvided(v, ["0", "false", "null"])).toBe(false);
+  });
+
+  it("applyFieldValues leaves a field as it is for a not-provided value, and still types the others", () => {
+    const fields = [def("text", { key: "tier" }), def("number", { key: "points" })];
+    const next = applyFieldValues({ tier: "Gold", points: 10 }, { tier: "N/A", points: "-" }, fields, { passTypeKey: "basic", notProvidedValues: ["-", "N/A"] });
+    expect(next).toEqual({ tier: "Gold", points: 10 });
+    expect(applyFieldValues({ tier: "Gold" }, { tier: "-" }, fields, { passTypeKey: "basic" })).toEqual({ tier: "-" });
   });
 });

@@ -15,7 +15,9 @@
  *
  * `null` removes the field (also a value the pass type has no field for, such as one left by a
  * conversion); an empty (or blank) string means "not provided" and leaves the field as it is, so a
- * Klaviyo template whose property is missing never wipes a value.
+ * Klaviyo template whose property is missing never wipes a value. So does one of the tenant's
+ * `notProvidedValues` (placeholders a template's `default` filter renders, such as `-` or `N/A`):
+ * `isNotProvided` is the one rule, for identifiers and field values alike.
  */
 import type { FieldDefinition } from "./pass-types";
 import { DomainError } from "@/server/platform/errors";
@@ -29,6 +31,17 @@ export type RawFieldValue = string | number | boolean | null;
 
 /** A stored pass data value. */
 export type FieldValue = string | number;
+
+/**
+ * Whether a value Klaviyo sent means "not provided" (leave what is stored as it is): a blank
+ * string, or a string that is, once trimmed, one of the tenant's `notProvidedValues` (exact,
+ * case-sensitive). Numbers, booleans and null are always provided (null removes).
+ */
+export function isNotProvided(value: unknown, notProvidedValues?: readonly string[] | null): boolean {
+  if (typeof value !== "string") return false;
+  const text = value.trim();
+  return text === "" || (notProvidedValues?.includes(text) ?? false);
+}
 
 const NUMBER = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
 /** A currency symbol leading or trailing an amount (`$12.50`, `12,50€`). */
@@ -79,14 +92,20 @@ function parseDate(field: string, value: RawFieldValue): string {
 }
 
 /**
- * Coerces one value for `def`. Returns `undefined` for "not provided" (empty string) and `null`
- * for "remove the field". `path` names the value in errors (default `additionalData.<key>`).
+ * Coerces one value for `def`. Returns `undefined` for "not provided" (`isNotProvided` with the
+ * tenant's `notProvidedValues`) and `null` for "remove the field". `path` names the value in
+ * errors (default `additionalData.<key>`).
  * @throws DomainError invalid_field_value naming `path`
  */
-export function coerceFieldValue(def: FieldDefinition, value: RawFieldValue, path = `additionalData.${def.key}`): FieldValue | null | undefined {
+export function coerceFieldValue(
+  def: FieldDefinition,
+  value: RawFieldValue,
+  path = `additionalData.${def.key}`,
+  notProvidedValues: readonly string[] = [],
+): FieldValue | null | undefined {
   if (value === null) return null;
+  if (isNotProvided(value, notProvidedValues)) return undefined;
   const text = typeof value === "string" ? value.trim() : String(value);
-  if (typeof value === "string" && text === "") return undefined;
   switch (def.type) {
     case "number":
       return parseNumber(path, value, text, "number");
@@ -111,7 +130,8 @@ export function coerceFieldValue(def: FieldDefinition, value: RawFieldValue, pat
  * Applies `values` to `data` by the field definitions and returns the new data (the input is not
  * modified). Every value is checked before anything is returned, so a bad value leaves no partial
  * result. Keys with no field definition are refused, or skipped with `ignoreUnknown` (profile
- * properties that no field shows). `source` names the values in errors (`additionalData`).
+ * properties that no field shows). `source` names the values in errors (`additionalData`);
+ * `notProvidedValues` are the tenant's placeholders that leave a field as it is (blank always does).
  * @throws DomainError invalid_field_value naming every field at fault (`field`: the first), so a
  *   flow's author fixes them in one round
  */
@@ -119,7 +139,7 @@ export function applyFieldValues(
   data: Record<string, unknown>,
   values: Record<string, RawFieldValue>,
   fields: FieldDefinition[],
-  opts: { passTypeKey: string; source?: string; ignoreUnknown?: boolean },
+  opts: { passTypeKey: string; source?: string; ignoreUnknown?: boolean; notProvidedValues?: readonly string[] },
 ): Record<string, unknown> {
   const next = { ...data };
   const source = opts.source ?? "additionalData";
@@ -137,7 +157,7 @@ export function applyFieldValues(
       continue;
     }
     try {
-      const value = coerceFieldValue(def, raw, `${source}.${key}`);
+      const value = coerceFieldValue(def, raw, `${source}.${key}`, opts.notProvidedValues);
       if (value === null) delete next[key];
       else if (value !== undefined) next[key] = value;
     } catch (err) {

@@ -189,7 +189,7 @@ export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: Pass
   const passType = target && target.id !== pass.passTypeId ? target : pass.passType;
   const converted = passType.id !== pass.passTypeId;
   const before = (pass.data ?? {}) as Record<string, unknown>;
-  const data = applyFieldValues(before, input.additionalData ?? {}, fieldDefinitions(passType), { passTypeKey: passType.key });
+  const data = applyFieldValues(before, input.additionalData ?? {}, fieldDefinitions(passType), { passTypeKey: passType.key, notProvidedValues: tenant.notProvidedValues });
   const metadata = input.updateMetadata || converted ? computeMetadata(passType, data) : pass.metadata;
 
   const changes = diffData(before, data);

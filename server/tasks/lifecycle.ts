@@ -49,7 +49,7 @@ const TERMINAL = new Set(["SUCCEEDED", "FAILED"]);
 
 export type StartedTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "status" | "input" | "output" | "correlationId" | "passId"> & { tenant: TenantScope };
 const STARTED_COLUMNS = `s.id, s."tenantId", s.kind::text AS kind, s.status::text AS status, s.input, s.output, s."correlationId", s."passId",
-  jsonb_build_object('id', t.id, 'defaultPhoneRegion', t."defaultPhoneRegion", 'customIdentifierKeys', to_jsonb(t."customIdentifierKeys")) AS tenant`;
+  jsonb_build_object('id', t.id, 'defaultPhoneRegion', t."defaultPhoneRegion", 'customIdentifierKeys', to_jsonb(t."customIdentifierKeys"), 'notProvidedValues', to_jsonb(t."notProvidedValues")) AS tenant`;
 
 /**
  * Marks the task RUNNING for `attempt` (the SDK's 0-based attempt of the function or step) and

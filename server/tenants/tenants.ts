@@ -11,11 +11,13 @@ import { starterPassTypes } from "@/server/pass-types/pass-types";
 import { encryptSecret } from "@/server/platform/crypto";
 import { isSupportedCountry } from "libphonenumber-js";
 
-/** What domain work reads of a tenant: its id and the settings identifiers are normalized with. */
+/** What domain work reads of a tenant: its id and the settings Klaviyo's values are read with. */
 export interface TenantScope {
   id: string;
   defaultPhoneRegion: string;
   customIdentifierKeys: string[];
+  /** Values that mean "not provided" besides the blank string (`isNotProvided`), e.g. `-`, `N/A`. */
+  notProvidedValues: string[];
 }
 
 /** Development Team ID used for pass types until the tenant imports its Apple certificate. */
@@ -88,7 +90,8 @@ export async function createTenant(input: CreateTenantInput): Promise<Tenant> {
 
 /**
  * A tenant's settings as staff change them (console and CLI): status, Klaviyo integration,
- * merchant sync-back, phone region, custom identifiers, throttling. Secrets are write-only.
+ * merchant sync-back, phone region, custom identifiers, not-provided values, throttling. Secrets
+ * are write-only.
  */
 export const tenantSettingsInput = z.object({
   status: z.enum(["ACTIVE", "SUSPENDED"]).optional(),
@@ -108,6 +111,16 @@ export const tenantSettingsInput = z.object({
     .refine((r) => /^[A-Z]{2}$/.test(r) && isSupportedCountry(r), "must be an ISO 3166-1 alpha-2 code with a telephone numbering plan, such as US")
     .optional(),
   customIdentifierKeys: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, "must be a letter then letters, digits or _")).optional(),
+  /**
+   * Values that mean "not provided" in identifiers and field values, besides the blank string
+   * (which always does): placeholders a flow template's `default` filter renders, e.g. `-`, `N/A`.
+   * Trimmed; blanks and repeats dropped; matched exactly (case-sensitive) against trimmed values.
+   */
+  notProvidedValues: z
+    .array(z.string().max(64, "each value has at most 64 characters").regex(/^[^\p{Cc}]*$/u, "must not contain control characters"))
+    .max(20, "at most 20 values")
+    .transform((values) => [...new Set(values.map((v) => v.trim()).filter(Boolean))])
+    .optional(),
   tenantRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   apiKeyRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
 });
@@ -145,6 +158,7 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
     klaviyoEnabled: s.klaviyoEnabled,
     defaultPhoneRegion: s.defaultPhoneRegion,
     customIdentifierKeys: s.customIdentifierKeys,
+    notProvidedValues: s.notProvidedValues,
     tenantRequestsPerMinute: s.tenantRequestsPerMinute,
     apiKeyRequestsPerMinute: s.apiKeyRequestsPerMinute,
     merchantSyncUrl: s.merchantSyncUrl,
@@ -172,6 +186,7 @@ export const tenantSettingsSelect = {
   klaviyoEnabled: true,
   defaultPhoneRegion: true,
   customIdentifierKeys: true,
+  notProvidedValues: true,
   merchantSyncUrl: true,
   tenantRequestsPerMinute: true,
   apiKeyRequestsPerMinute: true,

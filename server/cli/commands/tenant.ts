@@ -39,7 +39,7 @@ export function registerTenantCommands(program: Command): void {
 
   tenant
     .command("update <slug>")
-    .description("change status, Klaviyo integration, merchant sync-back and throttling settings")
+    .description("change status, Klaviyo integration, merchant sync-back, not-provided values and throttling settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
     .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
@@ -48,6 +48,7 @@ export function registerTenantCommands(program: Command): void {
     .option("--merchant-sync-secret-stdin", "read the merchant sync signing secret from stdin")
     .option("--phone-region <code>", "default phone region, e.g. US")
     .option("--custom-identifier <key>", "custom identifier key (repeatable; replaces the list)", collect, [])
+    .option("--not-provided-values <list>", 'comma-separated values that mean "not provided" besides the blank string, e.g. "-,N/A" (repeatable; replaces the list; "" clears it)', collect, [])
     .option("--tenant-rpm <n>", "listener requests per minute for the tenant", Number)
     .option("--apikey-rpm <n>", "listener requests per minute per credential", Number)
     .option("--json", "print the settings as JSON")
@@ -57,7 +58,7 @@ export function registerTenantCommands(program: Command): void {
           slug: string,
           opts: {
             status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
-            merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[];
+            merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
             tenantRpm?: number; apikeyRpm?: number; json?: boolean;
           },
         ) => {
@@ -79,6 +80,7 @@ export function registerTenantCommands(program: Command): void {
               merchantSyncSecret: opts.merchantSyncSecretStdin ? secret : undefined,
               defaultPhoneRegion: opts.phoneRegion?.toUpperCase(),
               customIdentifierKeys: opts.customIdentifier.length ? opts.customIdentifier : undefined,
+              notProvidedValues: opts.notProvidedValues.length ? opts.notProvidedValues.flatMap((list) => list.split(",")) : undefined,
               tenantRequestsPerMinute: opts.tenantRpm,
               apiKeyRequestsPerMinute: opts.apikeyRpm,
             },

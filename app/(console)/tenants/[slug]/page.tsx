@@ -68,6 +68,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               ["Merchant sync secret", <YesNo key="ms" value={t.integration.merchantSyncSecretSet} />],
               ["Phone region", t.defaultPhoneRegion],
               ["Custom identifiers", t.customIdentifierKeys.length ? t.customIdentifierKeys.join(", ") : "–"],
+              ["Not provided", <Mono key="np">{["", ...t.notProvidedValues].map((v) => JSON.stringify(v)).join(", ")}</Mono>],
               ["APNs token key", t.apnsKeyId ? <span key="a">{t.apnsKeyId} (team {t.apnsTeamId})</span> : <Badge key="a" tone="slate">certificate-based</Badge>],
             ]}
           />

@@ -12,6 +12,7 @@ interface Settings {
   merchantSyncUrl: string | null;
   defaultPhoneRegion: string;
   customIdentifierKeys: string[];
+  notProvidedValues: string[];
   tenantRequestsPerMinute: number;
   apiKeyRequestsPerMinute: number;
 }
@@ -31,13 +32,15 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
     const d = new FormData(e.currentTarget);
     const text = (k: string) => String(d.get(k) ?? "").trim();
     const url = text("merchantSyncUrl");
-    const keys = text("customIdentifierKeys").split(",").map((k) => k.trim()).filter(Boolean);
+    const list = (k: string) => text(k).split(",").map((v) => v.trim()).filter(Boolean);
+    const keys = list("customIdentifierKeys");
     update.mutate({
       tenant: tenant.slug,
       klaviyoEnabled: d.get("klaviyoEnabled") === "on",
       merchantSyncUrl: url || null,
       defaultPhoneRegion: text("defaultPhoneRegion").toUpperCase(),
       customIdentifierKeys: keys,
+      notProvidedValues: list("notProvidedValues"),
       tenantRequestsPerMinute: Number(text("tenantRequestsPerMinute")),
       apiKeyRequestsPerMinute: Number(text("apiKeyRequestsPerMinute")),
       // blank secrets stay as they are
@@ -75,6 +78,10 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
         <label className={label}>
           Custom identifier keys (comma separated)
           <input name="customIdentifierKeys" defaultValue={tenant.customIdentifierKeys.join(", ")} className={field} />
+        </label>
+        <label className={`${label} sm:col-span-2`}>
+          Values that mean “not provided” besides the blank string (comma separated, e.g. -, N/A)
+          <input name="notProvidedValues" defaultValue={tenant.notProvidedValues.join(", ")} placeholder="-, N/A" className={field} />
         </label>
         <label className={label}>
           Requests / minute per tenant

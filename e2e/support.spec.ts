@@ -1,6 +1,6 @@
 /**
  * The console as a support agent uses it: every main page fits from a phone (390 px) to a wide
- * screen (screenshots at 390, 1024 and 1440 px, no horizontal page overflow, the task table's
+ * screen (screenshots at 390, 1024, 1440 and 1920 px, no horizontal page overflow, the task table's
  * last column inside its card), the pass front readable the way Wallet lays out a store card, and
  * replay saying beforehand what it will and will not change.
  */
@@ -39,7 +39,7 @@ async function janesSerial(page: Page, tenant: string): Promise<string> {
   return decodeURIComponent(href.split("/passes/")[1]!);
 }
 
-test("every main page fits from 390 to 1440 px: collapsible navigation, tables inside their cards, short ids (screenshots)", async ({ page }, testInfo) => {
+test("every main page fits from 390 to 1920 px: collapsible navigation, tables inside their cards, short ids (screenshots)", async ({ page }, testInfo) => {
   const tenant = await createSpecTenant("e2e-layout");
   await signIn(page, "OPERATOR");
   const key = await createKeyInConsole(page, tenant, "e2e layout");
@@ -66,7 +66,7 @@ test("every main page fits from 390 to 1440 px: collapsible navigation, tables i
     [receiptHref, "receipt", /Webhook receipt/],
     [`/tenants/${tenant}`, "tenant", /Demo Coffee/],
   ];
-  for (const width of [390, 1024, 1440]) {
+  for (const width of [390, 1024, 1440, 1920]) {
     await page.setViewportSize({ width, height: 900 });
     for (const [path, name, heading] of pages) {
       await page.goto(path);

@@ -63,7 +63,11 @@ export default async function PassesPage({ searchParams }: { searchParams: Promi
                   <ShortId id={p.serialNumber} href={`/passes/${encodeURIComponent(p.serialNumber)}`} />
                   {p.voided ? <Badge tone="red">voided</Badge> : null}
                 </Td>
-                <Td>{p.tenant.slug}</Td>
+                <Td>
+                  <div className="max-w-[9rem] truncate" title={p.tenant.slug}>
+                    {p.tenant.slug}
+                  </div>
+                </Td>
                 <Td>{p.passType.name}</Td>
                 <Td>
                   <TextLink href={`/customers/${p.customer.id}`}>{p.customer.email ?? p.customer.phone ?? p.customer.customerId ?? p.customer.id}</TextLink>

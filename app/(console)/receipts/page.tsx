@@ -45,7 +45,11 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Pro
                     <Time value={r.createdAt} />
                   </Link>
                 </Td>
-                <Td>{r.tenant.slug}</Td>
+                <Td>
+                  <div className="max-w-[9rem] truncate" title={r.tenant.slug}>
+                    {r.tenant.slug}
+                  </div>
+                </Td>
                 <Td className="whitespace-nowrap">{r.endpoint}</Td>
                 <Td>
                   <HttpStatus code={r.responseStatus} />

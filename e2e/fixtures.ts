@@ -41,3 +41,13 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string): 
   await page.screenshot({ path: file, fullPage: true });
   await testInfo.attach(name, { path: file, contentType: "image/png" });
 }
+
+/** Creates an API key for `tenant` on its console page and reads it from the shown-once box. */
+export async function createKeyInConsole(page: Page, tenant: string, name: string): Promise<string> {
+  await page.goto(`/tenants/${tenant}`);
+  await page.getByPlaceholder("Klaviyo VIP flow").fill(name);
+  await page.getByRole("button", { name: "Create API key" }).click();
+  const key = (await page.getByTestId("new-api-key-value").textContent())!.trim();
+  expect(key).toMatch(/^pf_[a-z0-9]{8}_/);
+  return key;
+}

@@ -11,19 +11,9 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
-import { screenshot, signIn } from "./fixtures";
+import { createKeyInConsole, screenshot, signIn } from "./fixtures";
 import { createSpecTenant } from "./tenants";
 import { readZip } from "@/server/tooling/testing/pkpass-check";
-
-/** Creates an API key for `tenant` on its console page and reads it from the shown-once box. */
-async function createKeyInConsole(page: Page, tenant: string, name: string): Promise<string> {
-  await page.goto(`/tenants/${tenant}`);
-  await page.getByPlaceholder("Klaviyo VIP flow").fill(name);
-  await page.getByRole("button", { name: "Create API key" }).click();
-  const key = (await page.getByTestId("new-api-key-value").textContent())!.trim();
-  expect(key).toMatch(/^pf_[a-z0-9]{8}_/);
-  return key;
-}
 
 /** Opens the newest task of `tenant` once it reaches `status` (the list refreshes itself). */
 async function openNewestTask(page: Page, tenant: string, status: "SUCCEEDED" | "FAILED") {

@@ -5,6 +5,7 @@ import { getStaff } from "@/app/_lib/staff";
 import { roleAtLeast } from "@/server/auth/roles";
 import { Nav } from "./_components/nav";
 import { SignOutButton } from "./_components/sign-out";
+import { ConsoleShell } from "./_components/shell";
 
 export const dynamic = "force-dynamic";
 
@@ -13,24 +14,27 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   if (!staff) redirect("/login");
   return (
     <TRPCReactProvider>
-      <div className="flex min-h-screen">
-        <aside className="flex w-56 shrink-0 flex-col justify-between bg-teal-900 px-3 py-5">
-          <div>
-            <div className="mb-6 px-3 text-lg font-semibold text-white">Passflow</div>
-            <Nav showStaff={roleAtLeast(staff.role, "ADMIN")} />
-          </div>
-          <div className="space-y-2 px-3 text-xs text-teal-100">
-            <div className="truncate" data-testid="signed-in-as">
-              {staff.email}
-            </div>
+      <ConsoleShell
+        sidebar={
+          <>
             <div>
-              Role: <span className="font-semibold" data-testid="staff-role">{staff.role}</span>
+              <div className="mb-6 hidden px-3 text-lg font-semibold text-white lg:block">Passflow</div>
+              <Nav showStaff={roleAtLeast(staff.role, "ADMIN")} />
             </div>
-            <SignOutButton />
-          </div>
-        </aside>
-        <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
-      </div>
+            <div className="mt-6 space-y-2 px-3 text-xs text-teal-100">
+              <div className="truncate" data-testid="signed-in-as">
+                {staff.email}
+              </div>
+              <div>
+                Role: <span className="font-semibold" data-testid="staff-role">{staff.role}</span>
+              </div>
+              <SignOutButton />
+            </div>
+          </>
+        }
+      >
+        {children}
+      </ConsoleShell>
     </TRPCReactProvider>
   );
 }

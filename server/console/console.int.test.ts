@@ -8,7 +8,7 @@ import { searchPasses, getPassDetail } from "./passes";
 import { funnelCounts, funnelStage, STALL_AFTER_MS } from "@/server/wallet/funnel";
 import { getTenantDetail, certificateState } from "./tenants";
 import { getReceipt, listReceipts } from "./receipts";
-import { countReplayable, countTasks, getTask, listTasks } from "@/server/tasks/queries";
+import { countAlreadyReplayed, countReplayable, countTasks, getTask, listTasks, replayableErrorCodes } from "@/server/tasks/queries";
 import { getCustomerDetail } from "./customers";
 import { overviewStats, bucketStarts } from "./overview";
 import { listAudit } from "./audit";
@@ -141,6 +141,8 @@ describe("receipts and tasks", () => {
     expect(await countTasks({ tenant: fx.tenant.slug })).toBe(2);
     expect(await countReplayable({ tenant: fx.tenant.slug })).toBe(1);
     expect(await countReplayable({ tenant: fx.tenant.slug, errorCode: "other" })).toBe(0);
+    expect(await countAlreadyReplayed({ tenant: fx.tenant.slug })).toBe(0);
+    expect(await replayableErrorCodes({ tenant: fx.tenant.slug })).toEqual([{ errorCode: "merchant_sync_failed", count: 1 }]);
     const task = await getTask(fx.failedTaskId);
     expect(task).toMatchObject({ errorCode: "merchant_sync_failed", receipt: { id: fx.receiptId }, pass: { serialNumber: fx.serialNumber } });
   });

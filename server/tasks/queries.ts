@@ -28,6 +28,8 @@ export type ReplayFilter = z.infer<typeof replayFilter>;
 
 /** What a bulk replay takes: FAILED tasks not replayed yet. */
 export const REPLAYABLE = { status: "FAILED", replays: { none: {} } } satisfies Prisma.SyncTaskWhereInput;
+/** What a bulk replay leaves out: FAILED tasks replayed already (their replay is a task of its own). */
+export const ALREADY_REPLAYED = { status: "FAILED", replays: { some: {} } } satisfies Prisma.SyncTaskWhereInput;
 
 /** The where clause of a task filter. @throws DomainError tenant_not_found */
 export async function taskWhere(f: TaskFilter): Promise<Prisma.SyncTaskWhereInput & { tenantId?: string }> {
@@ -77,6 +79,22 @@ export async function countTasks(filter: TaskFilter): Promise<number> {
 /** How many tasks a bulk replay of `filter` would take. @throws DomainError tenant_not_found */
 export async function countReplayable(filter: ReplayFilter): Promise<number> {
   return db().syncTask.count({ where: { ...(await taskWhere(filter)), ...REPLAYABLE } });
+}
+
+/** How many FAILED tasks matching `filter` a bulk replay leaves out because they were replayed already. @throws DomainError tenant_not_found */
+export async function countAlreadyReplayed(filter: ReplayFilter): Promise<number> {
+  return db().syncTask.count({ where: { ...(await taskWhere(filter)), ...ALREADY_REPLAYED } });
+}
+
+/** The error codes of the tasks a bulk replay of `filter` would take, with their counts, most frequent first. @throws DomainError tenant_not_found */
+export async function replayableErrorCodes(filter: ReplayFilter): Promise<{ errorCode: string | null; count: number }[]> {
+  const groups = await db().syncTask.groupBy({
+    by: ["errorCode"],
+    where: { ...(await taskWhere(filter)), ...REPLAYABLE },
+    _count: { _all: true },
+    orderBy: { _count: { errorCode: "desc" } },
+  });
+  return groups.map((g) => ({ errorCode: g.errorCode, count: g._count._all }));
 }
 
 /** Error codes of failed tasks with their counts, most frequent first (filter choices). */

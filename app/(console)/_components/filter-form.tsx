@@ -33,9 +33,9 @@ export function FilterForm({ fields, values, keep = {} }: { fields: FilterField[
     }
     router.push(`${pathname}${queryString(next)}`);
   }
-  const inputClass = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-teal-600 focus:outline-none focus:ring-1 focus:ring-teal-600";
+  const inputClass = "max-w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm shadow-sm focus:border-teal-600 focus:outline-none focus:ring-1 focus:ring-teal-600";
   return (
-    <form onSubmit={submit} className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 shadow-sm" role="search">
+    <form onSubmit={submit} className="mb-4 flex flex-wrap items-end gap-3 [&>label]:max-w-full rounded-lg border border-slate-200 bg-white p-3 shadow-sm" role="search">
       {fields.map((f) => (
         <label key={f.name} className="flex flex-col gap-1 text-xs font-medium text-slate-600">
           {f.label}

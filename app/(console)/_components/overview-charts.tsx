@@ -27,7 +27,7 @@ export function OverviewCharts({ range }: { range: "24h" | "7d" }) {
       {tenants.map((t) => {
         const data = t.series.map((p) => ({ ...p, label: label(p.at, range) }));
         return (
-          <section key={t.slug} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid={`overview-${t.slug}`}>
+          <section key={t.slug} className="min-w-0 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid={`overview-${t.slug}`}>
             <header className="mb-3 flex flex-wrap items-baseline justify-between gap-2">
               <h2 className="font-semibold text-slate-800">
                 <Link href={`/tenants/${t.slug}`} className="hover:underline">

@@ -1,5 +1,6 @@
 /** A short table of sync tasks (a receipt's, a pass's, a customer's), each linking to its detail. */
-import { Mono, StatusBadge, Table, Td, TextLink, Time } from "./ui";
+import { StatusBadge, Table, Td, Time } from "./ui";
+import { ShortId } from "./short-id";
 
 export interface TaskSummary {
   id: string;
@@ -17,20 +18,22 @@ export function TaskSummaryTable({ tasks, empty }: { tasks: TaskSummary[]; empty
       {tasks.map((t) => (
         <tr key={t.id}>
           <Td>
-            <TextLink href={`/tasks/${t.id}`}>
-              <Mono>{t.id}</Mono>
-            </TextLink>
+            <ShortId id={t.id} href={`/tasks/${t.id}`} />
           </Td>
           <Td>{t.kind}</Td>
           <Td>
             <StatusBadge status={t.status} />
           </Td>
-          <Td className="text-xs text-rose-700">{[t.errorCode, t.lastError].filter(Boolean).join(": ") || "–"}</Td>
-          <Td>
-            <Time value={t.createdAt} />
+          <Td className="text-xs text-rose-700">
+            <div className="w-56 truncate" title={[t.errorCode, t.lastError].filter(Boolean).join(": ")}>
+              {[t.errorCode, t.lastError].filter(Boolean).join(": ") || "–"}
+            </div>
           </Td>
           <Td>
-            <Time value={t.finishedAt} />
+            <Time value={t.createdAt} stacked />
+          </Td>
+          <Td>
+            <Time value={t.finishedAt} stacked />
           </Td>
         </tr>
       ))}

@@ -5,25 +5,25 @@ import { formatTime, toJson } from "@/app/_lib/format";
 export function PageHeader({ title, subtitle, actions }: { title: React.ReactNode; subtitle?: React.ReactNode; actions?: React.ReactNode }) {
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
+      <div className="min-w-0">
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900 wrap-anywhere">{title}</h1>
         {subtitle ? <div className="mt-1 text-sm text-slate-500">{subtitle}</div> : null}
       </div>
-      {actions ? <div className="flex items-center gap-2">{actions}</div> : null}
+      {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
     </div>
   );
 }
 
 export function Card({ title, children, actions, className = "" }: { title?: React.ReactNode; children: React.ReactNode; actions?: React.ReactNode; className?: string }) {
   return (
-    <section className={`rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
+    <section className={`min-w-0 rounded-lg border border-slate-200 bg-white shadow-sm ${className}`}>
       {title ? (
-        <header className="flex items-center justify-between border-b border-slate-100 px-4 py-3">
+        <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 px-4 py-3">
           <h2 className="text-sm font-semibold text-slate-700">{title}</h2>
           {actions}
         </header>
       ) : null}
-      <div className="p-4">{children}</div>
+      <div className="overflow-x-auto p-4">{children}</div>
     </section>
   );
 }
@@ -94,18 +94,27 @@ export function Json({ value, className = "" }: { value: unknown; className?: st
   return <pre className={`max-h-96 overflow-auto rounded-md bg-slate-900 p-3 text-xs leading-relaxed text-slate-100 ${className}`}>{toJson(value)}</pre>;
 }
 
-export function Time({ value }: { value: Date | string | null | undefined }) {
-  return <time className="whitespace-nowrap tabular-nums">{formatTime(value)}</time>;
+export function Time({ value, stacked = false }: { value: Date | string | null | undefined; stacked?: boolean }) {
+  const text = formatTime(value);
+  if (!stacked || !value) return <time className="whitespace-nowrap tabular-nums">{text}</time>;
+  // in narrow table columns: the date above the time of day
+  const [date, ...rest] = text.split(" ");
+  return (
+    <time className="block whitespace-nowrap tabular-nums leading-tight" dateTime={new Date(value).toISOString()}>
+      {date}
+      <span className="block text-xs text-slate-500">{rest.join(" ")}</span>
+    </time>
+  );
 }
 
 /** A definition list of label → value rows. */
 export function Facts({ rows }: { rows: [React.ReactNode, React.ReactNode][] }) {
   return (
-    <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+    <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm sm:gap-x-6">
       {rows.map(([k, v], i) => (
         <div key={i} className="contents">
           <dt className="text-slate-500">{k}</dt>
-          <dd className="min-w-0 break-words text-slate-900">{v ?? "–"}</dd>
+          <dd className="min-w-0 text-slate-900 wrap-anywhere">{v ?? "–"}</dd>
         </div>
       ))}
     </dl>
@@ -124,17 +133,22 @@ export function TextLink({ href, children }: { href: string; children: React.Rea
   );
 }
 
-/** A table with a header row; `empty` shows instead when there are no rows. */
-export function Table({ head, children, empty }: { head: React.ReactNode[]; children: React.ReactNode; empty?: React.ReactNode }) {
+/**
+ * A table with a header row in a card of its own that scrolls sideways when the table is wider
+ * than the page; `empty` shows instead when there are no rows. Column classes (`cols[i]`) go on
+ * the header cell, e.g. `hidden md:table-cell` to drop a low-value column on small screens (give
+ * the row's Td the same class).
+ */
+export function Table({ head, children, empty, cols = [], testId }: { head: React.ReactNode[]; children: React.ReactNode; empty?: React.ReactNode; cols?: (string | undefined)[]; testId?: string }) {
   const hasRows = Array.isArray(children) ? children.length > 0 : Boolean(children);
   if (!hasRows && empty) return <>{empty}</>;
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="min-w-0 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm" data-testid={testId}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50">
           <tr>
             {head.map((h, i) => (
-              <th key={i} scope="col" className="whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <th key={i} scope="col" className={`whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 ${cols[i] ?? ""}`}>
                 {h}
               </th>
             ))}

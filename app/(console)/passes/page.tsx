@@ -1,10 +1,10 @@
 /** Pass search: by email, phone (any format, read with the tenant's region), customerId, custom identifier or serialNumber. */
-import Link from "next/link";
 import { TRPCError } from "@trpc/server";
 import { api } from "@/app/_trpc/server";
 import { parseParams, type SearchParams } from "@/app/_lib/search-params";
 import { passSearchInput } from "@/server/console/passes";
 import { Badge, EmptyState, ErrorState, Mono, PageHeader, Table, Td, TextLink, Time } from "../_components/ui";
+import { ShortId } from "../_components/short-id";
 import { FilterForm } from "../_components/filter-form";
 import { Pager } from "../_components/pager";
 
@@ -59,13 +59,15 @@ export default async function PassesPage({ searchParams }: { searchParams: Promi
           >
             {result!.items.map((p) => (
               <tr key={p.id} className="hover:bg-slate-50" data-testid="pass-row">
-                <Td>
-                  <Link href={`/passes/${p.serialNumber}`} className="text-teal-700 hover:underline">
-                    <Mono>{p.serialNumber}</Mono>
-                  </Link>
+                <Td className="whitespace-nowrap">
+                  <ShortId id={p.serialNumber} href={`/passes/${encodeURIComponent(p.serialNumber)}`} />
                   {p.voided ? <Badge tone="red">voided</Badge> : null}
                 </Td>
-                <Td>{p.tenant.slug}</Td>
+                <Td>
+                  <div className="max-w-[9rem] truncate" title={p.tenant.slug}>
+                    {p.tenant.slug}
+                  </div>
+                </Td>
                 <Td>{p.passType.name}</Td>
                 <Td>
                   <TextLink href={`/customers/${p.customer.id}`}>{p.customer.email ?? p.customer.phone ?? p.customer.customerId ?? p.customer.id}</TextLink>

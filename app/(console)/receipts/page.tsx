@@ -4,7 +4,8 @@ import { WebhookEndpoint } from "@prisma/client";
 import { api } from "@/app/_trpc/server";
 import { parseParams, type SearchParams } from "@/app/_lib/search-params";
 import { receiptListInput } from "@/server/console/receipts";
-import { EmptyState, ErrorState, HttpStatus, Mono, PageHeader, StatusBadge, Table, Td, Time } from "../_components/ui";
+import { EmptyState, ErrorState, HttpStatus, PageHeader, StatusBadge, Table, Td, Time } from "../_components/ui";
+import { ShortId } from "../_components/short-id";
 import { FilterForm } from "../_components/filter-form";
 import { Pager } from "../_components/pager";
 
@@ -44,13 +45,17 @@ export default async function ReceiptsPage({ searchParams }: { searchParams: Pro
                     <Time value={r.createdAt} />
                   </Link>
                 </Td>
-                <Td>{r.tenant.slug}</Td>
-                <Td>{r.endpoint}</Td>
+                <Td>
+                  <div className="max-w-[9rem] truncate" title={r.tenant.slug}>
+                    {r.tenant.slug}
+                  </div>
+                </Td>
+                <Td className="whitespace-nowrap">{r.endpoint}</Td>
                 <Td>
                   <HttpStatus code={r.responseStatus} />
                 </Td>
                 <Td>
-                  <Mono>{r.correlationId}</Mono>
+                  <ShortId id={r.correlationId} />
                 </Td>
                 <Td>
                   <span className="flex flex-wrap gap-1">

@@ -1,11 +1,11 @@
 "use client";
 /** The task list, kept fresh while open (a task moves from QUEUED to SUCCEEDED within seconds). */
-import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import { useTRPC } from "@/app/_trpc/react";
 import type { taskListInput } from "@/server/tasks/queries";
 import { EmptyState, ErrorState, Mono, StatusBadge, Table, Td, Time } from "../_components/ui";
+import { ShortId } from "../_components/short-id";
 import { Pager } from "../_components/pager";
 import { ReplayTaskButton } from "./replay-controls";
 
@@ -18,34 +18,42 @@ export function TaskTable({ input, params, canReplay }: { input: z.infer<typeof 
   return (
     <>
       <Table
-        head={["Task", "Tenant", "Kind", "Status", "Attempts", "Error", "Created", "Finished", ...(canReplay ? [""] : [])]}
+        testId="task-table"
+        head={["Task", "Tenant", "Kind", "Status", "Error", "Created", "Finished", ...(canReplay ? [""] : [])]}
+        cols={[undefined, undefined, "hidden md:table-cell", undefined, undefined, "hidden sm:table-cell"]}
         empty={<EmptyState title="No sync tasks match these filters">Widen the time range or clear a filter.</EmptyState>}
       >
         {items.map((t) => (
           <tr key={t.id} className="hover:bg-slate-50" data-testid="task-row">
-            <Td>
-              <Link href={`/tasks/${t.id}`} className="text-teal-700 hover:underline">
-                <Mono>{t.id}</Mono>
-              </Link>
+            <Td className="whitespace-nowrap">
+              <ShortId id={t.id} href={`/tasks/${t.id}`} />
               {t.replayOfId ? <div className="text-xs text-slate-500">replay</div> : null}
             </Td>
-            <Td>{t.tenant.slug}</Td>
-            <Td>{t.kind}</Td>
             <Td>
+              <div className="max-w-[9rem] truncate" title={t.tenant.slug}>
+                {t.tenant.slug}
+              </div>
+            </Td>
+            <Td className="hidden md:table-cell">{t.kind}</Td>
+            <Td className="whitespace-nowrap">
               <StatusBadge status={t.status} />
-            </Td>
-            <Td className="tabular-nums">{t.attempts}</Td>
-            <Td className="max-w-sm">
-              {t.errorCode ? <Mono>{t.errorCode}</Mono> : null}
-              {t.lastError ? <div className="truncate text-xs text-rose-700" title={t.lastError}>{t.lastError}</div> : null}
+              <div className="mt-0.5 text-xs text-slate-500 tabular-nums">
+                {t.attempts} attempt{t.attempts === 1 ? "" : "s"}
+              </div>
             </Td>
             <Td>
-              <Time value={t.createdAt} />
+              <div className="w-44 sm:w-56 xl:w-72">
+                {t.errorCode ? <Mono>{t.errorCode}</Mono> : null}
+                {t.lastError ? <div className="truncate text-xs text-rose-700" title={t.lastError}>{t.lastError}</div> : null}
+              </div>
+            </Td>
+            <Td className="hidden sm:table-cell">
+              <Time value={t.createdAt} stacked />
             </Td>
             <Td>
-              <Time value={t.finishedAt} />
+              <Time value={t.finishedAt} stacked />
             </Td>
-            {canReplay ? <Td>{t.status === "FAILED" ? <ReplayTaskButton taskId={t.id} status={t.status} compact /> : null}</Td> : null}
+            {canReplay ? <Td>{t.status === "FAILED" ? <ReplayTaskButton taskId={t.id} status={t.status} errorCode={t.errorCode} compact /> : null}</Td> : null}
           </tr>
         ))}
       </Table>

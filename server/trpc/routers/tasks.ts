@@ -1,6 +1,6 @@
 /** Sync tasks. */
 import { z } from "zod";
-import { countReplayable, countTasks, getTask, listTasks, replayFilter, taskErrorCodes, taskFilter, taskListInput } from "@/server/tasks/queries";
+import { countAlreadyReplayed, countReplayable, countTasks, getTask, listTasks, replayableErrorCodes, replayFilter, taskErrorCodes, taskFilter, taskListInput } from "@/server/tasks/queries";
 import { replayTask, replayTasks } from "../../tasks/replay";
 import { operatorProcedure, router, viewerProcedure } from "../init";
 
@@ -9,8 +9,19 @@ export const tasksRouter = router({
   list: viewerProcedure.input(taskListInput).query(({ input }) => listTasks(input)),
   /** How many tasks match the filter. */
   count: viewerProcedure.input(taskFilter).query(({ input }) => countTasks(input)),
-  /** How many FAILED, not yet replayed tasks a bulk replay of the filter would take (its confirmation). */
-  replayableCount: viewerProcedure.input(replayFilter).query(({ input }) => countReplayable(input)),
+  /**
+   * What a bulk replay of the filter would take (its confirmation): the FAILED tasks matching,
+   * how many of them were replayed already (left out), how many it replays, and their error codes.
+   */
+  replayableCount: viewerProcedure.input(replayFilter).query(async ({ input }) => {
+    const [failed, alreadyReplayed, replayable, errorCodes] = await Promise.all([
+      countTasks({ ...input, status: "FAILED" }),
+      countAlreadyReplayed(input),
+      countReplayable(input),
+      replayableErrorCodes(input),
+    ]);
+    return { failed, alreadyReplayed, replayable, errorCodes };
+  }),
   /** Error codes seen, most frequent first. */
   errorCodes: viewerProcedure.query(() => taskErrorCodes()),
   /** A task with input, output, attempts, timings and error. */

@@ -37,7 +37,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             <Facts
               rows={Object.entries(consent).map(([channel, v]) => [
                 channel,
-                <span key={channel} className="flex items-center gap-2">
+                <span key={channel} className="flex flex-wrap items-center gap-x-2 gap-y-1">
                   <Badge tone={v?.status === "SUBSCRIBED" ? "green" : "amber"}>{v?.status ?? "unknown"}</Badge> <Time value={v?.updatedAt} />
                 </span>,
               ])}

@@ -9,6 +9,7 @@ import { roleAtLeast } from "@/server/auth/roles";
 import { orNotFound } from "@/app/_lib/not-found";
 import { Badge, Card, EmptyState, Facts, Json, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { PassPreview } from "../../_components/pass-preview";
+import { ShortId } from "../../_components/short-id";
 import { TaskSummaryTable } from "../../_components/task-summary";
 
 export const dynamic = "force-dynamic";
@@ -44,7 +45,7 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
     <>
       <PageHeader
         title={
-          <span className="flex items-center gap-3">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             Pass <Mono>{pass.serialNumber}</Mono> {pass.voided ? <Badge tone="red">voided</Badge> : null}
           </span>
         }
@@ -147,10 +148,10 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
               {pass.registrations.map((r) => (
                 <tr key={r.device.id}>
                   <Td>
-                    <Mono>{r.device.deviceLibraryIdentifier}</Mono>
+                    <ShortId id={r.device.deviceLibraryIdentifier} />
                   </Td>
                   <Td>
-                    <Mono>{r.device.pushToken}</Mono>
+                    <ShortId id={r.device.pushToken} />
                   </Td>
                   <Td>
                     <Time value={r.createdAt} />
@@ -181,7 +182,7 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
                   <Time value={d.sentAt} />
                 </Td>
                 <Td>
-                  <Mono>{d.deviceLibraryIdentifier}</Mono>
+                  <ShortId id={d.deviceLibraryIdentifier} />
                 </Td>
                 <Td>
                   <Mono>{d.versionTag}</Mono>

@@ -20,7 +20,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
   const r = await orNotFound((await api()).receipts.get({ id }));
   return (
     <>
-      <PageHeader title={<span className="flex items-center gap-3">Webhook receipt <HttpStatus code={r.responseStatus} /></span>} subtitle={<Mono>{r.id}</Mono>} />
+      <PageHeader title={<span className="flex flex-wrap items-center gap-x-3 gap-y-1">Webhook receipt <HttpStatus code={r.responseStatus} /></span>} subtitle={<Mono>{r.id}</Mono>} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Request">
           <Facts

@@ -4,6 +4,7 @@ import { getStaff } from "@/app/_lib/staff";
 import { orNotFound } from "@/app/_lib/not-found";
 import { formatDuration } from "@/app/_lib/format";
 import { roleAtLeast } from "@/server/auth/roles";
+import { finalErrorAdvice } from "@/server/tasks/replay-advice";
 import { ReplayTaskButton } from "../replay-controls";
 import { AutoRefresh } from "../../_components/auto-refresh";
 import { Card, Facts, HttpStatus, Json, Mono, PageHeader, StatusBadge, TextLink, Time } from "../../_components/ui";
@@ -14,18 +15,28 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const [task, staff] = await Promise.all([orNotFound((await api()).tasks.get({ id })), getStaff()]);
   const canReplay = !!staff && roleAtLeast(staff.role, "OPERATOR");
+  const advice = task.status === "FAILED" ? finalErrorAdvice(task.errorCode) : null;
   return (
     <>
       <AutoRefresh active={task.status === "QUEUED" || task.status === "RUNNING"} />
       <PageHeader
         title={
-          <span className="flex items-center gap-3">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             Sync task <Mono>{task.id}</Mono> <StatusBadge status={task.status} />
           </span>
         }
         subtitle={`${task.kind} for tenant ${task.tenant.slug}`}
-        actions={canReplay ? <ReplayTaskButton taskId={task.id} status={task.status} /> : null}
+        actions={canReplay ? <ReplayTaskButton taskId={task.id} status={task.status} errorCode={task.errorCode} /> : null}
       />
+      {advice ? (
+        <div className="mb-6 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="replay-hint" role="note">
+          <p className="font-medium">
+            <Mono>{task.errorCode}</Mono> is final: a replay runs the same input and fails again the same way unless the cause is fixed first.
+          </p>
+          {task.lastError ? <p className="mt-1 break-words">The error: {task.lastError}</p> : null}
+          <p className="mt-1">What to fix: {advice}</p>
+        </div>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Task">
           <Facts
@@ -40,7 +51,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
               [
                 "Webhook receipt",
                 task.receipt ? (
-                  <span key="r" className="flex items-center gap-2">
+                  <span key="r" className="flex flex-wrap items-center gap-x-2 gap-y-1 [&>*]:shrink-0">
                     <TextLink href={`/receipts/${task.receipt.id}`}>{task.receipt.endpoint}</TextLink> <HttpStatus code={task.receipt.responseStatus} /> <Time value={task.receipt.createdAt} />
                   </span>
                 ) : (

@@ -23,7 +23,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
     <>
       <PageHeader
         title={
-          <span className="flex items-center gap-3">
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
             {t.name} <StatusBadge status={t.status} />
           </span>
         }

@@ -5,7 +5,7 @@
  * RFC 8259 §8.1), whether a missing Content-Type is read, whether a UTF-8 byte order mark is
  * kept in the text or stripped, and whether invalid UTF-8 is refused (400) or replaced (U+FFFD).
  */
-import { randomUUID } from "node:crypto";
+import { isSafeNumber, parse as parseLossless } from "lossless-json";
 import { HttpProblem } from "./problem";
 
 /** 1 MiB: the largest webhook body accepted. */
@@ -112,7 +112,8 @@ export async function readBody(request: Request, options: ReadBodyOptions = {}):
 
 /**
  * A JSON number literal that a JavaScript number (an IEEE 754 double) cannot hold exactly, such
- * as `9007199254740993` (read by JSON.parse as …992) or `0.30000000000000000001`: kept as its
+ * as `9007199254740993` (read by JSON.parse as …992), an integer beyond 2^53 or
+ * `0.30000000000000000001` (lossless-json's `isSafeNumber`): kept as its
  * source text, so the caller decides (an identifier keeps the text, a field value is refused)
  * instead of using a silently rounded value.
  */
@@ -120,61 +121,23 @@ export class InexactNumber {
   constructor(readonly text: string) {}
 }
 
-/** A string token, or a number token (outside strings): the lexical scan of valid JSON text. */
-const JSON_TOKEN = /"[^"\\]*(?:\\.[^"\\]*)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
-
-/** `-012.50e1` → `-125e-1`: a decimal's sign, significant digits and exponent (zero is `0`). */
-function canonicalDecimal(text: string): string | undefined {
-  const m = DECIMAL.exec(text);
-  if (!m) return undefined; // Infinity
-  let digits = (m[2]! + (m[3] ?? "")).replace(/^0+/, "");
-  let exponent = Number(m[4] ?? 0) - (m[3]?.length ?? 0);
-  if (!digits) return "0";
-  const trailing = /0+$/.exec(digits)?.[0].length ?? 0;
-  digits = digits.slice(0, digits.length - trailing);
-  exponent += trailing;
-  return `${m[1]}${digits}e${exponent}`;
-}
+/** Number text JSON.parse may round: 16 or more digits (a dot among them) or a 3-digit exponent. */
+const MAYBE_INEXACT = /\d[\d.]{15,}|[eE][+-]?\d{3}/;
 
 /**
- * Whether a JSON number literal reads as a double of exactly its decimal value, i.e. the
- * shortest text of the double (ECMA-262 Number::toString) is the same number: true for `1250.5`,
- * `1e3`, `9007199254740992`, false for `9007199254740993` or `1e400`.
+ * `value` (JSON.parse of `json`) with every number literal a double cannot hold exactly as an
+ * InexactNumber, read again by lossless-json when the text holds such a literal (the rest of the
+ * time JSON.parse's value is returned as it is).
+ * @throws HttpProblem 400 naming `body` when it is nested too deeply for that second reading
  */
-export function isExactNumber(literal: string): boolean {
-  if (/^-?\d{1,15}$/.test(literal)) return true; // 15 significant digits always round-trip
-  return canonicalDecimal(literal) === canonicalDecimal(String(Number(literal)));
-}
-
-/** JSON.parse, with every inexact number literal of `json` (valid JSON) as an InexactNumber. */
 function parseKeepingInexact(json: string, value: unknown): unknown {
-  let inexact = false;
-  for (const [token] of json.matchAll(JSON_TOKEN)) {
-    if (token[0] !== '"' && !isExactNumber(token)) {
-      inexact = true;
-      break;
-    }
+  if (!MAYBE_INEXACT.test(json)) return value;
+  try {
+    return parseLossless(json, null, (text) => (isSafeNumber(text) ? Number(text) : new InexactNumber(text)));
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new HttpProblem({ status: 400, detail: "the body is nested too deeply", errors: [{ field: "body", message: "nested too deeply to read its numbers exactly" }] });
   }
-  if (!inexact) return value;
-  // each inexact literal becomes a string under a prefix no sender can know, then an InexactNumber
-  const prefix = `\u0000${randomUUID()}:`;
-  const marked = json.replace(JSON_TOKEN, (token) => (token[0] === '"' || isExactNumber(token) ? token : `"\\u0000${prefix.slice(1)}${token}"`));
-  const root = { value: JSON.parse(marked) as unknown };
-  // without recursion (a reviver recurses, and 100,000 levels of nesting would overflow it)
-  const pending: unknown[] = [root];
-  for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-    const holder = node as Record<string, unknown>;
-    for (const key of Object.keys(holder)) {
-      const v = holder[key];
-      if (typeof v === "string" && v.startsWith(prefix)) {
-        // defined, not assigned: a `__proto__` key must stay an own property, never set a prototype
-        Object.defineProperty(holder, key, { value: new InexactNumber(v.slice(prefix.length)), writable: true, enumerable: true, configurable: true });
-      }
-      else if (v && typeof v === "object") pending.push(v);
-    }
-  }
-  return root.value;
 }
 
 /**

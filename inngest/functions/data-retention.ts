@@ -2,12 +2,12 @@
  * data-retention (hourly, at minute 17): applies every tenant's retention settings
  * (server/tasks/retention.ts): receipt bodies and headers removed after rawBodyRetentionDays,
  * receipts, tasks, pass changes and push deliveries deleted after retentionDays. One step per
- * tenant and time slice (batches of 1,000 rows for up to 30 s, each committed), so a retried or
- * killed run continues where it stopped; a run that fails for good leaves its RetentionRun
+ * time slice (tenants in id order, batches of 1,000 rows for up to 30 s, each committed), so a
+ * retried or killed run continues where it stopped; a run that fails for good leaves its RetentionRun
  * unfinished and the next hour's run continues it. One run at a time.
  */
 import { inngest } from "../client";
-import { finishRetentionRun, purgeTenant, retentionTenantIds, startRetentionRun } from "@/server/tasks/retention";
+import { finishRetentionRun, purgeTenants, startRetentionRun } from "@/server/tasks/retention";
 
 /** How long one step purges before handing over to the next (well within a serve call's time). */
 const STEP_BUDGET_MS = 30_000;
@@ -22,12 +22,11 @@ export const dataRetention = inngest.createFunction(
   },
   async ({ step }) => {
     const runId = await step.run("start-run", () => startRetentionRun());
-    const tenantIds = await step.run("list-tenants", () => retentionTenantIds());
-    for (const tenantId of tenantIds) {
-      for (let slice = 0; ; slice++) {
-        const { done } = await step.run(`purge-${tenantId}-${slice}`, () => purgeTenant({ runId, tenantId, budgetMs: STEP_BUDGET_MS }));
-        if (done) break;
-      }
+    // one step per time slice (not per tenant: a run has a bounded number of steps), each
+    // continuing from the tenant the previous one stopped at
+    let from: string | null = null;
+    for (let slice = 0; slice === 0 || from !== null; slice++) {
+      ({ from } = await step.run(`purge-${slice}`, () => purgeTenants({ runId, from: from ?? undefined, budgetMs: STEP_BUDGET_MS })));
     }
     return step.run("finish-run", () => finishRetentionRun(runId));
   },

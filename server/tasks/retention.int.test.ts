@@ -1,9 +1,12 @@
 /**
  * Retention on the real PostgreSQL: rows are backdated by SQL, then purgeTenant applies the
  * tenant's settings. Each test works on tenants of its own (purgeTenant, not a run over every
- * tenant of the shared database) and records into a RetentionRun it created.
+ * tenant of the shared database) and records into a RetentionRun it created; the last runs the
+ * data-retention function itself over every tenant.
  */
 import { describe, expect, it } from "vitest";
+import { InngestTestEngine } from "@inngest/test";
+import { dataRetention } from "@/inngest/functions/data-retention";
 import type { SyncTaskStatus, Tenant } from "@prisma/client";
 import { db } from "../db/client";
 import { updateTenantSettings } from "../tenants/tenants";
@@ -188,5 +191,19 @@ describe("retention", () => {
     const { counts } = await purgeTenant({ runId: await newRun(), tenantId: tenant.id });
     expect(counts).toMatchObject({ tasksDeleted: 3, receiptsDeleted: 3, pushDeliveriesDeleted: 1 });
     expect(await series()).toEqual(before);
+  });
+
+  it("the data-retention function purges every tenant and records a finished run", async () => {
+    const [one, two] = [await testTenant(), await testTenant()];
+    const [a, b] = [await seed(one), await seed(two)];
+    await db().retentionRun.updateMany({ where: { finishedAt: null }, data: { finishedAt: new Date() } });
+    const { result, error } = await new InngestTestEngine({ function: dataRetention }).execute();
+    expect(error).toBeUndefined();
+    expect(await remains(a)).toEqual(EXPECTED_AFTER_PURGE);
+    expect(await remains(b)).toEqual(EXPECTED_AFTER_PURGE);
+    const run = await db().retentionRun.findUniqueOrThrow({ where: { id: (result as { id: string }).id } });
+    expect(run.finishedAt).not.toBeNull();
+    // at least what the two tenants held (other test files' tenants hold nothing this old)
+    for (const kind of RETENTION_KINDS) expect(run[kind]).toBeGreaterThanOrEqual(2 * EXPECTED_COUNTS[kind]);
   });
 });

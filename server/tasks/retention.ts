@@ -130,11 +130,6 @@ export async function finishRetentionRun(runId: string): Promise<RetentionRun> {
   return run;
 }
 
-/** Ids of every tenant, the order a run goes through them. */
-export async function retentionTenantIds(): Promise<string[]> {
-  return (await db().tenant.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((t) => t.id);
-}
-
 export interface PurgeOptions {
   runId: string;
   tenantId: string;
@@ -178,13 +173,19 @@ export async function purgeTenant(opts: PurgeOptions): Promise<{ done: boolean; 
 }
 
 /**
- * A whole retention run over every tenant in one call (tests, operators): continues an unfinished
- * run, purges each tenant to the end, and returns the finished run.
+ * Purges every tenant from the one with id `from` on (ids in order; all when omitted), each to
+ * the end, until `budgetMs` has passed. Resolves with the tenant id to continue from, or null
+ * when every tenant is done.
  */
-export async function runRetention(opts: { batchSize?: number; now?: Date } = {}): Promise<RetentionRun> {
-  const runId = await startRetentionRun();
-  for (const tenantId of await retentionTenantIds()) await purgeTenant({ runId, tenantId, ...opts });
-  return finishRetentionRun(runId);
+export async function purgeTenants(opts: { runId: string; from?: string; budgetMs?: number; batchSize?: number; now?: Date }): Promise<{ from: string | null }> {
+  const started = Date.now();
+  const tenants = await db().tenant.findMany({ where: opts.from ? { id: { gte: opts.from } } : {}, select: { id: true }, orderBy: { id: "asc" } });
+  for (const { id } of tenants) {
+    const budgetMs = opts.budgetMs === undefined ? undefined : Math.max(0, opts.budgetMs - (Date.now() - started));
+    const { done } = await purgeTenant({ runId: opts.runId, tenantId: id, batchSize: opts.batchSize, now: opts.now, budgetMs });
+    if (!done) return { from: id };
+  }
+  return { from: null };
 }
 
 /** The latest retention run (finished or under way), for the console; null before the first. */

@@ -1,10 +1,11 @@
 /** Every Inngest function Passflow serves (app/api/inngest/route.ts), given what they push through. */
 import type { PushSender } from "@/server/wallet/push";
 import { createPassNotify } from "./pass-notify";
+import { dataRetention } from "./data-retention";
 import { passUpdate } from "./pass-update";
 import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
 export function createFunctions(deps: { pushSender: PushSender }) {
-  return [passUpdate, profileSync, createPassNotify(deps.pushSender), tasksRedispatch];
+  return [passUpdate, profileSync, createPassNotify(deps.pushSender), tasksRedispatch, dataRetention];
 }

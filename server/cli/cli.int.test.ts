@@ -57,6 +57,34 @@ describe("cli: tenants", () => {
   });
 });
 
+describe("cli: tenant retention", () => {
+  it("sets retention days and raw-body days, shows them, and refuses raw-body days above retention days", async () => {
+    const slug = uniqueSlug("ret");
+    await runCli(["tenant", "create", slug, "--name", "Retention"]);
+    const defaults = await runCli(["tenant", "update", slug, "--json"]);
+    expect(JSON.parse(defaults.stdout)).toMatchObject({ retentionDays: 90, rawBodyRetentionDays: 30 });
+
+    const set = await runCli(["tenant", "update", slug, "--retention-days", "60", "--raw-body-days", "14", "--json"]);
+    expect(set.stderr).toBe("");
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ slug, retentionDays: 60, rawBodyRetentionDays: 14 });
+    expect(await db().tenant.findUniqueOrThrow({ where: { slug }, select: { retentionDays: true, rawBodyRetentionDays: true } })).toEqual({ retentionDays: 60, rawBodyRetentionDays: 14 });
+    // a later update that names neither keeps them
+    expect(JSON.parse((await runCli(["tenant", "update", slug, "--tenant-rpm", "100", "--json"])).stdout)).toMatchObject({ retentionDays: 60, rawBodyRetentionDays: 14 });
+
+    // raw-body days above retention days, given together or against the stored value: one line, exit 1, nothing changed
+    for (const args of [["--retention-days", "20", "--raw-body-days", "21"], ["--raw-body-days", "61"], ["--retention-days", "13"]]) {
+      const bad = await runCli(["tenant", "update", slug, ...args]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe("error: rawBodyRetentionDays must not be more than retentionDays\n");
+    }
+    const zero = await runCli(["tenant", "update", slug, "--retention-days", "0"]);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toMatch(/^error: retentionDays /);
+    expect(await db().tenant.findUniqueOrThrow({ where: { slug }, select: { retentionDays: true, rawBodyRetentionDays: true } })).toEqual({ retentionDays: 60, rawBodyRetentionDays: 14 });
+  });
+});
+
 describe("cli: API keys", () => {
   it("prints the key alone, stores only its hash, and revokes by prefix", async () => {
     const slug = uniqueSlug("k");

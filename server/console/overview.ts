@@ -1,6 +1,10 @@
 /**
  * The console overview: per tenant, webhooks received, tasks succeeded and failed, and pushes
  * sent (accepted by APNs) over the last 24 hours (hourly) or 7 days (daily), in UTC buckets.
+ * Counts come from the rows that remain plus, per day, what retention deleted (`DailyActivity`,
+ * added in the statement that deleted the rows: server/tasks/retention.ts), so a chart keeps its
+ * history whatever the tenant's retention. Retention keeps at least one day, more than the hourly
+ * range looks back, so the hourly chart needs only the rows.
  */
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
@@ -54,7 +58,12 @@ export async function overviewStats(input: { range: OverviewRange; now?: Date })
     UNION ALL
     SELECT p."tenantId", date_trunc(${unit}, d."createdAt"), CASE WHEN d.status = 'ACCEPTED' THEN 'pushes' ELSE 'pushFailures' END, count(*)::int
       FROM "PushDelivery" d JOIN "Pass" p ON p.id = d."passId"
-      WHERE d."createdAt" >= ${since} AND d.status IN ('ACCEPTED', 'REJECTED', 'FAILED') GROUP BY 1, 2, 3`);
+      WHERE d."createdAt" >= ${since} AND d.status IN ('ACCEPTED', 'REJECTED', 'FAILED') GROUP BY 1, 2, 3
+    UNION ALL
+    SELECT a."tenantId", a.day::timestamp, m.metric, m.n
+      FROM "DailyActivity" a
+      CROSS JOIN LATERAL (VALUES ('webhooks', a.webhooks), ('succeeded', a.succeeded), ('failed', a.failed), ('pushes', a.pushes), ('pushFailures', a."pushFailures")) AS m(metric, n)
+      WHERE ${unit} = 'day' AND a.day::timestamp >= ${since} AND m.n > 0`);
   const tenants = await db().tenant.findMany({ select: { id: true, slug: true, name: true }, orderBy: { slug: "asc" } });
   const index = new Map(starts.map((s, i) => [s.getTime(), i]));
   const result = tenants.map((t) => ({

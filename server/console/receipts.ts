@@ -55,7 +55,11 @@ export async function listReceipts(input: z.infer<typeof receiptListInput>) {
   return toPage(rows, input.limit);
 }
 
-/** A receipt with its headers (redacted), raw body and the tasks it created. @throws DomainError not_found */
+/**
+ * A receipt with its headers (redacted), raw body and the tasks it created. Past the tenant's
+ * raw-body period `headers` and `rawBody` are null and `bodyRemoved` says when and after how
+ * many days (the tenant's rawBodyRetentionDays). @throws DomainError not_found
+ */
 export async function getReceipt(id: string) {
   const receipt = await db().webhookReceipt.findUnique({
     where: { id },
@@ -68,10 +72,16 @@ export async function getReceipt(id: string) {
       rawBody: true,
       responseStatus: true,
       createdAt: true,
-      tenant: { select: { slug: true, name: true } },
+      bodyPurgedAt: true,
+      tenant: { select: { slug: true, name: true, rawBodyRetentionDays: true } },
       tasks: { select: { id: true, kind: true, status: true, errorCode: true, lastError: true, createdAt: true, finishedAt: true }, orderBy: { createdAt: "asc" } },
     },
   });
   if (!receipt) throw new DomainError("not_found", `no webhook receipt ${JSON.stringify(id)}`, "id");
-  return { ...receipt, headers: redactHeaders(receipt.headers) };
+  const { bodyPurgedAt, ...rest } = receipt;
+  return {
+    ...rest,
+    headers: receipt.headers === null ? null : redactHeaders(receipt.headers),
+    bodyRemoved: bodyPurgedAt ? { at: bodyPurgedAt, afterDays: receipt.tenant.rawBodyRetentionDays } : null,
+  };
 }

@@ -60,6 +60,8 @@ const tenantDetailSelect = {
   notProvidedValues: true,
   tenantRequestsPerMinute: true,
   apiKeyRequestsPerMinute: true,
+  retentionDays: true,
+  rawBodyRetentionDays: true,
   apnsKeyId: true,
   apnsTeamId: true,
   createdAt: true,
@@ -84,7 +86,7 @@ const tenantDetailSelect = {
   _count: { select: { passes: true, customers: true } },
 } satisfies Prisma.TenantSelect;
 
-/** A tenant's integration status, API keys, pass types, throttling limits and certificates. @throws DomainError tenant_not_found */
+/** A tenant's integration status, API keys, pass types, throttling limits, retention settings and certificates. @throws DomainError tenant_not_found */
 export async function getTenantDetail(ref: string, now = new Date()) {
   const { id } = await getTenant(ref);
   const t = await db().tenant.findUniqueOrThrow({ where: { id }, select: tenantDetailSelect });

@@ -47,7 +47,7 @@ describe("pushUpdate: Klaviyo samples", () => {
 
     const receipt = await db().webhookReceipt.findUniqueOrThrow({ where: { correlationId }, include: { tasks: true } });
     expect(receipt).toMatchObject({ tenantId: t.tenant.id, endpoint: "PASS_PUSH_UPDATE", responseStatus: 200 });
-    expect(JSON.parse(receipt.rawBody)).toEqual(f.body);
+    expect(JSON.parse(receipt.rawBody!)).toEqual(f.body);
     expect((receipt.headers as Record<string, string>).authorization).toBe("[redacted]");
     expect(JSON.stringify(receipt.headers)).not.toContain(t.apiKey);
     expect(receipt.tasks).toHaveLength(1);

@@ -88,10 +88,16 @@ export async function createTenant(input: CreateTenantInput): Promise<Tenant> {
   }
 }
 
+/** Longest retention period a tenant can set, in days (ten years). */
+export const MAX_RETENTION_DAYS = 3650;
+const retentionDays = z.number().int().min(1).max(MAX_RETENTION_DAYS);
+
 /**
  * A tenant's settings as staff change them (console and CLI): status, Klaviyo integration,
- * merchant sync-back, phone region, custom identifiers, not-provided values, throttling. Secrets
- * are write-only.
+ * merchant sync-back, phone region, custom identifiers, not-provided values, throttling,
+ * retention. Secrets are write-only. Raw-body days may not exceed retention days (checked against
+ * the stored value of whichever is not given: updateTenantSettings parses the settings as they
+ * would be).
  */
 export const tenantSettingsInput = z.object({
   status: z.enum(["ACTIVE", "SUSPENDED"]).optional(),
@@ -123,7 +129,14 @@ export const tenantSettingsInput = z.object({
     .optional(),
   tenantRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   apiKeyRequestsPerMinute: z.number().int().min(1).max(1_000_000).optional(),
-});
+  /** Days receipts, sync tasks, pass changes and push deliveries are kept (server/tasks/retention.ts). */
+  retentionDays: retentionDays.optional(),
+  /** Days a receipt keeps its raw body and headers. */
+  rawBodyRetentionDays: retentionDays.optional(),
+}).refine(
+  (s) => s.rawBodyRetentionDays === undefined || s.retentionDays === undefined || s.rawBodyRetentionDays <= s.retentionDays,
+  { path: ["rawBodyRetentionDays"], message: "must not be more than retentionDays" },
+);
 export type TenantSettingsInput = z.input<typeof tenantSettingsInput>;
 
 /**
@@ -140,11 +153,17 @@ export function isStandardWebhooksSecret(secret: string): boolean {
 const RESERVED_IDENTIFIER_KEYS = new Set(["email", "phone", "customerId"]);
 
 /**
- * Changes a tenant's status, Klaviyo integration and throttling settings. Secrets are stored
+ * Changes a tenant's status, Klaviyo integration, throttling and retention settings. Secrets are stored
  * encrypted and never returned. @throws DomainError tenant_not_found, invalid_input (naming the field)
  */
 export async function updateTenantSettings(ref: string, input: TenantSettingsInput, actor: string) {
-  const parsed = tenantSettingsInput.safeParse(input);
+  const tenant = await getTenant(ref);
+  // the retention pair is checked as it will be stored: a value not given is the current one
+  const parsed = tenantSettingsInput.safeParse({
+    ...input,
+    retentionDays: input.retentionDays ?? tenant.retentionDays,
+    rawBodyRetentionDays: input.rawBodyRetentionDays ?? tenant.rawBodyRetentionDays,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DomainError("invalid_input", `${issue.path.join(".")} ${issue.message}`, issue.path.join("."));
@@ -152,7 +171,6 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
   const s = parsed.data;
   const reserved = s.customIdentifierKeys?.find((k) => RESERVED_IDENTIFIER_KEYS.has(k));
   if (reserved) throw new DomainError("invalid_input", `customIdentifierKeys: ${reserved} is a standard identifier`, "customIdentifierKeys");
-  const tenant = await getTenant(ref);
   const data: Prisma.TenantUpdateInput = {
     status: s.status,
     klaviyoEnabled: s.klaviyoEnabled,
@@ -162,6 +180,8 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
     tenantRequestsPerMinute: s.tenantRequestsPerMinute,
     apiKeyRequestsPerMinute: s.apiKeyRequestsPerMinute,
     merchantSyncUrl: s.merchantSyncUrl,
+    retentionDays: s.retentionDays,
+    rawBodyRetentionDays: s.rawBodyRetentionDays,
   };
   if (s.klaviyoWebhookSecret) {
     data.klaviyoWebhookSecretEncrypted = encryptSecret(s.klaviyoWebhookSecret);
@@ -190,6 +210,8 @@ export const tenantSettingsSelect = {
   merchantSyncUrl: true,
   tenantRequestsPerMinute: true,
   apiKeyRequestsPerMinute: true,
+  retentionDays: true,
+  rawBodyRetentionDays: true,
   klaviyoWebhookSecretEncrypted: true,
   klaviyoWebhookSecretPrevEncrypted: true,
   merchantSyncSecretEncrypted: true,

@@ -20,6 +20,7 @@ const none: Input = () => undefined;
 const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "me.get": { min: "VIEWER", input: none },
   "overview.stats": { min: "VIEWER", input: () => ({ range: "24h" }) },
+  "overview.retention": { min: "VIEWER", input: none },
   "tenants.list": { min: "VIEWER", input: () => ({}) },
   "tenants.choices": { min: "VIEWER", input: none },
   "tenants.get": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },

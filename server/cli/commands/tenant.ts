@@ -39,7 +39,7 @@ export function registerTenantCommands(program: Command): void {
 
   tenant
     .command("update <slug>")
-    .description("change status, Klaviyo integration, merchant sync-back, not-provided values and throttling settings")
+    .description("change status, Klaviyo integration, merchant sync-back, not-provided values, throttling and retention settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
     .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
@@ -51,6 +51,8 @@ export function registerTenantCommands(program: Command): void {
     .option("--not-provided-values <list>", 'comma-separated values that mean "not provided" besides the blank string, e.g. "-,N/A" (repeatable; replaces the list; "" clears it)', collect, [])
     .option("--tenant-rpm <n>", "listener requests per minute for the tenant", Number)
     .option("--apikey-rpm <n>", "listener requests per minute per credential", Number)
+    .option("--retention-days <n>", "days receipts, tasks, pass changes and push deliveries are kept", Number)
+    .option("--raw-body-days <n>", "days webhook bodies and headers are kept (at most the retention days)", Number)
     .option("--json", "print the settings as JSON")
     .action(
       withDb(
@@ -59,7 +61,7 @@ export function registerTenantCommands(program: Command): void {
           opts: {
             status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
             merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
-            tenantRpm?: number; apikeyRpm?: number; json?: boolean;
+            tenantRpm?: number; apikeyRpm?: number; retentionDays?: number; rawBodyDays?: number; json?: boolean;
           },
         ) => {
           if (opts.klaviyoWebhookSecretStdin && opts.merchantSyncSecretStdin) {
@@ -83,6 +85,8 @@ export function registerTenantCommands(program: Command): void {
               notProvidedValues: opts.notProvidedValues.length ? opts.notProvidedValues.flatMap((list) => list.split(",")) : undefined,
               tenantRequestsPerMinute: opts.tenantRpm,
               apiKeyRequestsPerMinute: opts.apikeyRpm,
+              retentionDays: opts.retentionDays,
+              rawBodyRetentionDays: opts.rawBodyDays,
             },
             ACTOR,
           );

@@ -15,6 +15,15 @@ function prettyBody(raw: string): string {
   }
 }
 
+/** What stands in for the headers and body once retention removed them. */
+function BodyRemoved({ what, removed }: { what: "Body" | "Headers"; removed: { at: Date; afterDays: number } | null }) {
+  return (
+    <p className="text-sm text-slate-500" data-testid={`receipt-${what.toLowerCase()}-removed`}>
+      {what} removed after {removed?.afterDays ?? "?"} days (retention){removed ? <>, <Time value={removed.at} /></> : null}.
+    </p>
+  );
+}
+
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const r = await orNotFound((await api()).receipts.get({ id }));
@@ -35,22 +44,26 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           />
         </Card>
         <Card title="Headers (secrets redacted)">
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono text-xs" data-testid="receipt-headers">
+          {r.headers === null ? <BodyRemoved what="Headers" removed={r.bodyRemoved} /> : <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono text-xs" data-testid="receipt-headers">
             {Object.entries(r.headers).map(([k, v]) => (
               <div key={k} className="contents">
                 <dt className="text-slate-500">{k}</dt>
                 <dd className="break-all">{v}</dd>
               </div>
             ))}
-          </dl>
+          </dl>}
         </Card>
         <Card title="Tasks created" className="lg:col-span-2">
           <TaskSummaryTable tasks={r.tasks} empty="This request created no task." />
         </Card>
         <Card title="Raw body" className="lg:col-span-2">
-          <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid="receipt-body">
-            {prettyBody(r.rawBody)}
-          </pre>
+          {r.rawBody === null ? (
+            <BodyRemoved what="Body" removed={r.bodyRemoved} />
+          ) : (
+            <pre className="max-h-[32rem] overflow-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid="receipt-body">
+              {prettyBody(r.rawBody)}
+            </pre>
+          )}
         </Card>
       </div>
     </>

@@ -82,6 +82,17 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
           />
           <p className="mt-3 text-xs text-slate-500">Above a limit the listeners answer 429 with Retry-After; Klaviyo retries.</p>
         </Card>
+        <Card title="Data retention">
+          <Facts
+            rows={[
+              ["Webhook bodies and headers", `${t.rawBodyRetentionDays} days`],
+              ["Receipts, tasks, pass changes, pushes", `${t.retentionDays} days`],
+            ]}
+          />
+          <p className="mt-3 text-xs text-slate-500">
+            After the first period a receipt keeps its metadata without body and headers; after the second the rows are deleted (hourly). A task still running, or whose replay is, is kept.
+          </p>
+        </Card>
         {canOperate ? (
           <Card title="Change integration settings" className="lg:col-span-2">
             <SettingsForm tenant={t} canChangeStatus={!!staff && roleAtLeast(staff.role, "ADMIN")} />

@@ -15,6 +15,8 @@ interface Settings {
   notProvidedValues: string[];
   tenantRequestsPerMinute: number;
   apiKeyRequestsPerMinute: number;
+  retentionDays: number;
+  rawBodyRetentionDays: number;
 }
 
 export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; canChangeStatus: boolean }) {
@@ -43,6 +45,8 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
       notProvidedValues: list("notProvidedValues"),
       tenantRequestsPerMinute: Number(text("tenantRequestsPerMinute")),
       apiKeyRequestsPerMinute: Number(text("apiKeyRequestsPerMinute")),
+      retentionDays: Number(text("retentionDays")),
+      rawBodyRetentionDays: Number(text("rawBodyRetentionDays")),
       // blank secrets stay as they are
       ...(text("klaviyoWebhookSecret") ? { klaviyoWebhookSecret: text("klaviyoWebhookSecret") } : {}),
       ...(text("merchantSyncSecret") ? { merchantSyncSecret: text("merchantSyncSecret") } : {}),
@@ -90,6 +94,14 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
         <label className={label}>
           Requests / minute per API key
           <input name="apiKeyRequestsPerMinute" type="number" min={1} defaultValue={tenant.apiKeyRequestsPerMinute} className={field} />
+        </label>
+        <label className={label}>
+          Keep webhook bodies and headers (days)
+          <input name="rawBodyRetentionDays" type="number" min={1} defaultValue={tenant.rawBodyRetentionDays} className={field} />
+        </label>
+        <label className={label}>
+          Keep receipts, tasks, pass changes, pushes (days)
+          <input name="retentionDays" type="number" min={1} defaultValue={tenant.retentionDays} className={field} />
         </label>
         <div className="flex items-center gap-3 sm:col-span-2">
           <button type="submit" disabled={update.isPending} className="rounded-md bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-60">

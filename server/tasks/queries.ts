@@ -27,7 +27,7 @@ export const replayFilter = taskFilter.pick({ tenant: true, kind: true, errorCod
 export type ReplayFilter = z.infer<typeof replayFilter>;
 
 /** What a bulk replay takes: FAILED tasks not replayed yet. */
-export const REPLAYABLE = { status: "FAILED", replays: { none: {} } } satisfies Prisma.SyncTaskWhereInput;
+export const REPLAYABLE = { status: "FAILED", erasedAt: null, replays: { none: {} } } satisfies Prisma.SyncTaskWhereInput;
 
 /** The where clause of a task filter. @throws DomainError tenant_not_found */
 export async function taskWhere(f: TaskFilter): Promise<Prisma.SyncTaskWhereInput & { tenantId?: string }> {

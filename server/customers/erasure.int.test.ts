@@ -251,5 +251,11 @@ describe("DELETE /api/{tenantId}/v1/customers/{customerId}", () => {
     expect(await db().pass.findUniqueOrThrow({ where: { serialNumber } })).toMatchObject({ voided: true, data: {} });
     expect(await db().auditLog.findFirstOrThrow({ where: { action: "customer.erase", targetId: customer.id } })).toMatchObject({ actor: `apikey:${prefix}` });
     expect((await deleteCustomer(t.slug, p.customerId, key)).status).toBe(404);
+    expect((await fetch(`${APP}/api/${t.slug}/v1/customers/${p.customerId}`)).status).toBe(405);
+  });
+
+  it("is in the OpenAPI document", async () => {
+    const doc = (await (await fetch(`${APP}/api/openapi.json`)).json()) as { paths: Record<string, { delete?: { operationId: string; responses: Record<string, unknown> } }> };
+    expect(doc.paths["/api/{tenantId}/v1/customers/{customerId}"]?.delete).toMatchObject({ operationId: "eraseCustomer", responses: { "204": {}, "403": {}, "404": {} } });
   });
 });

@@ -87,18 +87,19 @@ interface Plan {
   counts: ErasureCounts;
 }
 
-async function resolveSubject(target: ErasureTarget, tx: Tx): Promise<Subject> {
-  let id: string;
-  if ("customerRecordId" in target) {
-    id = target.customerRecordId;
-  } else {
-    const tenant = await getTenant(target.tenant);
-    const ids = normalizeIdentifiers({ email: target.email, phone: target.phone, customerId: target.customerId }, tenant);
-    if (!ids.email && !ids.phone && !ids.customerId) throw new DomainError("invalid_input", "name the customer by email, phone or customerId", "identifiers");
-    const match = await findCustomer(tenant.id, ids, undefined, { mustAgree: true });
-    if (!match) throw new DomainError("not_found", `no customer with those identifiers in tenant ${tenant.slug}`, "customer");
-    id = match.id;
-  }
+/** The Customer.id the target names (before the transaction: the lookups use connections of their own). */
+async function targetId(target: ErasureTarget): Promise<string> {
+  if ("customerRecordId" in target) return target.customerRecordId;
+  const tenant = await getTenant(target.tenant);
+  const ids = normalizeIdentifiers({ email: target.email, phone: target.phone, customerId: target.customerId }, tenant);
+  if (!ids.email && !ids.phone && !ids.customerId) throw new DomainError("invalid_input", "name the customer by email, phone or customerId", "identifiers");
+  const match = await findCustomer(tenant.id, ids, undefined, { mustAgree: true });
+  if (!match) throw new DomainError("not_found", `no customer with those identifiers in tenant ${tenant.slug}`, "customer");
+  return match.id;
+}
+
+/** Locks the customer row and reads what identifies it. @throws DomainError not_found (none, or already erased) */
+async function lockSubject(tx: Tx, id: string): Promise<Subject> {
   const [row] = await tx.$queryRaw<(Omit<Subject, "custom"> & { erased: boolean })[]>`
     SELECT c.id, c."tenantId", t.slug AS "tenantSlug", t."defaultPhoneRegion" AS region, c.email, c.phone, c."customerId", c."klaviyoProfileId", c."erasedAt" IS NOT NULL AS erased
       FROM "Customer" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE c.id = ${id} FOR UPDATE OF c`;
@@ -186,8 +187,9 @@ async function plan(tx: Tx, s: Subject): Promise<Plan> {
  *   invalid_input (no identifier, malformed phone), identifier_conflict
  */
 export async function previewErasure(target: ErasureTarget): Promise<ErasurePreview> {
+  const id = await targetId(target);
   return db().$transaction(async (tx) => {
-    const s = await resolveSubject(target, tx);
+    const s = await lockSubject(tx, id);
     return { customerRecordId: s.id, tenant: { id: s.tenantId, slug: s.tenantSlug }, counts: (await plan(tx, s)).counts };
   });
 }
@@ -201,8 +203,9 @@ export async function previewErasure(target: ErasureTarget): Promise<ErasurePrev
 export async function eraseCustomer(target: ErasureTarget & { actor: string }): Promise<ErasureResult> {
   const correlationId = randomUUID();
   const erasedAt = new Date();
+  const id = await targetId(target);
   const { result, versions } = await db().$transaction(async (tx) => {
-    const s = await resolveSubject(target, tx);
+    const s = await lockSubject(tx, id);
     const p = await plan(tx, s);
     const versions = await tx.$queryRaw<{ passId: string; versionTag: string }[]>`
       UPDATE "Pass" SET voided = true, data = '{}', metadata = '{}', "erasedAt" = ${erasedAt},

@@ -26,7 +26,7 @@ import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
 import { logger } from "@/server/platform/log";
 import { inngest } from "@/inngest/client";
-import { passChanged } from "@/inngest/events";
+import { passChangedEvent } from "@/inngest/events";
 import { audit } from "@/server/staff/audit";
 import { getTenant } from "@/server/tenants/tenants";
 import { normalizeIdentifiers, normalizePhone, phoneDigits } from "@/server/identifiers/identifiers";
@@ -245,14 +245,7 @@ export async function eraseCustomer(target: ErasureTarget & { actor: string }): 
   let pushed = 0;
   if (versions.length) {
     try {
-      await inngest.send(
-        versions.map((v) =>
-          passChanged.create(
-            { passId: v.passId, tenantId: result.tenant.id, versionTag: v.versionTag, taskId: null, correlationId },
-            { id: `pass-changed-${v.passId}-${v.versionTag}` },
-          ),
-        ),
-      );
+      await inngest.send(versions.map((v) => passChangedEvent({ passId: v.passId, tenantId: result.tenant.id, versionTag: v.versionTag, taskId: null, correlationId })));
       pushed = versions.length;
     } catch (err) {
       logger.warn({ customerRecordId: result.customerRecordId, err: (err as Error).message }, "customer erased, but the voided passes' push could not be sent");

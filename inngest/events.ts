@@ -18,17 +18,25 @@ export const passUpdateRequested = eventType("passflow/pass.update.requested", {
 /** A profiles/sync webhook (flow or system webhook event) was accepted: run profile-sync. */
 export const profileSyncRequested = eventType("passflow/profile.sync.requested", { schema: taskEventData });
 
-/** A pass has a new version: push it to every registered device. */
-export const passChanged = eventType("passflow/pass.changed", {
-  schema: z.object({
-    passId: z.string(),
-    tenantId: z.string(),
-    /** Pass.versionTag as a decimal string. */
-    versionTag: z.string(),
-    /** The task that changed the pass, when one did. */
-    taskId: z.string().nullable(),
-    correlationId: z.string(),
-  }),
+const passChangedData = z.object({
+  passId: z.string(),
+  tenantId: z.string(),
+  /** Pass.versionTag as a decimal string. */
+  versionTag: z.string(),
+  /** The task that changed the pass, when one did (none for an erasure). */
+  taskId: z.string().nullable(),
+  correlationId: z.string(),
 });
+
+/** A pass has a new version: push it to every registered device. */
+export const passChanged = eventType("passflow/pass.changed", { schema: passChangedData });
+
+/**
+ * The `pass.changed` event of one pass version. Its id names the version, so a send repeated
+ * after a partial failure pushes nothing twice (Inngest drops repeated event ids).
+ */
+export function passChangedEvent(data: z.infer<typeof passChangedData>) {
+  return passChanged.create(data, { id: `pass-changed-${data.passId}-${data.versionTag}` });
+}
 
 export type TaskEventData = z.infer<typeof taskEventData>;

@@ -7,7 +7,7 @@ import { RetriableTaskError } from "@/server/platform/errors";
 import { classifyTaskError, failTask, formatTaskFailure, recordTaskFailure } from "@/server/tasks/lifecycle";
 import { withCorrelation } from "@/server/platform/log";
 import { inngest } from "./client";
-import { passChanged, type TaskEventData } from "./events";
+import { passChangedEvent, type TaskEventData } from "./events";
 
 /**
  * Runs a function's or step's work for the task (`attempt`: the SDK's 0-based attempt) with its
@@ -44,11 +44,6 @@ export async function failTaskOnFailure({ event, error }: { event: { data: { eve
 export async function emitPassChanged(task: TaskEventData, passes: { passId: string; versionTag: string }[]): Promise<void> {
   if (passes.length === 0) return;
   await inngest.send(
-    passes.map((p) =>
-      passChanged.create(
-        { passId: p.passId, tenantId: task.tenantId, versionTag: p.versionTag, taskId: task.taskId, correlationId: task.correlationId },
-        { id: `pass-changed-${p.passId}-${p.versionTag}` },
-      ),
-    ),
+    passes.map((p) => passChangedEvent({ passId: p.passId, tenantId: task.tenantId, versionTag: p.versionTag, taskId: task.taskId, correlationId: task.correlationId })),
   );
 }

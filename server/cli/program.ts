@@ -7,6 +7,7 @@ import { env } from "@/server/platform/env";
 import { formatCliError } from "./errors";
 import { registerApiKeyCommands } from "./commands/apikey";
 import { registerCertCommands } from "./commands/cert";
+import { registerCustomerCommands } from "./commands/customer";
 import { registerDbCommands } from "./commands/db";
 import { registerPassCommands } from "./commands/pass";
 import { registerStaffCommands } from "./commands/staff";
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .description("Passflow operator CLI")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerDbCommands, registerTenantCommands, registerApiKeyCommands, registerStaffCommands, registerPassCommands, registerCertCommands, registerTaskCommands]) {
+  for (const register of [registerDbCommands, registerTenantCommands, registerApiKeyCommands, registerStaffCommands, registerPassCommands, registerCertCommands, registerTaskCommands, registerCustomerCommands]) {
     register(program);
   }
   return program;

@@ -21,6 +21,7 @@ export async function getCustomerDetail(id: string) {
       klaviyoProfileId: true,
       properties: true,
       consent: true,
+      erasedAt: true,
       createdAt: true,
       updatedAt: true,
       tenantId: true,

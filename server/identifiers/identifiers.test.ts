@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeIdentifiers, normalizePhone } from "./identifiers";
+import { normalizeIdentifiers, normalizePhone, phoneDigits } from "./identifiers";
 
 describe("identifiers", () => {
   const tenant = { defaultPhoneRegion: "US", customIdentifierKeys: ["loyaltyNumber"] };
@@ -16,5 +16,11 @@ describe("identifiers", () => {
   it("does not read custom keys from the prototype", () => {
     const raw = JSON.parse('{"__proto__": {"loyaltyNumber": "evil"}, "email": "a@b.co"}');
     expect(normalizeIdentifiers(raw, tenant).custom).toEqual({});
+  });
+
+  it("phoneDigits: the national digits every written form of the number contains", () => {
+    expect(phoneDigits("+14155550100")).toBe("4155550100");
+    expect(phoneDigits("+442079460958")).toBe("2079460958");
+    for (const written of ["(415) 555-0100", "+1 415-555-0100", "415.555.0100"]) expect(written.replace(/\D/g, "")).toContain(phoneDigits("+14155550100"));
   });
 });

@@ -47,6 +47,11 @@ export function normalizePhone(value: string | null | undefined, defaultRegion: 
   return parsed.number;
 }
 
+/** The national digits of an E.164 number (`+14155550100` → `4155550100`), how any written form of it contains them. */
+export function phoneDigits(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.nationalNumber ?? e164.replace(/\D/g, "");
+}
+
 /** The identifier keys every tenant has; a tenant adds its own (`customIdentifierKeys`). */
 export const STANDARD_IDENTIFIER_KEYS = ["email", "phone", "customerId"] as const;
 

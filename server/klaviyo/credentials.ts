@@ -1,5 +1,6 @@
 /**
- * Credentials of the Klaviyo listeners (scope `KlaviyoListener.Write`).
+ * Credentials of the Klaviyo listeners (scope `KlaviyoListener.Write`) and of the merchant API
+ * (`Passes.Write`: server/klaviyo/customers-api.ts).
  *
  * Klaviyo flow webhooks are not signed: the merchant pastes a credential into the flow action's
  * headers, as `Authorization: Bearer <token>` or `X-API-KEY: <key>`. The token is a tenant API
@@ -55,7 +56,7 @@ function touchApiKey(id: string, lastUsedAt: Date | null) {
     .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "could not record API key use"));
 }
 
-async function authenticateApiKey(key: string, tenant: Tenant): Promise<Principal> {
+async function authenticateApiKey(key: string, tenant: Tenant, scope: string): Promise<Principal> {
   const prefix = API_KEY_PATTERN.exec(key)?.[1];
   if (!prefix) throw unauthorized("invalid API key");
   const row = await findApiKeyByPrefix(prefix);
@@ -63,7 +64,7 @@ async function authenticateApiKey(key: string, tenant: Tenant): Promise<Principa
   const matches = safeEqual(hashToken(key), row?.hash ?? "0".repeat(64));
   if (!row || !matches || row.revokedAt) throw unauthorized("invalid or revoked API key");
   if (row.tenantId !== tenant.id) throw forbidden("this API key belongs to another tenant");
-  if (!row.scopes.includes(KLAVIYO_LISTENER_SCOPE)) throw forbidden(`the API key lacks scope ${KLAVIYO_LISTENER_SCOPE}`);
+  if (!row.scopes.includes(scope)) throw forbidden(`the API key lacks scope ${scope}`);
   touchApiKey(row.id, row.lastUsedAt);
   return { kind: "api_key", id: `key:${row.id}`, label: prefix };
 }
@@ -84,7 +85,7 @@ function scopesOf(payload: JWTPayload): string[] {
   return [];
 }
 
-async function authenticateJwt(token: string, tenant: Tenant): Promise<Principal> {
+async function authenticateJwt(token: string, tenant: Tenant, scope: string): Promise<Principal> {
   if (!env.OAUTH_ISSUER) throw unauthorized("access tokens are not accepted: no OAuth issuer is configured");
   let payload: JWTPayload;
   try {
@@ -98,19 +99,20 @@ async function authenticateJwt(token: string, tenant: Tenant): Promise<Principal
   }
   const claimed = payload[env.OAUTH_TENANT_CLAIM];
   if (claimed !== tenant.slug && claimed !== tenant.id) throw forbidden("the access token is for another tenant");
-  if (!scopesOf(payload).includes(KLAVIYO_LISTENER_SCOPE)) throw forbidden(`the access token lacks scope ${KLAVIYO_LISTENER_SCOPE}`);
+  if (!scopesOf(payload).includes(scope)) throw forbidden(`the access token lacks scope ${scope}`);
   const client = String(payload.client_id ?? payload.azp ?? payload.sub ?? "unknown");
   return { kind: "jwt", id: `jwt:${client}`, label: `jwt:${client}` };
 }
 
 /**
- * Authenticates a flow-webhook request for `tenant`.
+ * Authenticates a flow-webhook request (or, with `scope`, a merchant API request) for `tenant`:
+ * the credential must carry `scope` (default `KlaviyoListener.Write`).
  * @throws HttpProblem 401 (missing/invalid/revoked/expired credential), 403 (another tenant's, wrong scope)
  */
-export async function authenticateBearer(headers: Headers, tenant: Tenant): Promise<Principal> {
+export async function authenticateBearer(headers: Headers, tenant: Tenant, scope: string = KLAVIYO_LISTENER_SCOPE): Promise<Principal> {
   const token = bearerCredential(headers);
   if (!token) throw unauthorized("send an API key as `Authorization: Bearer <key>` or `X-API-KEY`, or a signed system webhook");
-  if (token.startsWith("pf_")) return authenticateApiKey(token, tenant);
-  if (token.split(".").length === 3) return authenticateJwt(token, tenant);
+  if (token.startsWith("pf_")) return authenticateApiKey(token, tenant, scope);
+  if (token.split(".").length === 3) return authenticateJwt(token, tenant, scope);
   throw unauthorized("invalid credential");
 }

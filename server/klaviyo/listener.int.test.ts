@@ -445,7 +445,7 @@ describe("profiles/sync", () => {
 });
 
 describe("OpenAPI", () => {
-  it("serves a 3.1 document for both endpoints generated from the schemas", async () => {
+  it("serves a 3.1 document for the listeners (generated from the schemas) and customer erasure from the schemas", async () => {
     const res = await fetch(`${appUrl}/api/openapi.json`);
     expect(res.status).toBe(200);
     const doc = await res.json();
@@ -453,6 +453,7 @@ describe("OpenAPI", () => {
     expect(Object.keys(doc.paths)).toEqual([
       "/api/{tenantId}/webhooks/listeners/klaviyo/passes/pushUpdate",
       "/api/{tenantId}/webhooks/listeners/klaviyo/profiles/sync",
+      "/api/{tenantId}/v1/customers/{customerId}",
     ]);
     expect(doc.components.schemas.PushUpdateRequest.required).toEqual(["identifiers"]);
     expect(doc.components.schemas.PushUpdateRequest.properties.updateMetadata.anyOf).toHaveLength(2);

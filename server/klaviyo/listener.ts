@@ -52,7 +52,8 @@ function payloadKind(endpoint: ListenerEndpoint, headers: Headers): PayloadKind 
   return isSignedSystemWebhook(headers) ? "systemWebhook" : "flowProfileSync";
 }
 
-async function findTenant(ref: string): Promise<Tenant> {
+/** The tenant whose slug or id is `ref`. @throws HttpProblem 404 */
+export async function findTenant(ref: string): Promise<Tenant> {
   const tenant = await findTenantByRef(ref);
   if (!tenant) throw new HttpProblem({ status: 404, detail: `no tenant ${JSON.stringify(ref)}` });
   return tenant;

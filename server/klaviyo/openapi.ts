@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.1 document of the Klaviyo listeners, generated from the same zod schemas that
+ * The OpenAPI 3.1 document of the Klaviyo listeners (and the customer erasure endpoint), generated from the same zod schemas that
  * validate requests (server/klaviyo/schemas.ts), served at GET /api/openapi.json.
  */
 import { z } from "zod";
@@ -102,10 +102,27 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/{tenantId}/v1/customers/{customerId}": {
+        delete: {
+          summary: "Erase the customer's personal data: identifiers, properties, consent, pass data and the webhooks that carried them; its passes are voided and pushed once, then unregistered",
+          operationId: "eraseCustomer",
+          parameters: [tenantParam, { name: "customerId", in: "path", required: true, schema: { type: "string" }, description: "the merchant's customer id" }],
+          security: [{ bearer: ["Passes.Write"] }, { apiKeyHeader: ["Passes.Write"] }],
+          responses: {
+            "204": { description: "Erased" },
+            "401": commonErrors["401"],
+            "403": problemResponse("The credential lacks scope Passes.Write, belongs to another tenant, or the tenant is suspended"),
+            "404": problemResponse("Unknown tenant, or no customer with that customerId"),
+            "405": problemResponse("Method other than DELETE"),
+            "429": commonErrors["429"],
+            "503": commonErrors["503"],
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", description: "tenant API key (pf_…) or OAuth2 JWT with scope KlaviyoListener.Write" },
+        bearer: { type: "http", scheme: "bearer", description: "tenant API key (pf_…) or OAuth2 JWT with scope KlaviyoListener.Write (the listeners) or Passes.Write (customer erasure)" },
         apiKeyHeader: { type: "apiKey", in: "header", name: "X-API-KEY" },
       },
       schemas: {

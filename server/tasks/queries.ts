@@ -27,7 +27,7 @@ export const replayFilter = taskFilter.pick({ tenant: true, kind: true, errorCod
 export type ReplayFilter = z.infer<typeof replayFilter>;
 
 /** What a bulk replay takes: FAILED tasks not replayed yet. */
-export const REPLAYABLE = { status: "FAILED", replays: { none: {} } } satisfies Prisma.SyncTaskWhereInput;
+export const REPLAYABLE = { status: "FAILED", erasedAt: null, replays: { none: {} } } satisfies Prisma.SyncTaskWhereInput;
 /** What a bulk replay leaves out: FAILED tasks replayed already (their replay is a task of its own). */
 export const ALREADY_REPLAYED = { status: "FAILED", replays: { some: {} } } satisfies Prisma.SyncTaskWhereInput;
 

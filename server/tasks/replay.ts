@@ -70,6 +70,7 @@ export async function replayTask({ taskId, actor, force = false }: { taskId: str
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "SyncTask" WHERE id = ${taskId} FOR UPDATE`;
     if (!locked) throw new DomainError("not_found", `no sync task ${taskId}`, "taskId");
     const task = await tx.syncTask.findUniqueOrThrow({ where: { id: taskId } });
+    if (task.erasedAt) throw new DomainError("conflict", `task ${taskId} carried an erased customer; its input is gone`, "taskId");
     if (task.status !== "FAILED" && !(task.status === "SUCCEEDED" && force)) {
       throw new DomainError(
         "conflict",

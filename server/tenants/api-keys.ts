@@ -12,7 +12,9 @@ import { getTenant } from "./tenants";
 
 /** The scope the Klaviyo listeners require. */
 export const KLAVIYO_LISTENER_SCOPE = "KlaviyoListener.Write";
-export const KNOWN_SCOPES = [KLAVIYO_LISTENER_SCOPE] as const;
+/** The scope of the merchant API that changes passes and customers (`DELETE …/v1/customers/{customerId}`). */
+export const PASSES_WRITE_SCOPE = "Passes.Write";
+export const KNOWN_SCOPES = [KLAVIYO_LISTENER_SCOPE, PASSES_WRITE_SCOPE] as const;
 
 const PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -12,9 +12,13 @@ import { createInnerContext } from "./init";
 import { createConsoleFixtures, type ConsoleFixtures } from "@/server/tooling/testing/console-fixtures";
 import { roleAtLeast } from "../auth/roles";
 import { uniqueSlug } from "@/server/tooling/testing/cli";
+import { db } from "@/server/db/client";
+import { issuePass } from "@/server/passes/passes";
 
 type Input = (fx: ConsoleFixtures) => unknown;
 const none: Input = () => undefined;
+/** A customer of the fixtures' tenant that only the ADMIN call erases (created in beforeAll). */
+let erasableCustomerId = "";
 
 /** Minimum role and a valid input for every procedure. */
 const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
@@ -35,6 +39,8 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "passes.search": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, q: "(415) 555-0123" }) },
   "passes.get": { min: "VIEWER", input: (fx) => ({ serialNumber: fx.serialNumber }) },
   "customers.get": { min: "VIEWER", input: (fx) => ({ id: fx.customerId }) },
+  "customers.erasurePreview": { min: "ADMIN", input: () => ({ id: erasableCustomerId }) },
+  "customers.erase": { min: "ADMIN", input: () => ({ id: erasableCustomerId }) },
   "receipts.list": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "receipts.get": { min: "VIEWER", input: (fx) => ({ id: fx.receiptId }) },
   "tasks.list": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
@@ -58,6 +64,8 @@ describe("console role matrix", () => {
   let fx: ConsoleFixtures;
   beforeAll(async () => {
     fx = await createConsoleFixtures();
+    const { serialNumber } = await issuePass({ tenant: fx.tenant.slug, passType: "basic", identifiers: { email: `erasable-${fx.tenant.slug}@example.com` } });
+    erasableCustomerId = (await db().pass.findUniqueOrThrow({ where: { serialNumber }, select: { customerRecordId: true } })).customerRecordId;
   });
 
   it("lists a minimum role for every procedure of the router", () => {

@@ -32,7 +32,7 @@ export async function passDownloadLink(input: { tenant: string; serialNumber: st
     throw new DomainError("invalid_input", `ttl must be 1 to ${MAX_LINK_TTL_SECONDS} seconds`, "ttl");
   }
   const tenant = await getTenant(input.tenant);
-  const pass = await db().pass.findFirst({ where: { tenantId: tenant.id, serialNumber: input.serialNumber }, select: { id: true } });
+  const pass = await db().pass.findFirst({ where: { tenantId: tenant.id, serialNumber: input.serialNumber, erasedAt: null }, select: { id: true } });
   if (!pass) throw new DomainError("pass_not_found", `tenant ${tenant.slug} has no pass ${JSON.stringify(input.serialNumber)}`, "serialNumber");
   const expires = Math.floor((input.now ?? new Date()).getTime() / 1000) + ttl;
   const signature = mac(derivedKeys(PURPOSE)[0]!, tenant.id, input.serialNumber, expires).toString("base64url");

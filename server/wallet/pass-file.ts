@@ -41,9 +41,13 @@ type PassFileRow = Omit<PassFileRecord, "tenant" | "customer" | "passType"> & {
 /**
  * One pass with what a download needs, found by id, or by serial number within a tenant (slug or
  * id) and optionally pass type identifier. One SQL statement: this is every device download's
- * lookup, and Prisma's relation queries cost several times more here.
+ * lookup, and Prisma's relation queries cost several times more here. A pass whose customer was
+ * erased is not found, unless `includeErased` (the push of its voided version).
  */
-export async function findPassFile(where: { passId: string } | { serialNumber: string; tenant: string; passTypeIdentifier?: string }): Promise<PassFileRecord | undefined> {
+export async function findPassFile(
+  where: { passId: string } | { serialNumber: string; tenant: string; passTypeIdentifier?: string },
+  opts: { includeErased?: boolean } = {},
+): Promise<PassFileRecord | undefined> {
   const condition =
     "passId" in where
       ? Prisma.sql`p.id = ${where.passId}`
@@ -57,7 +61,7 @@ export async function findPassFile(where: { passId: string } | { serialNumber: s
     JOIN "Tenant" t ON t.id = p."tenantId"
     JOIN "PassType" pt ON pt.id = p."passTypeId"
     JOIN "Customer" c ON c.id = p."customerRecordId"
-    WHERE ${condition}`;
+    WHERE ${condition} ${opts.includeErased ? Prisma.empty : Prisma.sql`AND p."erasedAt" IS NULL`}`;
   if (!row) return undefined;
   const { tenantSlug, customerId, passTypeId, passTypeUpdatedAt, passTypeIdentifier, teamIdentifier, ...pass } = row;
   return {

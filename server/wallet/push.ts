@@ -9,6 +9,9 @@
  * - PushDelivery: ACCEPTED with the apns-id, REJECTED with APNs' reason, or FAILED, with its
  *   attempts; written as results arrive, 2,000 per statement. A device already accepted or
  *   rejected for this version is not pushed again, so a retried run only retries what failed.
+ * - A pass whose customer was erased (server/customers/erasure.ts) is pushed once more, its
+ *   voided version, without building it (the web service no longer serves it); then all its
+ *   registrations are dropped, so no device is told about it again.
  * - 410 Unregistered drops that registration. BadDeviceToken, TopicDisallowed and other setup
  *   reasons are reported as the tenant's configuration problem (./config-problems.ts), never
  *   used to delete registrations in bulk.
@@ -108,20 +111,21 @@ async function credentialsFor(tenantId: string, topic: string, teamIdentifier: s
 export function createPushSender(transport: PushTransport): PushSender {
   async function send(push: PassPush): Promise<PushOutcome> {
     // the one check: the pass's version and its devices (most passes are on no device yet)
-    const rows = await poolSql().query<{ versionTag: string; deviceId: string | null; token: string | null }>(
-      `SELECT p."versionTag"::text AS "versionTag", r."deviceId", coalesce(r."pushToken", d."pushToken") AS token
+    const rows = await poolSql().query<{ versionTag: string; erased: boolean; deviceId: string | null; token: string | null }>(
+      `SELECT p."versionTag"::text AS "versionTag", p."erasedAt" IS NOT NULL AS erased, r."deviceId", coalesce(r."pushToken", d."pushToken") AS token
          FROM "Pass" p LEFT JOIN "Registration" r ON r."passId" = p.id LEFT JOIN "Device" d ON d.id = r."deviceId"
         WHERE p.id = $1`,
       [push.passId],
     );
     if (!rows.length) return { skipped: "pass_not_found" };
     if (BigInt(rows[0]!.versionTag) > push.versionTag) return { skipped: "superseded" };
-    const registrations = rows.filter((r): r is { versionTag: string; deviceId: string; token: string } => r.deviceId !== null);
+    const erased = rows[0]!.erased;
+    const registrations = rows.filter((r): r is { versionTag: string; erased: boolean; deviceId: string; token: string } => r.deviceId !== null);
     const outcome = { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
     if (!registrations.length) return outcome;
-    const pass = await findPassFile({ passId: push.passId });
+    const pass = await findPassFile({ passId: push.passId }, { includeErased: erased });
     if (!pass) return { skipped: "pass_not_found" };
-    await pkpassFile(pass).catch((err: Error) => logger.warn({ passId: pass.id, err: err.message }, "could not pre-build the pass before pushing"));
+    if (!erased) await pkpassFile(pass).catch((err: Error) => logger.warn({ passId: pass.id, err: err.message }, "could not pre-build the pass before pushing"));
 
     const settled = await db().pushDelivery.findMany({ where: { passId: pass.id, versionTag: push.versionTag }, select: { deviceId: true, status: true, attempts: true } });
     const byDevice = new Map(settled.map((d) => [d.deviceId, d]));
@@ -132,7 +136,10 @@ export function createPushSender(transport: PushTransport): PushSender {
       else if (d?.status === "REJECTED") outcome.rejected++;
       else targets.push({ deviceId: r.deviceId, token: r.token, attempts: d?.attempts ?? 0 });
     }
-    if (!targets.length) return outcome;
+    if (!targets.length) {
+      if (erased) await db().registration.deleteMany({ where: { passId: pass.id } });
+      return outcome;
+    }
 
     const topic = pass.passType.passTypeIdentifier;
     const writer = new DeliveryWriter(push);
@@ -140,7 +147,8 @@ export function createPushSender(transport: PushTransport): PushSender {
     await writer.close();
 
     const gone = targets.filter((t) => t.result?.kind === "rejected" && t.result.statusCode === 410);
-    if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
+    if (erased) await db().registration.deleteMany({ where: { passId: pass.id } }); // pushed: no device hears of it again
+    else if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
     const reasons = new Set<string>();
     for (const { result } of targets) {
       if (result?.kind === "accepted") outcome.accepted++;

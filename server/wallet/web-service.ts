@@ -10,7 +10,8 @@
  *   POST   v1/log                                                    device log messages: 200
  *
  * Requests about one pass carry `Authorization: ApplePass <authenticationToken>`, compared in
- * constant time; a wrong or missing token, or an unknown pass, is 401. Malformed ids, bodies over
+ * constant time; a wrong or missing token, or an unknown pass, is 401. A pass whose customer was
+ * erased is an unknown pass (never listed, 401). Malformed ids, bodies over
  * the limit and bad JSON are 4xx before anything is written.
  *
  * Update tags. `lastUpdated` is a JSON string (a number breaks updates on devices): a PostgreSQL
@@ -149,7 +150,7 @@ export async function listUpdatedSerials(input: {
       FROM "Registration" r
       JOIN "Pass" p ON p.id = r."passId"
       JOIN "PassType" t ON t.id = p."passTypeId"
-      WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier}
+      WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier} AND p."erasedAt" IS NULL
         AND (${since}::text IS NULL OR p."versionXid" IS NULL
              OR NOT pg_visible_in_snapshot(p."versionXid"::text::xid8, ${since}::text::pg_snapshot))
       ORDER BY p."serialNumber"`;

@@ -1,8 +1,11 @@
 /** One customer: identifiers, consent, properties, passes and profile sync history. */
 import { api } from "@/app/_trpc/server";
 import { orNotFound } from "@/app/_lib/not-found";
+import { getStaff } from "@/app/_lib/staff";
+import { roleAtLeast } from "@/server/auth/roles";
 import { Badge, Card, Facts, Json, Mono, PageHeader, Table, Td, TextLink, Time } from "../../_components/ui";
 import { TaskSummaryTable } from "../../_components/task-summary";
+import { EraseCustomer } from "./erase-customer";
 
 export const dynamic = "force-dynamic";
 
@@ -10,11 +13,25 @@ type Consent = Record<string, { status?: string; updatedAt?: string } | undefine
 
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const c = await orNotFound((await api()).customers.get({ id }));
+  const [c, staff] = await Promise.all([orNotFound((await api()).customers.get({ id })), getStaff()]);
   const consent = (c.consent ?? {}) as Consent;
+  const canErase = !c.erasedAt && !!staff && roleAtLeast(staff.role, "ADMIN");
   return (
     <>
-      <PageHeader title={c.email ?? c.phone ?? c.customerId ?? "Customer"} subtitle={<>Customer <Mono>{c.id}</Mono> of tenant {c.tenant.slug}</>} />
+      <PageHeader
+        title={c.erasedAt ? "Erased customer" : (c.email ?? c.phone ?? c.customerId ?? "Customer")}
+        subtitle={<>Customer <Mono>{c.id}</Mono> of tenant {c.tenant.slug}</>}
+      />
+      {c.erasedAt ? (
+        <p className="mb-4 text-sm text-slate-600">
+          This customer&apos;s personal data was erased <Time value={c.erasedAt} /> (see the audit log); its passes are voided.
+        </p>
+      ) : null}
+      {canErase ? (
+        <div className="mb-4">
+          <EraseCustomer customerId={c.id} />
+        </div>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Identifiers">
           <Facts

@@ -18,7 +18,8 @@ import { eventually, waitForTask } from "@/server/tooling/testing/tasks";
 import { startMerchantMock, type MerchantMock } from "@/server/tooling/testing/merchant";
 import { runCli } from "@/server/tooling/testing/cli";
 import { SimulatedDevice, type InstalledPass } from "@/server/tooling/testing/wallet-device";
-import type { ErasureResult } from "./erasure";
+import { readZip } from "@/server/tooling/testing/pkpass-check";
+import { dropErasedPassRegistrations, ERASED_PASS_GRACE_MS, type ErasureResult } from "./erasure";
 
 const APP = inject("appUrl");
 
@@ -186,16 +187,31 @@ describe("customer erasure", () => {
     expect(await db().registration.count({ where: { passId: otherPass.id } })).toBe(1);
   });
 
-  it("pushes the voided version to the device, then drops the registration; the web service answers as for an unknown pass", async () => {
+  it("pushes the voided version; the device fetches it voided and empty; after the grace period the web service answers as for an unknown pass", async () => {
     const pass = await db().pass.findUniqueOrThrow({ where: { id: passes.gone.passId } });
     const delivery = await eventually(() => db().pushDelivery.findFirst({ where: { passId: pass.id, versionTag: pass.versionTag } }));
     expect(delivery).toMatchObject({ correlationId: erased.correlationId });
     const control = inject("apnsMock").controlUrl;
     const received = (await (await fetch(`${control}/received?token=${passes.gone.device.pushToken}`)).json()) as { pushes: unknown[] };
     expect(received.pushes.length).toBeGreaterThanOrEqual(3); // two updates and the voided version
-    expect(await eventually(async () => (await db().registration.count({ where: { passId: pass.id } })) === 0)).toBe(true);
 
+    // as Wallet does on the push: list what changed, download it, and show it voided
     const device = passes.gone.device;
+    const listed = await device.list(passes.gone.passTypeIdentifier);
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { serialNumbers: string[] }).serialNumbers).toContain(passes.gone.serialNumber);
+    const download = await device.download(passes.gone);
+    expect(download.status).toBe(200);
+    const passJson = JSON.parse(readZip(Buffer.from(await download.arrayBuffer())).get("pass.json")!.toString("utf8")) as Record<string, unknown>;
+    expect(passJson.voided).toBe(true);
+    const fileText = JSON.stringify(passJson).toLowerCase();
+    for (const value of [gone.email, gone.e164, gone.customerId, gone.first, gone.last]) expect(fileText).not.toContain(value.toLowerCase());
+
+    // the grace period over, its registrations go and the pass is unknown
+    expect(await dropErasedPassRegistrations(new Date(Date.now() + ERASED_PASS_GRACE_MS - 60_000))).toBe(0);
+    expect(await dropErasedPassRegistrations(new Date(Date.now() + ERASED_PASS_GRACE_MS + 60_000))).toBeGreaterThanOrEqual(1);
+    expect(await db().registration.count({ where: { passId: pass.id } })).toBe(0);
+
     expect((await device.download(passes.gone)).status).toBe(401);
     expect((await device.register(passes.gone)).status).toBe(401);
     expect((await device.list(passes.gone.passTypeIdentifier)).status).toBe(204);

@@ -44,7 +44,7 @@ export interface ErasureCounts {
   passes: number;
   passChanges: number;
   pushDeliveries: number;
-  /** Device registrations of the passes, dropped once the voided passes have been pushed. */
+  /** Device registrations of the passes, dropped when the grace period after the push ends. */
   registrations: number;
   deviceLogs: number;
   tasks: number;
@@ -253,4 +253,18 @@ export async function eraseCustomer(target: ErasureTarget & { actor: string }): 
   }
   logger.info({ customerRecordId: result.customerRecordId, tenantId: result.tenant.id, counts: result.counts, correlationId }, "customer erased");
   return { ...result, erasedAt, correlationId, pushed };
+}
+
+/** How long the devices holding an erased customer's pass can fetch its voided version (24 h). */
+export const ERASED_PASS_GRACE_MS = 24 * 3_600_000;
+
+/**
+ * Drops the device registrations of passes erased more than ERASED_PASS_GRACE_MS before `now`:
+ * from then on the web service answers for them as for unknown passes. Run by the hourly
+ * data-retention function. Resolves with how many registrations went.
+ */
+export async function dropErasedPassRegistrations(now = new Date()): Promise<number> {
+  return db().$executeRaw`
+    DELETE FROM "Registration" r USING "Pass" p
+     WHERE r."passId" = p.id AND p."erasedAt" < ${new Date(now.getTime() - ERASED_PASS_GRACE_MS)}`;
 }

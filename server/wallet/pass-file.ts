@@ -38,15 +38,23 @@ type PassFileRow = Omit<PassFileRecord, "tenant" | "customer" | "passType"> & {
   teamIdentifier: string;
 };
 
+function erasedCondition(includeErased: boolean | "registered" | undefined): Prisma.Sql {
+  if (includeErased === true) return Prisma.empty;
+  if (includeErased === "registered") return Prisma.sql`AND (p."erasedAt" IS NULL OR EXISTS (SELECT 1 FROM "Registration" r WHERE r."passId" = p.id))`;
+  return Prisma.sql`AND p."erasedAt" IS NULL`;
+}
+
 /**
  * One pass with what a download needs, found by id, or by serial number within a tenant (slug or
  * id) and optionally pass type identifier. One SQL statement: this is every device download's
  * lookup, and Prisma's relation queries cost several times more here. A pass whose customer was
- * erased is not found, unless `includeErased` (the push of its voided version).
+ * erased is not found, unless `includeErased`: `true` (the push of its voided version) or
+ * `"registered"` (the web service, while a device still holds it: it fetches the voided version
+ * until the erasure's grace period drops its registration).
  */
 export async function findPassFile(
   where: { passId: string } | { serialNumber: string; tenant: string; passTypeIdentifier?: string },
-  opts: { includeErased?: boolean } = {},
+  opts: { includeErased?: boolean | "registered" } = {},
 ): Promise<PassFileRecord | undefined> {
   const condition =
     "passId" in where
@@ -61,7 +69,7 @@ export async function findPassFile(
     JOIN "Tenant" t ON t.id = p."tenantId"
     JOIN "PassType" pt ON pt.id = p."passTypeId"
     JOIN "Customer" c ON c.id = p."customerRecordId"
-    WHERE ${condition} ${opts.includeErased ? Prisma.empty : Prisma.sql`AND p."erasedAt" IS NULL`}`;
+    WHERE ${condition} ${erasedCondition(opts.includeErased)}`;
   if (!row) return undefined;
   const { tenantSlug, customerId, passTypeId, passTypeUpdatedAt, passTypeIdentifier, teamIdentifier, ...pass } = row;
   return {

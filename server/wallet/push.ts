@@ -10,8 +10,8 @@
  *   attempts; written as results arrive, 2,000 per statement. A device already accepted or
  *   rejected for this version is not pushed again, so a retried run only retries what failed.
  * - A pass whose customer was erased (server/customers/erasure.ts) is pushed once more, its
- *   voided version, without building it (the web service no longer serves it); then all its
- *   registrations are dropped, so no device is told about it again.
+ *   voided version, like any change: the devices fetch it and show the pass voided; its
+ *   registrations are dropped when the erasure's grace period ends.
  * - 410 Unregistered drops that registration. BadDeviceToken, TopicDisallowed and other setup
  *   reasons are reported as the tenant's configuration problem (./config-problems.ts), never
  *   used to delete registrations in bulk.
@@ -125,7 +125,7 @@ export function createPushSender(transport: PushTransport): PushSender {
     if (!registrations.length) return outcome;
     const pass = await findPassFile({ passId: push.passId }, { includeErased: erased });
     if (!pass) return { skipped: "pass_not_found" };
-    if (!erased) await pkpassFile(pass).catch((err: Error) => logger.warn({ passId: pass.id, err: err.message }, "could not pre-build the pass before pushing"));
+    await pkpassFile(pass).catch((err: Error) => logger.warn({ passId: pass.id, err: err.message }, "could not pre-build the pass before pushing"));
 
     const settled = await db().pushDelivery.findMany({ where: { passId: pass.id, versionTag: push.versionTag }, select: { deviceId: true, status: true, attempts: true } });
     const byDevice = new Map(settled.map((d) => [d.deviceId, d]));
@@ -136,10 +136,7 @@ export function createPushSender(transport: PushTransport): PushSender {
       else if (d?.status === "REJECTED") outcome.rejected++;
       else targets.push({ deviceId: r.deviceId, token: r.token, attempts: d?.attempts ?? 0 });
     }
-    if (!targets.length) {
-      if (erased) await db().registration.deleteMany({ where: { passId: pass.id } });
-      return outcome;
-    }
+    if (!targets.length) return outcome;
 
     const topic = pass.passType.passTypeIdentifier;
     const writer = new DeliveryWriter(push);
@@ -147,8 +144,7 @@ export function createPushSender(transport: PushTransport): PushSender {
     await writer.close();
 
     const gone = targets.filter((t) => t.result?.kind === "rejected" && t.result.statusCode === 410);
-    if (erased) await db().registration.deleteMany({ where: { passId: pass.id } }); // pushed: no device hears of it again
-    else if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
+    if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
     const reasons = new Set<string>();
     for (const { result } of targets) {
       if (result?.kind === "accepted") outcome.accepted++;

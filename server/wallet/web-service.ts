@@ -11,7 +11,9 @@
  *
  * Requests about one pass carry `Authorization: ApplePass <authenticationToken>`, compared in
  * constant time; a wrong or missing token, or an unknown pass, is 401. A pass whose customer was
- * erased is an unknown pass (never listed, 401). Malformed ids, bodies over
+ * erased is served voided and empty to the devices still registered for it (so they show it
+ * voided) and is an unknown pass once the erasure's grace period has dropped its registrations
+ * (server/customers/erasure.ts). Malformed ids, bodies over
  * the limit and bad JSON are 4xx before anything is written.
  *
  * Update tags. `lastUpdated` is a JSON string (a number breaks updates on devices): a PostgreSQL
@@ -72,7 +74,8 @@ async function authenticatedPass(address: PassAddress, authorization: string | n
   const passTypeIdentifier = check(address.passTypeIdentifier, PASS_TYPE_ID, "pass type identifier");
   const serialNumber = check(address.serialNumber, SERIAL, "serial number");
   const token = authorization?.match(APPLE_PASS)?.[1];
-  const pass = await findPassFile({ serialNumber, tenant, passTypeIdentifier });
+  // an erased pass answers, voided and empty, only to the devices still holding it
+  const pass = await findPassFile({ serialNumber, tenant, passTypeIdentifier }, { includeErased: "registered" });
   if (!pass) {
     await getTenant(tenant); // 404 for an unknown tenant, 401 otherwise
     throw new PassKitError(401);
@@ -150,7 +153,7 @@ export async function listUpdatedSerials(input: {
       FROM "Registration" r
       JOIN "Pass" p ON p.id = r."passId"
       JOIN "PassType" t ON t.id = p."passTypeId"
-      WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier} AND p."erasedAt" IS NULL
+      WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier}
         AND (${since}::text IS NULL OR p."versionXid" IS NULL
              OR NOT pg_visible_in_snapshot(p."versionXid"::text::xid8, ${since}::text::pg_snapshot))
       ORDER BY p."serialNumber"`;

@@ -52,7 +52,7 @@ describe("profile-sync", () => {
         klaviyoProfileId: "01PROFILE",
         email: "New@Example.com",
         phone: "(415) 555-0199",
-        consent: { email: "SUBSCRIBED", sms: "UNSUBSCRIBED" },
+        consent: { email: { status: "SUBSCRIBED" }, sms: { status: "UNSUBSCRIBED" } },
         properties: { tier: "Gold", favouriteColour: "teal" },
         occurredAt: "2026-11-30T08:00:00.000Z",
       }),
@@ -127,9 +127,9 @@ describe("profile-sync", () => {
     await db().customer.update({ where: { id: pass.customerRecordId }, data: { klaviyoProfileId: "01JANE", consent: { sms: { status: "UNSUBSCRIBED", updatedAt: "2026-11-30T10:00:00.000Z" } } } });
     const event = (occurredAt: string, topic: string, consent: ProfileSyncInput["consent"]) =>
       profileInput({ source: "system_webhook", klaviyoProfileId: "01JANE", email: "jane.old@example.com", phone: "+14155550100", topic, consent, occurredAt, eventId: occurredAt });
-    const older = await run(tenant, event("2026-11-30T08:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: "SUBSCRIBED" }));
+    const older = await run(tenant, event("2026-11-30T08:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: { status: "SUBSCRIBED" } }));
     expect(older.result).toMatchObject({ matchedBy: "klaviyoProfileId", customerChanges: {} });
-    const newer = await run(tenant, event("2026-11-30T11:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: "SUBSCRIBED" }));
+    const newer = await run(tenant, event("2026-11-30T11:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: { status: "SUBSCRIBED" } }));
     expect(newer.result).toMatchObject({ customerChanges: { "consent.sms": { before: "UNSUBSCRIBED", after: "SUBSCRIBED" } } });
     const customer = await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } });
     expect(customer).toMatchObject({ email: "jane@example.com", phone: "+14155550199", consent: { sms: { status: "SUBSCRIBED", updatedAt: "2026-11-30T11:00:00+00:00" } } });

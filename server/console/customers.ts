@@ -2,12 +2,14 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
+import { readConsent } from "@/server/customers/consent";
 
 const HISTORY_LIMIT = 50;
 
 /**
- * A customer with their passes and the sync tasks that touched them: profile syncs naming one of
- * their identifiers (or recording them as the customer in the output) and pass updates of their passes.
+ * A customer with their consent per channel (server/customers/consent.ts), their passes and the
+ * sync tasks that touched them: profile syncs naming one of their identifiers (or recording them
+ * as the customer in the output) and pass updates of their passes.
  * @throws DomainError not_found
  */
 export async function getCustomerDetail(id: string) {
@@ -51,5 +53,5 @@ export async function getCustomerDetail(id: string) {
     orderBy: { createdAt: "desc" },
     take: HISTORY_LIMIT,
   });
-  return { ...rest, history };
+  return { ...rest, consent: readConsent(customer.consent), history };
 }

@@ -15,7 +15,9 @@
  * - A system-webhook event's profile attributes are a snapshot from when the event happened: they
  *   identify the customer but never change its email or phone (a flow may have changed them
  *   since), and its consent is applied only when it is newer than the consent stored.
- * - consent per channel (email, sms) is stored with the time Klaviyo recorded it.
+ * - consent per channel (email, sms) is stored as Klaviyo models it (server/customers/consent.ts:
+ *   status, suppressions with their timestamps, whether the profile can receive marketing now,
+ *   when); a change older than the channel's stored one is not applied.
  * - properties are merged into Customer.properties (null removes one).
  * - Passes: a field keyed `email` or `phone` shows the new value; a field keyed like a property
  *   shows the property, typed by its field definition. Each changed pass gets a new version tag
@@ -30,10 +32,7 @@ import { fieldDefinitions } from "@/server/pass-types/pass-types";
 import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
 import { z } from "zod";
-
-/** Marketing consent of a channel: Klaviyo's consent values (NEVER_SUBSCRIBED included) and SUPPRESSED. */
-export const consentStatus = z.enum(["SUBSCRIBED", "UNSUBSCRIBED", "NEVER_SUBSCRIBED", "SUPPRESSED"]);
-export type ConsentStatus = z.infer<typeof consentStatus>;
+import { applyConsentChange, channelConsentChange, CONSENT_CHANNELS, readConsent, suppressionReasons } from "./consent";
 
 /** Input of a PROFILE_SYNC task (from `profiles/sync`: a flow body or one system-webhook event). */
 export const profileSyncInput = z.object({
@@ -45,7 +44,8 @@ export const profileSyncInput = z.object({
   /** Klaviyo profile `external_id`: the merchant's customerId. */
   externalId: z.string().nullable(),
   properties: z.record(z.string(), fieldValue).nullable(),
-  consent: z.object({ email: consentStatus.optional(), sms: consentStatus.optional() }).nullable(),
+  /** Per channel, a consent change (server/customers/consent.ts): a profile snapshot or an event. */
+  consent: z.object({ email: channelConsentChange.optional(), sms: channelConsentChange.optional() }).nullable(),
   /** System webhook: topic, event id and when Klaviyo recorded it. */
   topic: z.string().nullable(),
   eventId: z.string().nullable(),
@@ -160,14 +160,22 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
     changes.customerId = { before: null, after: externalId };
     update.customerId = externalId;
   }
-  const consent = { ...(customer.consent as Record<string, { status: string; updatedAt: string }>) };
-  for (const channel of ["email", "sms"] as const) {
-    const status = input.consent?.[channel];
-    if (!status || consent[channel]?.status === status) continue;
-    if (olderThanStored(input.occurredAt, consent[channel]?.updatedAt)) continue;
-    changes[`consent.${channel}`] = { before: consent[channel]?.status ?? null, after: status };
-    consent[channel] = { status, updatedAt: input.occurredAt ?? new Date().toISOString() };
-    update.consent = consent;
+  const consent = readConsent(customer.consent);
+  const recordedAt = input.occurredAt ?? new Date().toISOString(); // when Klaviyo recorded the change
+  for (const channel of CONSENT_CHANNELS) {
+    const change = input.consent?.[channel];
+    const stored = consent[channel];
+    if (!change || olderThanStored(input.occurredAt, stored?.updatedAt)) continue;
+    const next = applyConsentChange(channel, stored, change, recordedAt);
+    if (!next || next === stored) continue;
+    if (next.status !== (stored?.status ?? null)) changes[`consent.${channel}`] = { before: stored?.status ?? null, after: next.status };
+    const [reasonsBefore, reasonsAfter] = [suppressionReasons(stored?.suppressions ?? []), suppressionReasons(next.suppressions)];
+    if (!jsonEqual(reasonsBefore, reasonsAfter)) changes[`consent.${channel}.suppressions`] = { before: reasonsBefore, after: reasonsAfter };
+    if (stored?.canReceiveMarketing !== next.canReceiveMarketing) {
+      changes[`consent.${channel}.canReceiveMarketing`] = { before: stored?.canReceiveMarketing ?? null, after: next.canReceiveMarketing };
+    }
+    consent[channel] = next;
+    update.consent = consent as Prisma.InputJsonObject;
   }
   const before = customer.properties as Record<string, unknown>;
   const properties = { ...before };

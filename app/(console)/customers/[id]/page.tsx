@@ -6,12 +6,10 @@ import { TaskSummaryTable } from "../../_components/task-summary";
 
 export const dynamic = "force-dynamic";
 
-type Consent = Record<string, { status?: string; updatedAt?: string } | undefined>;
-
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const c = await orNotFound((await api()).customers.get({ id }));
-  const consent = (c.consent ?? {}) as Consent;
+  const consent = Object.entries(c.consent).filter((e): e is [string, NonNullable<(typeof e)[1]>] => !!e[1]);
   return (
     <>
       <PageHeader title={c.email ?? c.phone ?? c.customerId ?? "Customer"} subtitle={<>Customer <Mono>{c.id}</Mono> of tenant {c.tenant.slug}</>} />
@@ -31,15 +29,37 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           />
         </Card>
         <Card title="Marketing consent">
-          {Object.keys(consent).length === 0 ? (
+          {consent.length === 0 ? (
             <p className="text-sm text-slate-500">No consent recorded.</p>
           ) : (
             <Facts
-              rows={Object.entries(consent).map(([channel, v]) => [
+              rows={consent.map(([channel, v]) => [
                 channel,
-                <span key={channel} className="flex items-center gap-2">
-                  <Badge tone={v?.status === "SUBSCRIBED" ? "green" : "amber"}>{v?.status ?? "unknown"}</Badge> <Time value={v?.updatedAt} />
-                </span>,
+                <div key={channel} className="space-y-1" data-testid={`consent-${channel}`}>
+                  <span className="flex flex-wrap items-center gap-2">
+                    <Badge tone={v.status === "SUBSCRIBED" ? "green" : "amber"}>{v.status ?? "consent unknown"}</Badge>
+                    {v.suppressions.map((s) => (
+                      <Badge key={s.reason} tone="red">
+                        suppressed: {s.reason}
+                      </Badge>
+                    ))}
+                    <Badge tone={v.canReceiveMarketing ? "green" : "red"}>{v.canReceiveMarketing ? "can receive marketing" : "cannot receive marketing"}</Badge>
+                  </span>
+                  <div className="text-xs text-slate-500">
+                    {v.consentAt ? <>consent <Time value={v.consentAt} />{v.method ? ` (${v.method})` : ""} · </> : null}
+                    {v.suppressions.map((s) => (
+                      <span key={s.reason}>
+                        {s.reason} <Time value={s.timestamp} /> ·{" "}
+                      </span>
+                    ))}
+                    updated <Time value={v.updatedAt} />
+                  </div>
+                  {v.listSuppressions.length ? (
+                    <div className="text-xs text-slate-500">
+                      list suppressions: {v.listSuppressions.map((l) => `${l.listId} (${l.reason})`).join(", ")}
+                    </div>
+                  ) : null}
+                </div>,
               ])}
             />
           )}

@@ -7,7 +7,9 @@ import { db } from "@/server/db/client";
 import { dispatchTasks } from "./dispatch";
 import { klaviyoSample, klaviyoSampleBytes } from "@/server/tooling/testing/klaviyo-samples";
 import { klaviyoSignature } from "@/server/klaviyo/signature";
+import { getPassDetail } from "@/server/console/passes";
 import { getCustomerDetail } from "@/server/console/customers";
+import { getTask } from "@/server/tasks/queries";
 import { issueJanePass, makeTenant } from "@/server/tooling/testing/tenants";
 import { eventually, testDevice, waitForTask } from "@/server/tooling/testing/tasks";
 import { startMerchantMock, type MerchantMock } from "@/server/tooling/testing/merchant";
@@ -169,6 +171,21 @@ describe("pipeline over HTTP on the embedded executor", () => {
     expect(Date.parse(bronzeAt)).toBeLessThan(Date.parse(goldAt));
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "task.replay", targetId: failed.id } });
     expect(audit.details).toMatchObject({ replayTaskId: created.id, resumesAppliedChange: true });
+  });
+
+  it("a pushUpdate with an invalid value for an existing pass ends FAILED invalid_field_value on that pass and customer, and their pages list it", async () => {
+    const t = await makeTenant();
+    const { serialNumber } = await issueJanePass(t.slug);
+    const pass = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
+    const res = await post(t.slug, PUSH, t.apiKey, { identifiers: { email: "jane.doe@example.com" }, additionalData: { points: "lots" } });
+    expect(res.status).toBe(200);
+    const task = await waitForTask((await taskOf(res.headers.get("x-correlation-id")!))!.id);
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", passId: pass.id, customerRecordId: pass.customerRecordId });
+    expect((await db().pass.findUniqueOrThrow({ where: { id: pass.id } })).versionTag).toBe(pass.versionTag); // nothing written
+
+    expect((await getPassDetail(serialNumber)).tasks).toEqual([expect.objectContaining({ id: task.id, status: "FAILED", errorCode: "invalid_field_value" })]);
+    expect((await getCustomerDetail(pass.customerRecordId)).history.map((h) => h.id)).toContain(task.id);
+    expect(await getTask(task.id)).toMatchObject({ pass: { serialNumber }, customer: { id: pass.customerRecordId, email: "jane.doe@example.com" } });
   });
 
   describe("consent as Klaviyo models it: subscribed but suppressed", () => {

@@ -8,8 +8,8 @@ const HISTORY_LIMIT = 50;
 
 /**
  * A customer with their consent per channel (server/customers/consent.ts), their passes and the
- * sync tasks that touched them: profile syncs naming one of their identifiers (or recording them
- * as the customer in the output) and pass updates of their passes.
+ * sync tasks that touched them: tasks recorded with them as the customer (failed ones too),
+ * profile syncs naming one of their identifiers, and tasks of their passes.
  * @throws DomainError not_found
  */
 export async function getCustomerDetail(id: string) {
@@ -42,12 +42,11 @@ export async function getCustomerDetail(id: string) {
     ...input("phone", customer.phone),
     ...input("externalId", customer.customerId),
     ...input("klaviyoProfileId", customer.klaviyoProfileId),
-    { output: { path: ["customerRecordId"], equals: customer.id } },
   ];
   const history = await db().syncTask.findMany({
     where: {
       tenantId,
-      OR: [{ kind: "PROFILE_SYNC", OR: mentions }, { passId: { in: customer.passes.map((p) => p.id) } }],
+      OR: [{ customerRecordId: customer.id }, { kind: "PROFILE_SYNC", OR: mentions }, { passId: { in: customer.passes.map((p) => p.id) } }],
     },
     select: { id: true, kind: true, status: true, errorCode: true, lastError: true, correlationId: true, receiptId: true, createdAt: true, finishedAt: true },
     orderBy: { createdAt: "desc" },

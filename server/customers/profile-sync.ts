@@ -24,7 +24,7 @@
  *   and a PassChange row like any pushUpdate.
  */
 import { Prisma, type Customer } from "@prisma/client";
-import { DomainError } from "@/server/platform/errors";
+import { DomainError, withTaskSubjects, type TaskSubjects } from "@/server/platform/errors";
 import { prismaSql } from "../db/sql";
 import type { TenantScope } from "@/server/tenants/tenants";
 import { applyFieldValues, fieldValue, type RawFieldValue } from "@/server/pass-types/fields";
@@ -121,7 +121,9 @@ function olderThanStored(occurredAt: string | null | undefined, storedAt: string
 }
 
 /**
- * Applies the profile change (module comment for the rules).
+ * Applies the profile change (module comment for the rules). A DomainError thrown once the
+ * customer is found carries it (and the pass being changed) as its `subjects`, so the failed task
+ * still names them.
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
  */
 export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | "defaultPhoneRegion">, input: ProfileSyncInput, taskId: string | null): Promise<ProfileSyncResult> {
@@ -132,6 +134,20 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
   const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId: input.klaviyoProfileId, customerId: externalId, email, phone });
   if (!found) return { skipped: "customer_not_found", customerChanges: {}, passes: [] };
   const { customer, matchedBy } = found;
+  const subjects: TaskSubjects = { customerRecordId: customer.id }; // and the pass being changed
+  return withTaskSubjects(subjects, () => applyToCustomer(tx, tenantId, input, { email, phone, externalId }, customer, matchedBy, taskId, subjects));
+}
+
+async function applyToCustomer(
+  tx: Tx,
+  tenantId: string,
+  input: ProfileSyncInput,
+  { email, phone, externalId }: { email?: string; phone?: string; externalId?: string },
+  customer: Customer,
+  matchedBy: NonNullable<ProfileSyncResult["matchedBy"]>,
+  taskId: string | null,
+  subjects: TaskSubjects,
+): Promise<ProfileSyncResult> {
   const externalOwner = externalId && externalId !== customer.customerId
     ? await tx.customer.findFirst({ where: { tenantId, customerId: externalId }, select: { id: true } })
     : null;
@@ -195,6 +211,7 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
   if (update.phone) shown.phone = phone!;
   const passes: ChangedPass[] = [];
   for (const pass of await lockCustomerPasses(prismaSql(tx), customer.id)) {
+    subjects.passId = pass.id;
     const fields = fieldDefinitions(pass.passType);
     const data = pass.data as Record<string, unknown>;
     const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true });

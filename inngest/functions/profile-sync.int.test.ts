@@ -112,7 +112,7 @@ describe("profile-sync", () => {
     const john = await testPass(tenant, { email: "john@example.com", customerId: "C-JOHN" });
     await testPass(tenant, { email: "ana@example.com", customerId: "C-ANA" });
     const { task } = await run(tenant, profileInput({ email: "john@example.com", externalId: "C-ANA", properties: { tier: "Gold" } }));
-    expect(task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict" });
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict", customerRecordId: john.customerRecordId, passId: null });
     expect(task.lastError).toMatch(/belongs? to another customer/);
     expect((await db().customer.findUniqueOrThrow({ where: { id: john.customerRecordId } })).properties).toEqual({});
     // matched by the profile id, the external_id of another customer is the conflict
@@ -209,6 +209,7 @@ describe("profile-sync", () => {
     const pass = await testPass(tenant, { email: "typed@example.com" });
     const { task } = await run(tenant, profileInput({ email: "typed@example.com", properties: { nickname: "J", points: "lots" } }));
     expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", lastError: 'properties.points: "lots" is not a number' });
+    expect(task).toMatchObject({ customerRecordId: pass.customerRecordId, passId: pass.id }); // what it was about, although nothing was written
     expect((await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } })).properties).toEqual({});
   });
 

@@ -133,21 +133,23 @@ export async function applyProfileSync(tx: Tx, tenant: Pick<TenantScope, "id" | 
   const externalId = input.externalId?.trim() || undefined;
   const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId: input.klaviyoProfileId, customerId: externalId, email, phone });
   if (!found) return { skipped: "customer_not_found", customerChanges: {}, passes: [] };
-  const { customer, matchedBy } = found;
-  const subjects: TaskSubjects = { customerRecordId: customer.id }; // and the pass being changed
-  return withTaskSubjects(subjects, () => applyToCustomer(tx, tenantId, input, { email, phone, externalId }, customer, matchedBy, taskId, subjects));
+  const subjects: TaskSubjects = { customerRecordId: found.customer.id }; // and the pass being changed
+  return withTaskSubjects(subjects, () => applyToCustomer(tx, { tenantId, input, keys: { email, phone, externalId }, found, taskId, subjects }));
 }
 
+/** applyProfileSync once the customer is found; `subjects.passId` follows the pass being changed. */
 async function applyToCustomer(
   tx: Tx,
-  tenantId: string,
-  input: ProfileSyncInput,
-  { email, phone, externalId }: { email?: string; phone?: string; externalId?: string },
-  customer: Customer,
-  matchedBy: NonNullable<ProfileSyncResult["matchedBy"]>,
-  taskId: string | null,
-  subjects: TaskSubjects,
+  args: {
+    tenantId: string;
+    input: ProfileSyncInput;
+    keys: { email?: string; phone?: string; externalId?: string };
+    found: NonNullable<Awaited<ReturnType<typeof findProfileCustomer>>>;
+    taskId: string | null;
+    subjects: TaskSubjects;
+  },
 ): Promise<ProfileSyncResult> {
+  const { tenantId, input, keys: { email, phone, externalId }, found: { customer, matchedBy }, taskId, subjects } = args;
   const externalOwner = externalId && externalId !== customer.customerId
     ? await tx.customer.findFirst({ where: { tenantId, customerId: externalId }, select: { id: true } })
     : null;

@@ -110,9 +110,10 @@ describe("profile-sync", () => {
   it("fails identifier_conflict when external_id belongs to another customer than the one matched, changing nothing", async () => {
     const tenant = await testTenant();
     const john = await testPass(tenant, { email: "john@example.com", customerId: "C-JOHN" });
-    await testPass(tenant, { email: "ana@example.com", customerId: "C-ANA" });
+    const ana = await testPass(tenant, { email: "ana@example.com", customerId: "C-ANA" });
     const { task } = await run(tenant, profileInput({ email: "john@example.com", externalId: "C-ANA", properties: { tier: "Gold" } }));
-    expect(task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict", customerRecordId: john.customerRecordId, passId: null });
+    // found by external_id (Ana), whose new email would be John's: the task names Ana, no pass
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict", customerRecordId: ana.customerRecordId, passId: null });
     expect(task.lastError).toMatch(/belongs? to another customer/);
     expect((await db().customer.findUniqueOrThrow({ where: { id: john.customerRecordId } })).properties).toEqual({});
     // matched by the profile id, the external_id of another customer is the conflict

@@ -5,7 +5,11 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { db } from "@/server/db/client";
 import { dispatchTasks } from "./dispatch";
-import { klaviyoSample } from "@/server/tooling/testing/klaviyo-samples";
+import { klaviyoSample, klaviyoSampleBytes } from "@/server/tooling/testing/klaviyo-samples";
+import { klaviyoSignature } from "@/server/klaviyo/signature";
+import { getPassDetail } from "@/server/console/passes";
+import { getCustomerDetail } from "@/server/console/customers";
+import { getTask } from "@/server/tasks/queries";
 import { issueJanePass, makeTenant } from "@/server/tooling/testing/tenants";
 import { eventually, testDevice, waitForTask } from "@/server/tooling/testing/tasks";
 import { startMerchantMock, type MerchantMock } from "@/server/tooling/testing/merchant";
@@ -167,5 +171,96 @@ describe("pipeline over HTTP on the embedded executor", () => {
     expect(Date.parse(bronzeAt)).toBeLessThan(Date.parse(goldAt));
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "task.replay", targetId: failed.id } });
     expect(audit.details).toMatchObject({ replayTaskId: created.id, resumesAppliedChange: true });
+  });
+
+  it("a pushUpdate with an invalid value for an existing pass ends FAILED invalid_field_value on that pass and customer, and their pages list it", async () => {
+    const t = await makeTenant();
+    const { serialNumber } = await issueJanePass(t.slug);
+    const pass = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
+    const res = await post(t.slug, PUSH, t.apiKey, { identifiers: { email: "jane.doe@example.com" }, additionalData: { points: "lots" } });
+    expect(res.status).toBe(200);
+    const task = await waitForTask((await taskOf(res.headers.get("x-correlation-id")!))!.id);
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", passId: pass.id, customerRecordId: pass.customerRecordId });
+    expect((await db().pass.findUniqueOrThrow({ where: { id: pass.id } })).versionTag).toBe(pass.versionTag); // nothing written
+
+    expect((await getPassDetail(serialNumber)).tasks).toEqual([expect.objectContaining({ id: task.id, status: "FAILED", errorCode: "invalid_field_value" })]);
+    expect((await getCustomerDetail(pass.customerRecordId)).history.map((h) => h.id)).toContain(task.id);
+    expect(await getTask(task.id)).toMatchObject({ pass: { serialNumber }, customer: { id: pass.customerRecordId, email: "jane.doe@example.com" } });
+  });
+
+  describe("consent as Klaviyo models it: subscribed but suppressed", () => {
+    const secret = "passflow-pipeline-whsecret-01";
+    const template = klaviyoSampleBytes(klaviyoSample("system-email-suppressed.json").request.bodyFile!);
+
+    /** One signed system-webhook event for Jane (the sample's, with this topic, id and time). */
+    async function sendEvent(slug: string, topic: string, id: string, at: Date) {
+      const envelope = JSON.parse(template) as { data: { topic: string; external_id: string; payload: { data: { id: string; attributes: Record<string, unknown> } } }[]; meta: { klaviyo_webhook_id: string } };
+      const event = envelope.data[0]!;
+      Object.assign(event, { topic, external_id: id });
+      event.payload.data.id = id;
+      Object.assign(event.payload.data.attributes, { datetime: at.toISOString(), timestamp: Math.floor(at.getTime() / 1000) });
+      const body = JSON.stringify(envelope);
+      const timestamp = new Date().toUTCString();
+      const res = await fetch(`${APP}/api/${slug}/webhooks/listeners/klaviyo/${SYNC}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "klaviyo-webhook-id": envelope.meta.klaviyo_webhook_id, "klaviyo-timestamp": timestamp, "klaviyo-signature": klaviyoSignature(secret, body, timestamp) },
+        body,
+      });
+      expect(res.status).toBe(202);
+      return waitForTask((await taskOf(((await res.json()) as { correlationId: string }).correlationId))!.id);
+    }
+
+    it("a sync's suppression list is kept beside SUBSCRIBED; a suppress event adds one and keeps the status; an older event is not applied; a resubscribe lifts them", async () => {
+      const t = await makeTenant({ settings: { klaviyoWebhookSecret: secret } });
+      await issueJanePass(t.slug);
+      const merchant = await startMerchantMock(t.tenant.id);
+      mocks.push(merchant);
+      const jane = () => db().customer.findFirstOrThrow({ where: { tenantId: t.tenant.id, email: "jane.doe@example.com" } });
+
+      const f = klaviyoSample("flow-profile-sync.suppressed.json").request;
+      const res = await post(t.slug, SYNC, t.apiKey, f.body);
+      expect(res.status).toBe(202);
+      const synced = await waitForTask((await taskOf(((await res.json()) as { correlationId: string }).correlationId))!.id);
+      expect(synced.status).toBe("SUCCEEDED");
+      const hardBounce = { reason: "HARD_BOUNCE", timestamp: "2026-11-29T18:20:05.000Z" };
+      const bounced = {
+        status: "SUBSCRIBED",
+        suppressions: [hardBounce],
+        canReceiveMarketing: false,
+        consentAt: "2026-06-14T09:12:44.000Z",
+        method: "PREFERENCE_PAGE",
+      };
+      const sms = { status: "SUBSCRIBED", suppressions: [], canReceiveMarketing: true, consentAt: "2026-11-30T14:04:00.000Z", method: "TEXT" };
+      expect((await jane()).consent).toMatchObject({ email: bounced, sms });
+      const customer = await getCustomerDetail((await jane()).id);
+      expect(customer.consent).toMatchObject({ email: bounced, sms });
+      expect(merchant.received).toHaveLength(1);
+      expect(merchant.received[0]!.body).toMatchObject({
+        customer: { consent: { email: bounced, sms } },
+        changes: {
+          "consent.email": { before: null, after: "SUBSCRIBED" },
+          "consent.email.suppressions": { before: [], after: ["HARD_BOUNCE"] },
+          "consent.email.canReceiveMarketing": { after: false },
+        },
+      });
+
+      // Klaviyo's events happen after the sync was applied
+      const base = Date.now();
+      const spam = await sendEvent(t.slug, "event:klaviyo.marked_email_as_spam", "evt-spam", new Date(base + 2_000));
+      expect(spam).toMatchObject({ status: "SUCCEEDED", output: { customerChanges: { "consent.email.suppressions": { before: ["HARD_BOUNCE"], after: ["HARD_BOUNCE", "SPAM_COMPLAINT"] } } } });
+      expect((await jane()).consent).toMatchObject({
+        email: { status: "SUBSCRIBED", canReceiveMarketing: false, suppressions: [hardBounce, { reason: "SPAM_COMPLAINT", timestamp: new Date(base + 2_000).toISOString() }] },
+      });
+
+      const older = await sendEvent(t.slug, "event:klaviyo.manually_unsuppressed_from_email_marketing", "evt-old-unsuppress", new Date(base + 1_000));
+      expect(older.status).toBe("SUCCEEDED");
+      expect((older.output as { customerChanges: object }).customerChanges).toEqual({});
+      expect(((await jane()).consent as { email: { suppressions: unknown[] } }).email.suppressions).toHaveLength(2);
+
+      const resubscribed = await sendEvent(t.slug, "event:klaviyo.subscribed_to_email_marketing", "evt-resubscribe", new Date(base + 3_000));
+      expect(resubscribed.status).toBe("SUCCEEDED");
+      expect((await jane()).consent).toMatchObject({ email: { status: "SUBSCRIBED", suppressions: [], canReceiveMarketing: true, updatedAt: new Date(base + 3_000).toISOString() }, sms });
+      expect(merchant.received.at(-1)!.body).toMatchObject({ customer: { consent: { email: { status: "SUBSCRIBED", suppressions: [], canReceiveMarketing: true } } } });
+    });
   });
 });

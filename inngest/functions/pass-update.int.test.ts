@@ -96,6 +96,7 @@ describe("pass-update", () => {
     const { error, task } = await run(tenant, pushUpdateInput({ identifiers: { email: "c@example.com" }, additionalData: { tier: "Gold", points: "lots", offerExpires: "2026-02-30" } }));
     expect(error).toMatchObject({ name: "NonRetriableError" });
     expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", lastError: 'additionalData.points: "lots" is not a number; additionalData.offerExpires: "2026-02-30" is not an ISO 8601 date' });
+    expect(task).toMatchObject({ passId: pass.id, customerRecordId: pass.customerRecordId }); // the pass it was about, although nothing was written
     const after = await db().pass.findUniqueOrThrow({ where: { id: pass.id } });
     expect(after.data).toEqual(pass.data);
     expect(after.versionTag).toBe(pass.versionTag);

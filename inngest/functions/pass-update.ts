@@ -31,7 +31,7 @@ export const passUpdate = inngest.createFunction(
   async ({ event, attempt }) =>
     taskWork(event.data, attempt, async () => {
       // plain SQL on node-postgres: this is the hot path of every pushUpdate (server/db/sql.ts)
-      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id), (r) => r.passId);
+      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id), (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }));
       if (run.duplicate) return { duplicate: true as const, status: run.status };
       const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;
       if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);

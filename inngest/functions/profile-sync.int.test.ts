@@ -52,7 +52,7 @@ describe("profile-sync", () => {
         klaviyoProfileId: "01PROFILE",
         email: "New@Example.com",
         phone: "(415) 555-0199",
-        consent: { email: "SUBSCRIBED", sms: "UNSUBSCRIBED" },
+        consent: { email: { status: "SUBSCRIBED" }, sms: { status: "UNSUBSCRIBED" } },
         properties: { tier: "Gold", favouriteColour: "teal" },
         occurredAt: "2026-11-30T08:00:00.000Z",
       }),
@@ -110,9 +110,10 @@ describe("profile-sync", () => {
   it("fails identifier_conflict when external_id belongs to another customer than the one matched, changing nothing", async () => {
     const tenant = await testTenant();
     const john = await testPass(tenant, { email: "john@example.com", customerId: "C-JOHN" });
-    await testPass(tenant, { email: "ana@example.com", customerId: "C-ANA" });
+    const ana = await testPass(tenant, { email: "ana@example.com", customerId: "C-ANA" });
     const { task } = await run(tenant, profileInput({ email: "john@example.com", externalId: "C-ANA", properties: { tier: "Gold" } }));
-    expect(task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict" });
+    // found by external_id (Ana), whose new email would be John's: the task names Ana, no pass
+    expect(task).toMatchObject({ status: "FAILED", errorCode: "identifier_conflict", customerRecordId: ana.customerRecordId, passId: null });
     expect(task.lastError).toMatch(/belongs? to another customer/);
     expect((await db().customer.findUniqueOrThrow({ where: { id: john.customerRecordId } })).properties).toEqual({});
     // matched by the profile id, the external_id of another customer is the conflict
@@ -127,9 +128,9 @@ describe("profile-sync", () => {
     await db().customer.update({ where: { id: pass.customerRecordId }, data: { klaviyoProfileId: "01JANE", consent: { sms: { status: "UNSUBSCRIBED", updatedAt: "2026-11-30T10:00:00.000Z" } } } });
     const event = (occurredAt: string, topic: string, consent: ProfileSyncInput["consent"]) =>
       profileInput({ source: "system_webhook", klaviyoProfileId: "01JANE", email: "jane.old@example.com", phone: "+14155550100", topic, consent, occurredAt, eventId: occurredAt });
-    const older = await run(tenant, event("2026-11-30T08:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: "SUBSCRIBED" }));
+    const older = await run(tenant, event("2026-11-30T08:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: { status: "SUBSCRIBED" } }));
     expect(older.result).toMatchObject({ matchedBy: "klaviyoProfileId", customerChanges: {} });
-    const newer = await run(tenant, event("2026-11-30T11:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: "SUBSCRIBED" }));
+    const newer = await run(tenant, event("2026-11-30T11:00:00+00:00", "event:klaviyo.subscribed_to_sms_marketing", { sms: { status: "SUBSCRIBED" } }));
     expect(newer.result).toMatchObject({ customerChanges: { "consent.sms": { before: "UNSUBSCRIBED", after: "SUBSCRIBED" } } });
     const customer = await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } });
     expect(customer).toMatchObject({ email: "jane@example.com", phone: "+14155550199", consent: { sms: { status: "SUBSCRIBED", updatedAt: "2026-11-30T11:00:00+00:00" } } });
@@ -209,6 +210,7 @@ describe("profile-sync", () => {
     const pass = await testPass(tenant, { email: "typed@example.com" });
     const { task } = await run(tenant, profileInput({ email: "typed@example.com", properties: { nickname: "J", points: "lots" } }));
     expect(task).toMatchObject({ status: "FAILED", errorCode: "invalid_field_value", lastError: 'properties.points: "lots" is not a number' });
+    expect(task).toMatchObject({ customerRecordId: pass.customerRecordId, passId: pass.id }); // what it was about, although nothing was written
     expect((await db().customer.findUniqueOrThrow({ where: { id: pass.customerRecordId } })).properties).toEqual({});
   });
 

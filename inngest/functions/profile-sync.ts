@@ -39,7 +39,7 @@ export const profileSync = inngest.createFunction(
     const { taskId } = event.data;
     const run = await step.run("apply-profile", () =>
       taskWork(event.data, attempt, async () => {
-        const applied = await runTaskOnce(taskId, attempt, prismaTransaction, (tx, task) => applyProfileSync(tx, task.tenant, profileSyncInput.parse(task.input), task.id), (r) => r.passes[0]?.passId ?? null);
+        const applied = await runTaskOnce(taskId, attempt, prismaTransaction, (tx, task) => applyProfileSync(tx, task.tenant, profileSyncInput.parse(task.input), task.id), (r) => ({ passId: r.passes[0]?.passId, customerRecordId: r.customerRecordId }));
         if (applied.duplicate) return applied;
         await emitPassChanged(event.data, applied.value.passes);
         if (applied.value.skipped) await completeTask(taskId, applied.value);

@@ -2,12 +2,14 @@
 import type { Prisma } from "@prisma/client";
 import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
+import { readConsent } from "@/server/customers/consent";
 
 const HISTORY_LIMIT = 50;
 
 /**
- * A customer with their passes and the sync tasks that touched them: profile syncs naming one of
- * their identifiers (or recording them as the customer in the output) and pass updates of their passes.
+ * A customer with their consent per channel (server/customers/consent.ts), their passes and the
+ * sync tasks that touched them: tasks recorded with them as the customer (failed ones too),
+ * profile syncs naming one of their identifiers, and tasks of their passes.
  * @throws DomainError not_found
  */
 export async function getCustomerDetail(id: string) {
@@ -41,16 +43,15 @@ export async function getCustomerDetail(id: string) {
     ...input("phone", customer.phone),
     ...input("externalId", customer.customerId),
     ...input("klaviyoProfileId", customer.klaviyoProfileId),
-    { output: { path: ["customerRecordId"], equals: customer.id } },
   ];
   const history = await db().syncTask.findMany({
     where: {
       tenantId,
-      OR: [{ kind: "PROFILE_SYNC", OR: mentions }, { passId: { in: customer.passes.map((p) => p.id) } }],
+      OR: [{ customerRecordId: customer.id }, { kind: "PROFILE_SYNC", OR: mentions }, { passId: { in: customer.passes.map((p) => p.id) } }],
     },
     select: { id: true, kind: true, status: true, errorCode: true, lastError: true, correlationId: true, receiptId: true, createdAt: true, finishedAt: true },
     orderBy: { createdAt: "desc" },
     take: HISTORY_LIMIT,
   });
-  return { ...rest, history };
+  return { ...rest, consent: readConsent(customer.consent), history };
 }

@@ -15,7 +15,9 @@
  * - A system-webhook event's profile attributes are a snapshot from when the event happened: they
  *   identify the customer but never change its email or phone (a flow may have changed them
  *   since), and its consent is applied only when it is newer than the consent stored.
- * - consent per channel (email, sms) is stored with the time Klaviyo recorded it.
+ * - consent per channel (email, sms) is stored as Klaviyo models it (server/customers/consent.ts:
+ *   status, suppressions with their timestamps, whether the profile can receive marketing now,
+ *   when); a change older than the channel's stored one is not applied.
  * - properties are merged into Customer.properties (null removes one). A value not provided
  *   (blank, or one of the tenant's `notProvidedValues`: `isNotProvided`) changes nothing, on the
  *   customer (its email, phone and external_id too) and on its passes alike.
@@ -24,7 +26,7 @@
  *   and a PassChange row like any pushUpdate.
  */
 import { Prisma, type Customer } from "@prisma/client";
-import { DomainError } from "@/server/platform/errors";
+import { DomainError, withTaskSubjects, type TaskSubjects } from "@/server/platform/errors";
 import { prismaSql } from "../db/sql";
 import type { TenantScope } from "@/server/tenants/tenants";
 import { applyFieldValues, fieldValue, isNotProvided, type RawFieldValue } from "@/server/pass-types/fields";
@@ -32,10 +34,7 @@ import { fieldDefinitions } from "@/server/pass-types/pass-types";
 import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
 import { z } from "zod";
-
-/** Marketing consent of a channel: Klaviyo's consent values (NEVER_SUBSCRIBED included) and SUPPRESSED. */
-export const consentStatus = z.enum(["SUBSCRIBED", "UNSUBSCRIBED", "NEVER_SUBSCRIBED", "SUPPRESSED"]);
-export type ConsentStatus = z.infer<typeof consentStatus>;
+import { applyConsentChange, channelConsentChange, CONSENT_CHANNELS, readConsent, suppressionReasons } from "./consent";
 
 /** Input of a PROFILE_SYNC task (from `profiles/sync`: a flow body or one system-webhook event). */
 export const profileSyncInput = z.object({
@@ -47,7 +46,8 @@ export const profileSyncInput = z.object({
   /** Klaviyo profile `external_id`: the merchant's customerId. */
   externalId: z.string().nullable(),
   properties: z.record(z.string(), fieldValue).nullable(),
-  consent: z.object({ email: consentStatus.optional(), sms: consentStatus.optional() }).nullable(),
+  /** Per channel, a consent change (server/customers/consent.ts): a profile snapshot or an event. */
+  consent: z.object({ email: channelConsentChange.optional(), sms: channelConsentChange.optional() }).nullable(),
   /** System webhook: topic, event id and when Klaviyo recorded it. */
   topic: z.string().nullable(),
   eventId: z.string().nullable(),
@@ -123,7 +123,9 @@ function olderThanStored(occurredAt: string | null | undefined, storedAt: string
 }
 
 /**
- * Applies the profile change (module comment for the rules).
+ * Applies the profile change (module comment for the rules). A DomainError thrown once the
+ * customer is found carries it (and the pass being changed) as its `subjects`, so the failed task
+ * still names them.
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
  */
 export async function applyProfileSync(
@@ -141,7 +143,25 @@ export async function applyProfileSync(
   const klaviyoProfileId = provided(input.klaviyoProfileId);
   const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId, customerId: externalId, email, phone });
   if (!found) return { skipped: "customer_not_found", customerChanges: {}, passes: [] };
-  const { customer, matchedBy } = found;
+  const subjects: TaskSubjects = { customerRecordId: found.customer.id }; // and the pass being changed
+  return withTaskSubjects(subjects, () => applyToCustomer(tx, { tenantId, input, keys: { email, phone, externalId, klaviyoProfileId }, found, taskId, subjects, notProvided }));
+}
+
+/** applyProfileSync once the customer is found; `subjects.passId` follows the pass being changed. */
+async function applyToCustomer(
+  tx: Tx,
+  args: {
+    tenantId: string;
+    input: ProfileSyncInput;
+    keys: { email?: string; phone?: string; externalId?: string; klaviyoProfileId: string | null };
+    found: NonNullable<Awaited<ReturnType<typeof findProfileCustomer>>>;
+    taskId: string | null;
+    subjects: TaskSubjects;
+    /** The tenant's values that mean "not provided". */
+    notProvided: readonly string[];
+  },
+): Promise<ProfileSyncResult> {
+  const { tenantId, input, keys: { email, phone, externalId, klaviyoProfileId }, found: { customer, matchedBy }, taskId, subjects, notProvided } = args;
   const externalOwner = externalId && externalId !== customer.customerId
     ? await tx.customer.findFirst({ where: { tenantId, customerId: externalId }, select: { id: true } })
     : null;
@@ -170,14 +190,22 @@ export async function applyProfileSync(
     changes.customerId = { before: null, after: externalId };
     update.customerId = externalId;
   }
-  const consent = { ...(customer.consent as Record<string, { status: string; updatedAt: string }>) };
-  for (const channel of ["email", "sms"] as const) {
-    const status = input.consent?.[channel];
-    if (!status || consent[channel]?.status === status) continue;
-    if (olderThanStored(input.occurredAt, consent[channel]?.updatedAt)) continue;
-    changes[`consent.${channel}`] = { before: consent[channel]?.status ?? null, after: status };
-    consent[channel] = { status, updatedAt: input.occurredAt ?? new Date().toISOString() };
-    update.consent = consent;
+  const consent = readConsent(customer.consent);
+  const recordedAt = input.occurredAt ?? new Date().toISOString(); // when Klaviyo recorded the change
+  for (const channel of CONSENT_CHANNELS) {
+    const change = input.consent?.[channel];
+    const stored = consent[channel];
+    if (!change || olderThanStored(input.occurredAt, stored?.updatedAt)) continue;
+    const next = applyConsentChange(channel, stored, change, recordedAt);
+    if (!next || next === stored) continue;
+    if (next.status !== (stored?.status ?? null)) changes[`consent.${channel}`] = { before: stored?.status ?? null, after: next.status };
+    const [reasonsBefore, reasonsAfter] = [suppressionReasons(stored?.suppressions ?? []), suppressionReasons(next.suppressions)];
+    if (!jsonEqual(reasonsBefore, reasonsAfter)) changes[`consent.${channel}.suppressions`] = { before: reasonsBefore, after: reasonsAfter };
+    if (stored?.canReceiveMarketing !== next.canReceiveMarketing) {
+      changes[`consent.${channel}.canReceiveMarketing`] = { before: stored?.canReceiveMarketing ?? null, after: next.canReceiveMarketing };
+    }
+    consent[channel] = next;
+    update.consent = consent as Prisma.InputJsonObject;
   }
   const before = customer.properties as Record<string, unknown>;
   const properties = { ...before };
@@ -197,6 +225,7 @@ export async function applyProfileSync(
   if (update.phone) shown.phone = phone!;
   const passes: ChangedPass[] = [];
   for (const pass of await lockCustomerPasses(prismaSql(tx), customer.id)) {
+    subjects.passId = pass.id;
     const fields = fieldDefinitions(pass.passType);
     const data = pass.data as Record<string, unknown>;
     const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true, notProvidedValues: notProvided });

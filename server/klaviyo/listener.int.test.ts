@@ -301,11 +301,13 @@ describe("profiles/sync", () => {
     const auth = { authorization: `Bearer ${t.apiKey}` };
     await expectProblem(await post(t.slug, SYNC, { email: "", phone_number: null }, auth), 400, "email");
     await expectProblem(await post(t.slug, SYNC, { email: "a@b.co", consent: { sms: "MAYBE" } }, auth), 400, "consent.sms");
+    const suppressed = { consent: "SUBSCRIBED", can_receive_email_marketing: false, suppression: [{ reason: "BOUNCED_TWICE", timestamp: "2026-11-29T18:20:05+00:00" }] };
+    await expectProblem(await post(t.slug, SYNC, { email: "a@b.co", subscriptions: { email: { marketing: suppressed } } }, auth), 400, "subscriptions.email.marketing.suppression.0.reason");
     await expectProblem(await post(t.slug, SYNC, { phone_number: "12" }, auth), 400, "phone_number");
     const ok = await post(t.slug, SYNC, { email: "a@b.co", consent: { sms: "subscribed", email: "NEVER_SUBSCRIBED" }, properties: { vip: true }, origin: "merchant" }, auth);
     expect(ok.status).toBe(202);
     const [task] = await tasksOf(t.tenant.id);
-    expect(task!.input).toMatchObject({ consent: { sms: "SUBSCRIBED", email: "NEVER_SUBSCRIBED" }, properties: { vip: true }, origin: "merchant" });
+    expect(task!.input).toMatchObject({ consent: { sms: { status: "SUBSCRIBED" }, email: { status: "NEVER_SUBSCRIBED" } }, properties: { vip: true }, origin: "merchant" });
   });
 
   it("an email that is not an email address is a 400 naming `email`, and nothing is stored", async () => {
@@ -384,7 +386,7 @@ describe("profiles/sync", () => {
         email: "jane.doe@example.com",
         phone: "+14155550100",
         externalId: "CUST-000042",
-        consent: { sms: "SUBSCRIBED" },
+        consent: { sms: { status: "SUBSCRIBED", unsuppress: true } },
         topic: "event:klaviyo.subscribed_to_sms_marketing",
       });
       const again = await post(t.slug, SYNC, raw, signed());

@@ -14,7 +14,8 @@ import { fieldValue, isNotProvided } from "@/server/pass-types/fields";
 import { InexactNumber } from "@/server/platform/http/body";
 import { IDEMPOTENCY_KEY_MAX } from "./accept";
 import type { PassUpdateInput } from "@/server/passes/update";
-import { consentStatus, type ProfileSyncInput, type ConsentStatus } from "@/server/customers/profile-sync";
+import type { ProfileSyncInput } from "@/server/customers/profile-sync";
+import { consentStatus, suppressionReason, type ConsentChange } from "@/server/customers/consent";
 import { isEmailAddress } from "@/server/identifiers/identifiers";
 
 const blankToNull = (v: unknown) => (typeof v === "string" && v.trim() === "" ? null : v);
@@ -72,12 +73,36 @@ export const pushUpdateBody = z
   });
 export type PushUpdateBody = z.infer<typeof pushUpdateBody>;
 
-const consentValue = z
-  .preprocess(
-    (v) => (typeof v === "string" ? (v.trim() === "" ? null : v.trim().toUpperCase()) : v),
-    consentStatus.nullable(),
-  )
-  .optional();
+const upper = (v: unknown) => (typeof v === "string" ? (v.trim() === "" ? null : v.trim().toUpperCase()) : v);
+
+/** A flow body's `consent.<channel>`: Klaviyo's consent value, or SUPPRESSED (a USER_SUPPRESSED suppression, the consent kept). */
+const consentValue = z.preprocess(upper, z.enum([...consentStatus.options, "SUPPRESSED"]).nullable()).optional();
+
+const dateTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be a date-time (ISO 8601)");
+/** Klaviyo renders booleans as text in flow bodies ("True"/"false"). */
+const flowBoolean = z.preprocess((v) => (typeof v === "string" ? ({ true: true, false: false } as Record<string, boolean>)[v.trim().toLowerCase()] ?? v : v), z.boolean());
+const marketingFields = {
+  consent: z.preprocess(upper, consentStatus),
+  consent_timestamp: dateTime.nullish(),
+  method: z.string().max(200).nullish(),
+};
+
+/** Klaviyo profile `subscriptions.email.marketing` (Profiles API, EmailMarketing). */
+const emailMarketing = z.looseObject({
+  ...marketingFields,
+  can_receive_email_marketing: flowBoolean.optional(),
+  suppression: z.array(z.looseObject({ reason: z.preprocess(upper, suppressionReason), timestamp: dateTime })).max(20).nullish(),
+  list_suppressions: z.array(z.looseObject({ list_id: z.string().max(64), reason: z.string().max(64), timestamp: dateTime })).max(1000).nullish(),
+});
+
+/** Klaviyo profile `subscriptions.sms.marketing` (Profiles API, SMSMarketing). */
+const smsMarketing = z.looseObject({ ...marketingFields, can_receive_sms_marketing: flowBoolean.optional() });
+
+/** Klaviyo profile `subscriptions` (email and sms marketing; other keys are ignored). */
+const subscriptions = z.looseObject({
+  email: z.looseObject({ marketing: emailMarketing.optional() }).optional(),
+  sms: z.looseObject({ marketing: smsMarketing.optional() }).optional(),
+});
 
 const optionalText = z.preprocess(blankToNull, z.string().trim().max(320).nullable()).optional();
 
@@ -97,7 +122,11 @@ export const profileSyncBody = z
       .object({ email: consentValue, sms: consentValue }, { error: "consent must be an object" })
       .nullable()
       .optional()
-      .meta({ description: "marketing consent per channel: SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED or SUPPRESSED (any case)" }),
+      .meta({ description: "marketing consent per channel: SUBSCRIBED, UNSUBSCRIBED, NEVER_SUBSCRIBED (any case), or SUPPRESSED to add a USER_SUPPRESSED suppression keeping the consent" }),
+    subscriptions: subscriptions
+      .nullable()
+      .optional()
+      .meta({ description: "the profile's Klaviyo `subscriptions` (email.marketing, sms.marketing) as the Profiles API returns them: consent, consent_timestamp, method, can_receive_*_marketing, suppression, list_suppressions; a snapshot of the channel's consent (for a channel also in `consent`, this wins)" }),
     origin: optionalText.meta({ description: "set to `merchant` when the change came from the merchant's system (it is then not synced back)" }),
     event_id: eventId,
   });
@@ -160,6 +189,36 @@ export function toPassUpdateInput(body: PushUpdateBody, notProvidedValues: reado
   };
 }
 
+/** A flow body's `consent.<channel>` value as a consent change. */
+function consentValueChange(value: "SUPPRESSED" | ConsentChange["status"] | null | undefined): ConsentChange | undefined {
+  if (!value) return undefined;
+  return value === "SUPPRESSED" ? { suppress: { reason: "USER_SUPPRESSED" } } : { status: value };
+}
+
+const isoUtc = (v: string) => new Date(v).toISOString();
+
+/**
+ * One channel of Klaviyo's `subscriptions` as a snapshot: the consent, and for email the whole
+ * suppression list (none when absent or null) and the list suppressions.
+ */
+function marketingSnapshot(channel: "email" | "sms", m: z.infer<typeof emailMarketing> | z.infer<typeof smsMarketing> | undefined): ConsentChange | undefined {
+  if (!m) return undefined;
+  const email = channel === "email" ? (m as z.infer<typeof emailMarketing>) : undefined;
+  const canReceive = email ? email.can_receive_email_marketing : (m as z.infer<typeof smsMarketing>).can_receive_sms_marketing;
+  return {
+    status: m.consent,
+    ...(m.consent_timestamp !== undefined ? { consentAt: m.consent_timestamp === null ? null : isoUtc(m.consent_timestamp) } : {}),
+    ...(m.method !== undefined ? { method: m.method } : {}),
+    ...(canReceive !== undefined ? { canReceiveMarketing: canReceive } : {}),
+    ...(email
+      ? {
+          suppressions: (email.suppression ?? []).map((s) => ({ reason: s.reason, timestamp: isoUtc(s.timestamp) })),
+          listSuppressions: (email.list_suppressions ?? []).map((s) => ({ listId: s.list_id, reason: s.reason, timestamp: isoUtc(s.timestamp) })),
+        }
+      : {}),
+  };
+}
+
 /**
  * The PROFILE_SYNC task input for a flow body; an identifier (email, phone_number, profile_id,
  * external_id) that is one of the tenant's `notProvidedValues` is absent. Properties are kept as
@@ -167,7 +226,11 @@ export function toPassUpdateInput(body: PushUpdateBody, notProvidedValues: reado
  */
 export function flowToProfileSyncInput(body: ProfileSyncBody, notProvidedValues: readonly string[] = []): ProfileSyncInput {
   const provided = (v: string | null | undefined) => (v == null || isNotProvided(v, notProvidedValues) ? null : v);
-  const consent = body.consent ? { ...(body.consent.email ? { email: body.consent.email } : {}), ...(body.consent.sms ? { sms: body.consent.sms } : {}) } : null;
+  const consent: NonNullable<ProfileSyncInput["consent"]> = {};
+  const email = marketingSnapshot("email", body.subscriptions?.email?.marketing) ?? consentValueChange(body.consent?.email);
+  const sms = marketingSnapshot("sms", body.subscriptions?.sms?.marketing) ?? consentValueChange(body.consent?.sms);
+  if (email) consent.email = email;
+  if (sms) consent.sms = sms;
   return {
     source: "flow",
     klaviyoProfileId: provided(body.profile_id),
@@ -175,7 +238,7 @@ export function flowToProfileSyncInput(body: ProfileSyncBody, notProvidedValues:
     phone: provided(body.phone_number),
     externalId: provided(body.external_id),
     properties: body.properties ?? null,
-    consent: consent && Object.keys(consent).length ? consent : null,
+    consent: Object.keys(consent).length ? consent : null,
     topic: null,
     eventId: null,
     occurredAt: null,
@@ -184,16 +247,23 @@ export function flowToProfileSyncInput(body: ProfileSyncBody, notProvidedValues:
 }
 
 /**
- * Consent change carried by a system-webhook topic (Klaviyo consent topics such as
- * `event:klaviyo.subscribed_to_sms_marketing`); null for topics that carry none.
+ * The consent change a system-webhook topic carries (Klaviyo's consent topics, README "Consent"),
+ * null for topics that carry none: `subscribed_to_{email,sms}_marketing` → SUBSCRIBED (a
+ * resubscribe lifts the suppressions), `unsubscribed_from_{email,sms}_marketing` → UNSUBSCRIBED,
+ * `marked_email_as_spam` → a SPAM_COMPLAINT suppression, `manually_suppressed_from_email_marketing`
+ * (any other suppress topic) → a USER_SUPPRESSED suppression,
+ * `manually_unsuppressed_from_email_marketing` (any unsuppress topic) → every suppression lifted.
+ * A suppression keeps the consent status.
  */
-export function consentFromTopic(topic: string): { email?: ConsentStatus; sms?: ConsentStatus } | null {
+export function consentFromTopic(topic: string): { email?: ConsentChange; sms?: ConsentChange } | null {
   const t = topic.toLowerCase();
   const channel = t.includes("sms") ? "sms" : t.includes("email") ? "email" : undefined;
   if (!channel) return null;
-  if (t.includes("unsubscribed_from")) return { [channel]: "UNSUBSCRIBED" };
-  if (t.includes("subscribed_to")) return { [channel]: "SUBSCRIBED" };
-  if (t.includes("suppress") || t.includes("marked_email_as_spam")) return { [channel]: "SUPPRESSED" };
+  if (t.includes("unsubscribed_from")) return { [channel]: { status: "UNSUBSCRIBED" } };
+  if (t.includes("subscribed_to")) return { [channel]: { status: "SUBSCRIBED", unsuppress: true } };
+  if (t.includes("unsuppress")) return { [channel]: { unsuppress: true } };
+  if (t.includes("marked_email_as_spam")) return { [channel]: { suppress: { reason: "SPAM_COMPLAINT" } } };
+  if (t.includes("suppress")) return { [channel]: { suppress: { reason: "USER_SUPPRESSED" } } };
   return null;
 }
 

@@ -20,6 +20,7 @@ import { env } from "@/server/platform/env";
 import { logger } from "@/server/platform/log";
 import { FinalTaskError, RetriableTaskError } from "@/server/platform/errors";
 import type { ProfileSyncInput, ProfileSyncResult } from "@/server/customers/profile-sync";
+import { readConsent, type CustomerConsent } from "@/server/customers/consent";
 
 export const PASSFLOW_ORIGIN = "passflow";
 export const ORIGIN_HEADER = "X-Passflow-Origin";
@@ -41,7 +42,12 @@ export interface MerchantSyncPayload {
     phone: string | null;
     customerId: string | null;
     klaviyoProfileId: string | null;
-    consent: unknown;
+    /**
+     * Per channel (email, sms), as Klaviyo models it: `status` (Klaviyo consent), `suppressions`
+     * `[{ reason, timestamp }]`, `listSuppressions`, `canReceiveMarketing`, `consentAt`, `method`,
+     * `updatedAt` (server/customers/consent.ts).
+     */
+    consent: CustomerConsent;
     properties: unknown;
   };
   /** What this change did: `{ field: { before, after } }`. */
@@ -93,7 +99,7 @@ export async function syncBackToMerchant(args: {
       phone: customer.phone,
       customerId: customer.customerId,
       klaviyoProfileId: customer.klaviyoProfileId,
-      consent: customer.consent,
+      consent: readConsent(customer.consent),
       properties: customer.properties,
     },
     changes: result.customerChanges,

@@ -18,7 +18,7 @@
 import { randomUUID } from "node:crypto";
 import type { PassType } from "@prisma/client";
 import type { Sql } from "../db/sql";
-import { DomainError } from "@/server/platform/errors";
+import { DomainError, withTaskSubjects, type TaskSubjects } from "@/server/platform/errors";
 import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "@/server/identifiers/identifiers";
 import { findCustomer } from "@/server/identifiers/resolve";
 import type { TenantScope } from "@/server/tenants/tenants";
@@ -53,6 +53,8 @@ export type PassChanges = Record<string, ValueChange>;
 export interface PassUpdateResult {
   changed: boolean;
   passId: string;
+  /** Customer.id of the pass's holder. */
+  customerRecordId: string;
   serialNumber: string;
   /** The pass's version tag after the update (decimal string). */
   versionTag: string;
@@ -172,7 +174,9 @@ export async function writePassVersion(
 }
 
 /**
- * Applies a pushUpdate to the pass its identifiers name (module comment for the rules).
+ * Applies a pushUpdate to the pass its identifiers name (module comment for the rules). A
+ * DomainError thrown once the customer (and then the pass) is found carries them as its
+ * `subjects`, so the failed task still names them.
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, pass_not_found,
  *   ambiguous_pass, pass_type_not_found, invalid_field_value (the field named)
  */
@@ -182,23 +186,26 @@ export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: Pass
   if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");
   const customer = await findCustomer(tenantId, ids, sql);
   if (!customer) throw new DomainError("pass_not_found", `no customer matches ${describe(ids)}`, "identifiers");
-  // an unknown passType is named as such, before it could make the choice of pass ambiguous
-  const target = input.passType ? await findPassType(sql, tenantId, input.passType) : null;
-  if (input.passType && !target) throw new DomainError("pass_type_not_found", `this tenant has no pass type ${JSON.stringify(input.passType)}`, "passType");
-  const pass = choosePass(await lockCustomerPasses(sql, customer.id), input.passType, describe(ids));
-  const passType = target && target.id !== pass.passTypeId ? target : pass.passType;
-  const converted = passType.id !== pass.passTypeId;
-  const before = (pass.data ?? {}) as Record<string, unknown>;
-  const data = applyFieldValues(before, input.additionalData ?? {}, fieldDefinitions(passType), { passTypeKey: passType.key, notProvidedValues: tenant.notProvidedValues });
-  const metadata = input.updateMetadata || converted ? computeMetadata(passType, data) : pass.metadata;
+  const subjects: TaskSubjects = { customerRecordId: customer.id }; // the pass is added once chosen
+  return withTaskSubjects(subjects, async () => {
+    // an unknown passType is named as such, before it could make the choice of pass ambiguous
+    const target = input.passType ? await findPassType(sql, tenantId, input.passType) : null;
+    if (input.passType && !target) throw new DomainError("pass_type_not_found", `this tenant has no pass type ${JSON.stringify(input.passType)}`, "passType");
+    const pass = choosePass(await lockCustomerPasses(sql, customer.id), input.passType, describe(ids));
+    subjects.passId = pass.id;
+    const passType = target && target.id !== pass.passTypeId ? target : pass.passType;
+    const converted = passType.id !== pass.passTypeId;
+    const before = (pass.data ?? {}) as Record<string, unknown>;
+    const data = applyFieldValues(before, input.additionalData ?? {}, fieldDefinitions(passType), { passTypeKey: passType.key, notProvidedValues: tenant.notProvidedValues });
+    const metadata = input.updateMetadata || converted ? computeMetadata(passType, data) : pass.metadata;
 
-  const changes = diffData(before, data);
-  if (converted) changes.passType = { before: pass.passType.key, after: passType.key };
-  if (!jsonEqual(pass.metadata, metadata)) changes.metadata = { before: pass.metadata, after: metadata };
-  const changedKeys = Object.keys(changes);
-  if (changedKeys.length === 0) {
-    return { changed: false, passId: pass.id, serialNumber: pass.serialNumber, versionTag: pass.versionTag.toString(), changedKeys };
-  }
-  const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId);
-  return { changed: true, passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString(), changedKeys };
+    const changes = diffData(before, data);
+    if (converted) changes.passType = { before: pass.passType.key, after: passType.key };
+    if (!jsonEqual(pass.metadata, metadata)) changes.metadata = { before: pass.metadata, after: metadata };
+    const changedKeys = Object.keys(changes);
+    const result = { passId: pass.id, customerRecordId: customer.id, serialNumber: pass.serialNumber, changedKeys };
+    if (changedKeys.length === 0) return { ...result, changed: false, versionTag: pass.versionTag.toString() };
+    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId);
+    return { ...result, changed: true, versionTag: versionTag.toString() };
+  });
 }

@@ -18,8 +18,19 @@ export type DomainErrorCode =
   /** An Idempotency-Key used again, within its window, with a different body (the listeners). */
   | "idempotency_key_reused";
 
+/** What a sync task had resolved (Pass.id, Customer.id) when it succeeded or failed. */
+export interface TaskSubjects {
+  passId?: string | null;
+  customerRecordId?: string | null;
+}
+
 export class DomainError extends Error {
   override name = "DomainError";
+  /**
+   * What the task had resolved before this failure (set by `withTaskSubjects`): its work is
+   * rolled back, so this is how the failed task still records the pass and customer it was about.
+   */
+  subjects: TaskSubjects = {};
   constructor(
     readonly code: DomainErrorCode,
     message: string,
@@ -62,4 +73,22 @@ export class RetriableTaskError extends Error {
  */
 export class WalletConfigError extends Error {
   override name = "WalletConfigError";
+}
+
+/**
+ * Runs `work`, which happens after `subjects` were resolved: a DomainError it throws carries them
+ * (subjects the error already names win), so the failed task records them (recordTaskFailure).
+ * Other errors pass unchanged.
+ */
+export async function withTaskSubjects<T>(subjects: TaskSubjects, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof DomainError) err.subjects = { ...subjects, ...definedOnly(err.subjects) };
+    throw err;
+  }
+}
+
+function definedOnly(subjects: TaskSubjects): TaskSubjects {
+  return Object.fromEntries(Object.entries(subjects).filter(([, v]) => v)) as TaskSubjects;
 }

@@ -12,7 +12,7 @@ import type { SyncTask } from "@prisma/client";
 import { ZodError } from "zod";
 import { db } from "../db/client";
 import { poolSql, type Sql, type Transaction } from "../db/sql";
-import { DomainError, FinalTaskError, RetriableTaskError } from "@/server/platform/errors";
+import { DomainError, FinalTaskError, RetriableTaskError, type TaskSubjects } from "@/server/platform/errors";
 import { logger } from "@/server/platform/log";
 import type { TenantScope } from "@/server/tenants/tenants";
 
@@ -21,11 +21,13 @@ export interface TaskFailure {
   code: string;
   message: string;
   final: boolean;
+  /** The pass and customer the task had resolved before failing (DomainError.subjects). */
+  subjects?: TaskSubjects;
 }
 
 /** Classifies an error thrown while working on a task. */
 export function classifyTaskError(err: unknown): TaskFailure {
-  if (err instanceof DomainError) return { code: err.code, message: err.message, final: true };
+  if (err instanceof DomainError) return { code: err.code, message: err.message, final: true, subjects: err.subjects };
   if (err instanceof FinalTaskError) return { code: err.code, message: err.message, final: true };
   if (err instanceof RetriableTaskError) return { code: err.code, message: err.message, final: false };
   if (err instanceof ZodError) {
@@ -88,22 +90,28 @@ export type TaskRunResult<T> = { duplicate: false; value: T } | { duplicate: tru
  * the task's row, so two runs of the task that race take turns), runs `apply`, and stores its
  * result as the task's output (status stays RUNNING until the function completes the task). A
  * task already SUCCEEDED or FAILED is a duplicate run; a task with an output was applied before a
- * crash and its output is returned instead of applying it twice. When `apply` throws, nothing of
- * the run is written: the caller records the failure (recordTaskFailure, with the attempt).
+ * crash and its output is returned instead of applying it twice. The pass and customer the result
+ * names (`subjectsOf`) are recorded on the task. When `apply` throws, nothing of the run is
+ * written: the caller records the failure (recordTaskFailure, with the attempt, and the subjects
+ * the error carries: server/platform/errors.ts withTaskSubjects).
  */
 export async function runTaskOnce<T extends object, Tx>(
   taskId: string,
   attempt: number,
   transaction: Transaction<Tx>,
   apply: (tx: Tx, task: StartedTask) => Promise<T>,
-  passIdOf: (result: T) => string | null = () => null,
+  subjectsOf: (result: T) => TaskSubjects = () => ({}),
 ): Promise<TaskRunResult<T>> {
   return transaction(async (tx, sql): Promise<TaskRunResult<T>> => {
     const task = await startTask(taskId, attempt, sql);
     if (isTerminal(task)) return { duplicate: true, status: task.status };
     if (task.output) return { duplicate: false, value: task.output as T };
     const result = await apply(tx, task);
-    await sql.query(`UPDATE "SyncTask" SET output = $2::jsonb, "passId" = COALESCE($3, "passId") WHERE id = $1`, [task.id, JSON.stringify(result), passIdOf(result)]);
+    const subjects = subjectsOf(result);
+    await sql.query(
+      `UPDATE "SyncTask" SET output = $2::jsonb, "passId" = COALESCE($3, "passId"), "customerRecordId" = COALESCE($4, "customerRecordId") WHERE id = $1`,
+      [task.id, JSON.stringify(result), subjects.passId ?? null, subjects.customerRecordId ?? null],
+    );
     return { duplicate: false, value: result };
   });
 }
@@ -122,16 +130,18 @@ export async function completeTask(taskId: string, output: object): Promise<void
 /**
  * Records a failed attempt (`attempt`: the SDK's 0-based attempt): FAILED (with finishedAt) when
  * final, otherwise RUNNING until the retry; attempts and startedAt as startTask sets them, since
- * the failed run's own writes were rolled back.
+ * the failed run's own writes were rolled back; and the pass and customer the run had resolved
+ * (`failure.subjects`), so the failure shows on the pass and the customer it was about.
  */
 export async function recordTaskFailure(taskId: string, attempt: number, failure: TaskFailure): Promise<void> {
   await poolSql().query(
     `UPDATE "SyncTask"
         SET status = $2::"SyncTaskStatus", "errorCode" = $3, "lastError" = $4, attempts = GREATEST(attempts, $5::int),
             "startedAt" = COALESCE("startedAt", (now() AT TIME ZONE 'UTC')),
-            "finishedAt" = CASE WHEN $6::boolean THEN (now() AT TIME ZONE 'UTC') ELSE "finishedAt" END, "updatedAt" = (now() AT TIME ZONE 'UTC')
+            "finishedAt" = CASE WHEN $6::boolean THEN (now() AT TIME ZONE 'UTC') ELSE "finishedAt" END, "updatedAt" = (now() AT TIME ZONE 'UTC'),
+            "passId" = COALESCE($7, "passId"), "customerRecordId" = COALESCE($8, "customerRecordId")
       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
-    [taskId, failure.final ? "FAILED" : "RUNNING", failure.code, failure.message.slice(0, 2000), attempt + 1, failure.final],
+    [taskId, failure.final ? "FAILED" : "RUNNING", failure.code, failure.message.slice(0, 2000), attempt + 1, failure.final, failure.subjects?.passId ?? null, failure.subjects?.customerRecordId ?? null],
   );
   logger[failure.final ? "warn" : "info"]({ taskId, errorCode: failure.code, final: failure.final, err: failure.message }, failure.final ? "task failed" : "task attempt failed; will retry");
 }

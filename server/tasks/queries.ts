@@ -54,6 +54,7 @@ export const taskRowSelect = {
   correlationId: true,
   receiptId: true,
   passId: true,
+  customerRecordId: true,
   replayOfId: true,
   queuedAt: true,
   startedAt: true,
@@ -121,14 +122,21 @@ const taskDetailSelect = {
   changes: { select: { id: true, passId: true, versionTag: true, changes: true, createdAt: true, pass: { select: { serialNumber: true } } }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.SyncTaskSelect;
 
-/** A task with its input, output, timings, the receipt that created it, its replays and pass changes. @throws DomainError not_found */
+/**
+ * A task with its input, output, timings, the pass and customer it resolved (failed tasks too),
+ * the receipt that created it, its replays and pass changes. @throws DomainError not_found
+ */
 export async function getTask(id: string) {
   const task = await db().syncTask.findUnique({ where: { id }, select: taskDetailSelect });
   if (!task) throw new DomainError("not_found", `no sync task ${JSON.stringify(id)}`, "id");
-  const pass = task.passId ? await db().pass.findUnique({ where: { id: task.passId }, select: { serialNumber: true } }) : null;
+  const [pass, customer] = await Promise.all([
+    task.passId ? db().pass.findUnique({ where: { id: task.passId }, select: { serialNumber: true } }) : null,
+    task.customerRecordId ? db().customer.findUnique({ where: { id: task.customerRecordId }, select: { id: true, email: true, phone: true, customerId: true } }) : null,
+  ]);
   return {
     ...task,
     pass,
+    customer,
     timings: {
       waitedMs: task.startedAt ? task.startedAt.getTime() - task.queuedAt.getTime() : null,
       ranMs: task.startedAt && task.finishedAt ? task.finishedAt.getTime() - task.startedAt.getTime() : null,

@@ -9,12 +9,10 @@ import { EraseCustomer } from "./erase-customer";
 
 export const dynamic = "force-dynamic";
 
-type Consent = Record<string, { status?: string; updatedAt?: string } | undefined>;
-
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const [c, staff] = await Promise.all([orNotFound((await api()).customers.get({ id })), getStaff()]);
-  const consent = (c.consent ?? {}) as Consent;
+  const consent = Object.entries(c.consent).filter((e): e is [string, NonNullable<(typeof e)[1]>] => !!e[1]);
   const canErase = !c.erasedAt && !!staff && roleAtLeast(staff.role, "ADMIN");
   return (
     <>
@@ -48,15 +46,37 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           />
         </Card>
         <Card title="Marketing consent">
-          {Object.keys(consent).length === 0 ? (
+          {consent.length === 0 ? (
             <p className="text-sm text-slate-500">No consent recorded.</p>
           ) : (
             <Facts
-              rows={Object.entries(consent).map(([channel, v]) => [
+              rows={consent.map(([channel, v]) => [
                 channel,
-                <span key={channel} className="flex flex-wrap items-center gap-x-2 gap-y-1">
-                  <Badge tone={v?.status === "SUBSCRIBED" ? "green" : "amber"}>{v?.status ?? "unknown"}</Badge> <Time value={v?.updatedAt} />
-                </span>,
+                <div key={channel} className="space-y-1" data-testid={`consent-${channel}`}>
+                  <span className="flex flex-wrap items-center gap-2">
+                    <Badge tone={v.status === "SUBSCRIBED" ? "green" : "amber"}>{v.status ?? "consent unknown"}</Badge>
+                    {v.suppressions.map((s) => (
+                      <Badge key={s.reason} tone="red">
+                        suppressed: {s.reason}
+                      </Badge>
+                    ))}
+                    <Badge tone={v.canReceiveMarketing ? "green" : "red"}>{v.canReceiveMarketing ? "can receive marketing" : "cannot receive marketing"}</Badge>
+                  </span>
+                  <div className="text-xs text-slate-500">
+                    {v.consentAt ? <>consent <Time value={v.consentAt} />{v.method ? ` (${v.method})` : ""} · </> : null}
+                    {v.suppressions.map((s) => (
+                      <span key={s.reason}>
+                        {s.reason} <Time value={s.timestamp} /> ·{" "}
+                      </span>
+                    ))}
+                    updated <Time value={v.updatedAt} />
+                  </div>
+                  {v.listSuppressions.length ? (
+                    <div className="text-xs text-slate-500">
+                      list suppressions: {v.listSuppressions.map((l) => `${l.listId} (${l.reason})`).join(", ")}
+                    </div>
+                  ) : null}
+                </div>,
               ])}
             />
           )}

@@ -49,6 +49,16 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
               ["Dedupe key", task.dedupeKey ? <Mono key="d">{task.dedupeKey}</Mono> : "–"],
               ["Pass", task.pass ? <TextLink key="p" href={`/passes/${task.pass.serialNumber}`}>{task.pass.serialNumber}</TextLink> : "–"],
               [
+                "Customer",
+                task.customer ? (
+                  <TextLink key="cu" href={`/customers/${task.customer.id}`}>
+                    {task.customer.email ?? task.customer.phone ?? task.customer.customerId ?? task.customer.id}
+                  </TextLink>
+                ) : (
+                  "–"
+                ),
+              ],
+              [
                 "Webhook receipt",
                 task.receipt ? (
                   <span key="r" className="flex flex-wrap items-center gap-x-2 gap-y-1 [&>*]:shrink-0">

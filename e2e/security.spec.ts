@@ -7,6 +7,7 @@
  */
 import { expect, test, type Page, type Response } from "@playwright/test";
 import { screenshot, signIn } from "./fixtures";
+import { createSpecTenant } from "./tenants";
 
 /** Collects CSP violations the page reports, as DOM events and as console messages. */
 async function watchViolations(page: Page): Promise<() => Promise<string[]>> {
@@ -46,12 +47,13 @@ test("every console page carries the security headers and reports no CSP violati
   expectSecurityHeaders(login);
   await signIn(page, "ADMIN"); // the sign-in form's script ran under the policy
 
-  // something in every list: a key made in the console drives one webhook
-  await page.goto("/tenants/demo");
+  // something in every list: a key made in the console drives one webhook, on a tenant of its own
+  const slug = await createSpecTenant("e2e-csp");
+  await page.goto(`/tenants/${slug}`);
   await page.getByPlaceholder("Klaviyo VIP flow").fill("e2e security headers");
   await page.getByRole("button", { name: "Create API key" }).click();
   const key = (await page.getByTestId("new-api-key-value").textContent())!.trim();
-  const webhook = await request.post("/api/demo/webhooks/listeners/klaviyo/passes/pushUpdate", {
+  const webhook = await request.post(`/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`, {
     headers: { authorization: `Bearer ${key}` },
     data: { identifiers: { email: "john.smith@example.com" }, additionalData: { points: "5500" } },
   });
@@ -71,19 +73,19 @@ test("every console page carries the security headers and reports no CSP violati
   const firstLink = async (testId: string) => (await page.getByTestId(testId).first().getByRole("link").first().getAttribute("href"))!;
 
   await visit("/", /Overview/);
-  await visit("/passes?tenant=demo&q=john.smith%40example.com", /Passes/);
+  await visit(`/passes?tenant=${slug}&q=john.smith%40example.com`, /Passes/);
   const passHref = await firstLink("pass-row");
   await visit(passHref, /.+/);
   await expect(page.getByTestId("pass-preview")).toBeVisible();
   const customerHref = (await page.locator('a[href^="/customers/"]').first().getAttribute("href"))!;
   await visit(customerHref, /.+/);
-  await visit("/tasks?tenant=demo", /Sync tasks/);
+  await visit(`/tasks?tenant=${slug}`, /Sync tasks/);
   await expect(page.getByTestId("task-row").first()).toBeVisible();
   await visit(await firstLink("task-row"), /.+/);
-  await visit("/receipts?tenant=demo", /Webhook receipts/);
+  await visit(`/receipts?tenant=${slug}`, /Webhook receipts/);
   await visit(await firstLink("receipt-row"), /.+/);
   await visit("/tenants", /Tenants/);
-  await visit("/tenants/demo", /Demo Coffee/);
+  await visit(`/tenants/${slug}`, /Demo Coffee/);
   await visit("/audit", /Audit/);
   await visit("/staff", /Staff/);
   await screenshot(page, testInfo, "staff-under-csp");

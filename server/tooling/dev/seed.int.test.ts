@@ -2,7 +2,8 @@
  * What `npm run dev` writes before Next.js starts (server/tooling/dev/demo-access.ts), on a fresh
  * database of its own and in a process of its own, as `npm run dev` runs it.
  */
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -15,17 +16,20 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => scratch?.drop());
 
-function devSeed(): { email: string; password: string } {
+/**
+ * Runs the seeding as `npm run dev` does, in a child process. Asynchronously: on the embedded
+ * database the PostgreSQL server is this test process, which must keep answering meanwhile.
+ */
+async function devSeed(): Promise<{ email: string; password: string }> {
   // tsx loads the TypeScript module as CommonJS: its exports may sit under `default`
   const script = `import("./server/tooling/dev/demo-access.ts").then(async (m) => { const a = await (m.seedForDevelopment ?? m.default.seedForDevelopment)(); console.log(JSON.stringify(a)); process.exit(0); })`;
-  const r = spawnSync(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "-e", script], {
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "-e", script], {
     env: { ...process.env, DATABASE_URL: scratch.url, LOG_LEVEL: "warn" },
     encoding: "utf8",
     timeout: 60_000,
   });
-  expect(r.stderr).toBe("");
-  expect(r.status).toBe(0);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+  expect(stderr).toBe("");
+  return JSON.parse(stdout.trim().split("\n").pop()!);
 }
 
 async function query<T>(sql: string): Promise<T[]> {
@@ -45,12 +49,12 @@ const signsIn = async (password: string) => {
 };
 
 it("a first npm run dev writes one staff.upsert audit row for the demo admin; each later start one more (its new password)", async () => {
-  const first = devSeed();
+  const first = await devSeed();
   expect(first.email).toBe("admin@demo.passflow.dev");
   expect(first.password.length).toBeGreaterThanOrEqual(12);
   expect(await staffAudit()).toEqual([{ actor: "system", action: "staff.upsert" }]);
   expect(await signsIn(first.password)).toBe(true);
-  const second = devSeed();
+  const second = await devSeed();
   expect(second.password).not.toBe(first.password);
   expect(await signsIn(second.password)).toBe(true);
   expect(await signsIn(first.password)).toBe(false);

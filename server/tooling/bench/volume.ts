@@ -1,0 +1,156 @@
+/**
+ * `npm run bench:volume`: the console's reads and one retention purge on a database of
+ * realistic volume. Fills a fresh PostgreSQL database (BENCH_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/passflow_bench_volume, dropped and re-created) with, at
+ * BENCH_SCALE=1: 20 tenants, 200,000 customers with one pass each, 1,000,000 webhook receipts and
+ * sync tasks over 90 days (3 % FAILED), 100,000 devices and 2,000,000 push deliveries; then times
+ * every console list and search (BENCH_REPEAT runs each, default 15: p50 and p95 in ms, flagged
+ * over the 200 ms target) and one purge of the 30 oldest days (rows per second).
+ *
+ * Not measured here yet (issue 17): the pipeline's webhook → SUCCEEDED p50 on this database and
+ * webhook p99 while the purge runs (both need `next start` on it, as bench:pipeline does).
+ */
+import pg from "pg";
+
+const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/passflow_bench_volume";
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 15);
+const TENANTS = 20;
+const CUSTOMERS = Math.round(200_000 * SCALE);
+const RECEIPTS = Math.round(1_000_000 * SCALE);
+const DEVICES = Math.round(100_000 * SCALE);
+const DELIVERIES = Math.round(2_000_000 * SCALE);
+const TARGET_MS = 200;
+
+async function freshDatabase(url: string): Promise<void> {
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  u.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: u.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await fn();
+  return [value, performance.now() - start];
+}
+
+/** The fill, in plain SQL: `generate_series` over the tenants the domain created. */
+function fillStatements(tokenEncrypted: string): [string, string][] {
+  const tenantOf = (g: string) => `(SELECT id FROM bench_tenants WHERE n = (${g}) % ${TENANTS})`;
+  const day = (g: string, total: number) => `now() - ((${g})::float / ${total}) * interval '90 days'`;
+  return [
+    ["tenants", `CREATE TEMP TABLE bench_tenants AS SELECT id, (row_number() OVER (ORDER BY id) - 1)::int AS n FROM "Tenant"`],
+    ["customers", `INSERT INTO "Customer" (id, "tenantId", email, phone, "customerId", "updatedAt", "createdAt")
+      SELECT 'bc' || g, ${tenantOf("g")}, 'member' || g || '@volume.example', '+1415' || lpad(g::text, 7, '0'), 'C-' || g, now(), ${day("g", CUSTOMERS)}
+      FROM generate_series(1, ${CUSTOMERS}) g`],
+    ["passes", `INSERT INTO "Pass" (id, "tenantId", "customerRecordId", "passTypeId", "serialNumber", "authenticationTokenEncrypted", data, "updatedAt", "createdAt")
+      SELECT 'bp' || c.g, c."tenantId", c.id, pt.id, 'SN-' || c.g, '${tokenEncrypted}', jsonb_build_object('points', c.g % 5000, 'tier', 'Member'), now(), c."createdAt"
+      FROM (SELECT id, "tenantId", "createdAt", substr(id, 3)::int AS g FROM "Customer" WHERE id LIKE 'bc%') c
+      JOIN "PassType" pt ON pt."tenantId" = c."tenantId" AND pt.key = 'basic'`],
+    ["receipts", `INSERT INTO "WebhookReceipt" (id, "tenantId", endpoint, "correlationId", headers, "rawBody", "responseStatus", "createdAt")
+      SELECT 'br' || g, ${tenantOf("g")}, (CASE WHEN (g / ${TENANTS}) % 5 = 0 THEN 'PROFILE_SYNC' ELSE 'PASS_PUSH_UPDATE' END)::"WebhookEndpoint", 'corr-' || g,
+             '{"content-type":"application/json"}', '{"identifiers":{"email":"member' || (g % ${CUSTOMERS} + 1) || '@volume.example"},"additionalData":{"points":"' || (g % 900) || '"}}',
+             CASE WHEN (g / ${TENANTS}) % 50 = 0 THEN 400 ELSE 200 END, ${day("g", RECEIPTS)}
+      FROM generate_series(1, ${RECEIPTS}) g`],
+    ["tasks", `INSERT INTO "SyncTask" (id, "tenantId", "receiptId", kind, status, attempts, "errorCode", "correlationId", input, "passId", "queuedAt", "startedAt", "finishedAt", "createdAt", "updatedAt")
+      SELECT 'bt' || g, ${tenantOf("g")}, 'br' || g, (CASE WHEN (g / ${TENANTS}) % 5 = 0 THEN 'PROFILE_SYNC' ELSE 'PASS_UPDATE' END)::"SyncTaskKind",
+             (CASE WHEN (g / ${TENANTS}) % 33 = 0 THEN 'FAILED' ELSE 'SUCCEEDED' END)::"SyncTaskStatus", 1,
+             CASE WHEN (g / ${TENANTS}) % 33 = 0 THEN (CASE WHEN g % 2 = 0 THEN 'pass_not_found' ELSE 'invalid_field_value' END) END,
+             'corr-' || g, '{}', 'bp' || (g % ${CUSTOMERS} + 1), ${day("g", RECEIPTS)}, ${day("g", RECEIPTS)}, ${day("g", RECEIPTS)}, ${day("g", RECEIPTS)}, now()
+      FROM generate_series(1, ${RECEIPTS}) g`],
+    ["devices", `INSERT INTO "Device" (id, "deviceLibraryIdentifier", "pushToken", "updatedAt")
+      SELECT 'bd' || g, md5('device' || g), md5('token' || g) || md5('token2' || g), now() FROM generate_series(1, ${DEVICES}) g`],
+    ["push deliveries", `INSERT INTO "PushDelivery" (id, "passId", "deviceId", "versionTag", status, "statusCode", attempts, "updatedAt", "createdAt")
+      SELECT 'bq' || g, 'bp' || (g % ${CUSTOMERS} + 1), 'bd' || (g % ${DEVICES} + 1), g, (CASE WHEN g % 40 = 0 THEN 'REJECTED' ELSE 'ACCEPTED' END)::"PushStatus", 200, 1, now(), ${day("g", DELIVERIES)}
+      FROM generate_series(1, ${DELIVERIES}) g`],
+    ["analyze", `ANALYZE`],
+  ];
+}
+
+async function main() {
+  await freshDatabase(URL_);
+  process.env.DATABASE_URL = URL_;
+  process.env.LOG_LEVEL ??= "warn";
+  const { migrateDeploy } = await import("@/server/db/migrate");
+  await migrateDeploy(URL_);
+  const { closeDb } = await import("@/server/db/client");
+  const { createTenant, updateTenantSettings } = await import("@/server/tenants/tenants");
+  const { encryptSecret, randomToken } = await import("@/server/platform/crypto");
+  for (let i = 0; i < TENANTS; i++) await createTenant({ slug: `volume-${String(i).padStart(2, "0")}`, name: `Volume ${i}`, actor: "bench" });
+
+  const client = new pg.Client({ connectionString: URL_ });
+  await client.connect();
+  console.log(`fill (scale ${SCALE}): ${CUSTOMERS} customers and passes, ${RECEIPTS} receipts and tasks, ${DEVICES} devices, ${DELIVERIES} push deliveries`);
+  for (const [what, sql] of fillStatements(encryptSecret(randomToken(24)))) {
+    const [, ms] = await timed(() => client.query(sql));
+    console.log(`  ${what.padEnd(16)} ${(ms / 1000).toFixed(1)} s`);
+  }
+  await client.end();
+
+  const { listTasks, countTasks, countReplayable } = await import("@/server/tasks/queries");
+  const { listReceipts } = await import("@/server/console/receipts");
+  const { searchPasses } = await import("@/server/console/passes");
+  const { overviewStats } = await import("@/server/console/overview");
+  const page = { limit: 50 };
+  const tenant = "volume-07";
+  const weekAgo = new Date(Date.now() - 7 * 86_400_000);
+  const reads: [string, () => Promise<unknown>][] = [
+    ["tasks, newest", () => listTasks(page)],
+    ["tasks, FAILED", () => listTasks({ ...page, status: "FAILED" })],
+    ["tasks, tenant", () => listTasks({ ...page, tenant })],
+    ["tasks, tenant + FAILED", () => listTasks({ ...page, tenant, status: "FAILED" })],
+    ["tasks, error code", () => listTasks({ ...page, errorCode: "pass_not_found" })],
+    ["tasks, last 7 days", () => listTasks({ ...page, from: weekAgo })],
+    ["tasks, correlation id", () => listTasks({ ...page, correlationId: "corr-424242" })],
+    ["tasks, count FAILED", () => countTasks({ status: "FAILED" })],
+    ["tasks, count tenant", () => countTasks({ tenant })],
+    ["tasks, replayable count", () => countReplayable({ tenant })],
+    ["receipts, newest", () => listReceipts(page)],
+    ["receipts, tenant", () => listReceipts({ ...page, tenant })],
+    ["receipts, 4xx", () => listReceipts({ ...page, status: "4xx" })],
+    ["receipts, tenant + endpoint", () => listReceipts({ ...page, tenant, endpoint: "PROFILE_SYNC" })],
+    ["passes, newest", () => searchPasses({ ...page, by: "any" })],
+    ["passes, by email", () => searchPasses({ ...page, tenant, q: "member1007@volume.example", by: "any" })],
+    ["passes, by phone", () => searchPasses({ ...page, tenant, q: "(415) 000-1007", by: "any" })],
+    ["passes, by serial", () => searchPasses({ ...page, q: "SN-123456", by: "any" })],
+    ["overview, 24 h", () => overviewStats({ range: "24h" })],
+    ["overview, 7 days", () => overviewStats({ range: "7d" })],
+  ];
+  console.log(`\nconsole reads (${REPEAT} runs each; target p95 < ${TARGET_MS} ms)`);
+  const slow: string[] = [];
+  for (const [what, read] of reads) {
+    const ms: number[] = [];
+    for (let i = 0; i < REPEAT; i++) ms.push((await timed(read))[1]);
+    ms.sort((a, b) => a - b);
+    const p = (q: number) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)]!;
+    if (p(0.95) >= TARGET_MS) slow.push(what);
+    console.log(`  ${what.padEnd(28)} p50 ${p(0.5).toFixed(1).padStart(8)} ms   p95 ${p(0.95).toFixed(1).padStart(8)} ms${p(0.95) >= TARGET_MS ? "   OVER TARGET" : ""}`);
+  }
+
+  // one purge of the 30 oldest days: every tenant keeps 60 days, bodies 30
+  const { startRetentionRun, finishRetentionRun, purgeTenants, RETENTION_KINDS } = await import("@/server/tasks/retention");
+  for (let i = 0; i < TENANTS; i++) await updateTenantSettings(`volume-${String(i).padStart(2, "0")}`, { retentionDays: 60, rawBodyRetentionDays: 30 }, "bench");
+  const runId = await startRetentionRun();
+  const [run, purgeMs] = await timed(async () => {
+    for (let from: string | null | undefined = undefined; from !== null; ) ({ from } = await purgeTenants({ runId, from: from ?? undefined, budgetMs: 30_000 }));
+    return finishRetentionRun(runId);
+  });
+  const counts = Object.fromEntries(RETENTION_KINDS.map((k) => [k, run[k]]));
+  const rows = RETENTION_KINDS.reduce((sum, k) => sum + run[k], 0);
+  console.log(`\npurge of 30 days: ${(purgeMs / 1000).toFixed(1)} s, ${rows} rows (${Math.round(rows / (purgeMs / 1000))} rows/s)`, counts);
+  console.log(slow.length ? `\nover the ${TARGET_MS} ms target: ${slow.join(", ")}` : `\nevery console read within ${TARGET_MS} ms at p95`);
+  await closeDb();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

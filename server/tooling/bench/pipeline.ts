@@ -20,7 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { randomBytes, randomUUID } from "node:crypto";
-import pg from "pg";
+import { freshDatabase } from "./fresh-database";
 
 const TARGETS = (process.env.BENCH_TARGETS ?? "postgres,embedded").split(",").map((t) => t.trim()).filter(Boolean);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/passflow_bench_pipeline";
@@ -67,18 +67,6 @@ function machineBusyMs(): number {
   }
 }
 
-async function freshPostgres(url: string): Promise<string> {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: u.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  return url;
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -123,7 +111,7 @@ async function benchTarget(target: string): Promise<Result> {
   let databaseUrl: string;
   let stopDatabase = async () => {};
   if (target === "postgres") {
-    databaseUrl = await freshPostgres(PG_URL);
+    databaseUrl = await freshDatabase(PG_URL);
   } else if (target === "embedded") {
     const { startEmbeddedPostgres } = await import("@/server/db/embedded");
     const embedded = await startEmbeddedPostgres({ dataDir: "memory://" });

@@ -11,6 +11,7 @@
  * webhook p99 while the purge runs (both need `next start` on it, as bench:pipeline does).
  */
 import pg from "pg";
+import { freshDatabase } from "./fresh-database";
 
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/passflow_bench_volume";
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
@@ -21,17 +22,6 @@ const RECEIPTS = Math.round(1_000_000 * SCALE);
 const DEVICES = Math.round(100_000 * SCALE);
 const DELIVERIES = Math.round(2_000_000 * SCALE);
 const TARGET_MS = 200;
-
-async function freshDatabase(url: string): Promise<void> {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: u.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();

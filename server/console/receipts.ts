@@ -5,7 +5,7 @@ import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
 import { redactHeaders } from "@/server/platform/http/headers";
 import { createdBetween, pageArgs, pageFields, timeRangeFields, toPage } from "@/server/db/pagination";
-import { getTenant } from "@/server/tenants/tenants";
+import { findTenant } from "@/server/tenants/tenants";
 
 /** Response status filter: an exact code (`429`) or a class (`2xx`, `4xx`, `5xx`). */
 const responseStatus = z.string().regex(/^([1-5]xx|[1-5]\d\d)$/, "a status code such as 429 or a class such as 4xx");
@@ -30,13 +30,14 @@ function statusWhere(status: string | undefined) {
 }
 
 /**
- * The Prisma where clause of a receipt filter. The tenant is resolved first, so the clause is
- * `tenantId = …` (as a relation filter PostgreSQL walked the createdAt index instead of the
- * tenant's: bench:volume). @throws DomainError tenant_not_found
+ * The Prisma where clause of a receipt filter. The tenant (slug or id) is resolved first, so the
+ * clause is `tenantId = …` (as a relation filter PostgreSQL walked the createdAt index instead of
+ * the tenant's: bench:volume); an unknown tenant matches no receipt.
  */
 async function receiptWhere(f: ReceiptFilter): Promise<Prisma.WebhookReceiptWhereInput> {
+  const tenant = f.tenant ? await findTenant(f.tenant) : undefined;
   return {
-    ...(f.tenant ? { tenantId: (await getTenant(f.tenant)).id } : {}),
+    ...(f.tenant ? { tenantId: tenant?.id ?? { in: [] } } : {}),
     endpoint: f.endpoint,
     responseStatus: statusWhere(f.status),
     correlationId: f.correlationId,

@@ -34,9 +34,14 @@ export const slugSchema = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "lower-case letters, digits and inner dashes, 1-40 characters")
   .refine((slug) => !RESERVED_SLUGS.has(slug), "is reserved for Passflow's own /api routes");
 
+/** The tenant a reference (slug or id) names, or null. */
+export function findTenant(ref: string): Promise<Tenant | null> {
+  return db().tenant.findFirst({ where: { OR: [{ slug: ref }, { id: ref }] } });
+}
+
 /** Finds a tenant by slug or id. @throws DomainError tenant_not_found */
 export async function getTenant(ref: string): Promise<Tenant> {
-  const tenant = await db().tenant.findFirst({ where: { OR: [{ slug: ref }, { id: ref }] } });
+  const tenant = await findTenant(ref);
   if (!tenant) throw new DomainError("tenant_not_found", `no tenant ${JSON.stringify(ref)}`);
   return tenant;
 }

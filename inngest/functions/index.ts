@@ -1,5 +1,6 @@
 /** Every Inngest function Passflow serves (app/api/inngest/route.ts), given what they push through. */
 import type { PushSender } from "@/server/wallet/push";
+import { activityRollup } from "./activity-rollup";
 import { createPassNotify } from "./pass-notify";
 import { dataRetention } from "./data-retention";
 import { passUpdate } from "./pass-update";
@@ -7,5 +8,5 @@ import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
 export function createFunctions(deps: { pushSender: PushSender }) {
-  return [passUpdate, profileSync, createPassNotify(deps.pushSender), tasksRedispatch, dataRetention];
+  return [passUpdate, profileSync, createPassNotify(deps.pushSender), tasksRedispatch, dataRetention, activityRollup];
 }

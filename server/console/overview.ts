@@ -1,10 +1,10 @@
 /**
  * The console overview: per tenant, webhooks received, tasks succeeded and failed, and pushes
  * sent (accepted by APNs) over the last 24 hours (hourly) or 7 days (daily), in UTC buckets.
- * Counts come from the rows that remain plus, per day, what retention deleted (`DailyActivity`,
- * added in the statement that deleted the rows: server/tasks/retention.ts), so a chart keeps its
- * history whatever the tenant's retention. Retention keeps at least one day, more than the hourly
- * range looks back, so the hourly chart needs only the rows.
+ * Counts are the activity rollup's hourly counts (`ActivityHour`, server/tasks/activity.ts) plus
+ * the rows after the tenant's watermark, usually the last hour or so: the rollup counts a row once
+ * and retention deletes only counted rows, so a chart keeps its history and costs the same at any
+ * volume.
  */
 import { Prisma } from "@prisma/client";
 import { z } from "zod";
@@ -49,21 +49,27 @@ export async function overviewStats(input: { range: OverviewRange; now?: Date })
   const starts = bucketStarts(input.range, input.now);
   const since = starts[0]!;
   const unit = RANGES[input.range].unit;
+  // per tenant, rows after the watermark (all of them before its first rollup) are counted here
   const rows = await db().$queryRaw<Row[]>(Prisma.sql`
-    SELECT "tenantId", date_trunc(${unit}, "createdAt") AS bucket, 'webhooks' AS metric, count(*)::int AS n
-      FROM "WebhookReceipt" WHERE "createdAt" >= ${since} GROUP BY 1, 2
+    WITH mark AS (
+      SELECT t.id AS "tenantId", greatest(${since}::timestamp, coalesce(a."rolledUntil", '-infinity')) AS since
+        FROM "Tenant" t LEFT JOIN "ActivityRollup" a ON a."tenantId" = t.id
+    )
+    SELECT r."tenantId", date_trunc(${unit}, r."createdAt") AS bucket, 'webhooks' AS metric, count(*)::int AS n
+      FROM mark m JOIN "WebhookReceipt" r ON r."tenantId" = m."tenantId" AND r."createdAt" >= m.since GROUP BY 1, 2
     UNION ALL
-    SELECT "tenantId", date_trunc(${unit}, "finishedAt"), CASE WHEN status = 'SUCCEEDED' THEN 'succeeded' ELSE 'failed' END, count(*)::int
-      FROM "SyncTask" WHERE "finishedAt" >= ${since} AND status IN ('SUCCEEDED', 'FAILED') GROUP BY 1, 2, 3
+    SELECT t."tenantId", date_trunc(${unit}, t."finishedAt"), CASE WHEN t.status = 'SUCCEEDED' THEN 'succeeded' ELSE 'failed' END, count(*)::int
+      FROM mark m JOIN "SyncTask" t ON t."tenantId" = m."tenantId" AND t."finishedAt" >= m.since
+     WHERE t.status IN ('SUCCEEDED', 'FAILED') GROUP BY 1, 2, 3
     UNION ALL
     SELECT p."tenantId", date_trunc(${unit}, d."createdAt"), CASE WHEN d.status = 'ACCEPTED' THEN 'pushes' ELSE 'pushFailures' END, count(*)::int
-      FROM "PushDelivery" d JOIN "Pass" p ON p.id = d."passId"
-      WHERE d."createdAt" >= ${since} AND d.status IN ('ACCEPTED', 'REJECTED', 'FAILED') GROUP BY 1, 2, 3
+      FROM "PushDelivery" d JOIN "Pass" p ON p.id = d."passId" JOIN mark m ON m."tenantId" = p."tenantId"
+     WHERE d."createdAt" >= (SELECT min(since) FROM mark) AND d."createdAt" >= m.since AND d.status IN ('ACCEPTED', 'REJECTED', 'FAILED') GROUP BY 1, 2, 3
     UNION ALL
-    SELECT a."tenantId", a.day::timestamp, m.metric, m.n
-      FROM "DailyActivity" a
+    SELECT a."tenantId", date_trunc(${unit}, a.hour), m.metric, sum(m.n)::int
+      FROM "ActivityHour" a
       CROSS JOIN LATERAL (VALUES ('webhooks', a.webhooks), ('succeeded', a.succeeded), ('failed', a.failed), ('pushes', a.pushes), ('pushFailures', a."pushFailures")) AS m(metric, n)
-      WHERE ${unit} = 'day' AND a.day::timestamp >= ${since} AND m.n > 0`);
+     WHERE a.hour >= ${since} AND m.n > 0 GROUP BY 1, 2, 3`);
   const tenants = await db().tenant.findMany({ select: { id: true, slug: true, name: true }, orderBy: { slug: "asc" } });
   const index = new Map(starts.map((s, i) => [s.getTime(), i]));
   const result = tenants.map((t) => ({

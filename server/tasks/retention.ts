@@ -14,11 +14,13 @@
  * (`… WHERE id IN (SELECT id … LIMIT n FOR UPDATE SKIP LOCKED)`), each its own transaction: a
  * batch never holds locks for long, rows the pipeline has locked are skipped until the next run,
  * and a run killed between two batches leaves consistent data that the next run continues from.
- * The same statement adds what it deleted to the run's counts (`RetentionRun`) and to the
- * overview's daily counts (`DailyActivity`), so both are exact whatever point a run stops at.
+ * The same statement adds what it deleted to the run's counts (`RetentionRun`), exact whatever
+ * point a run stops at. Rows go only once the activity rollup has counted them (before the
+ * tenant's watermark, server/tasks/activity.ts, rolled up first), so the overview keeps its history.
  */
 import { Prisma, type RetentionRun } from "@prisma/client";
 import { db } from "../db/client";
+import { rollUpTenant } from "./activity";
 import { logger } from "@/server/platform/log";
 
 /** Rows one statement touches at most. */
@@ -33,8 +35,10 @@ export type RetentionCounts = Record<RetentionKind, number>;
 interface BatchArgs {
   runId: string;
   tenantId: string;
-  /** Rows created before this are past the period of the kind. */
+  /** Rows created before this are past the period of the kind (and counted by the activity rollup). */
   before: Date;
+  /** The tenant's activity watermark: a task finished after it is not counted yet. */
+  counted: Date;
   limit: number;
 }
 
@@ -62,14 +66,7 @@ const BATCHES: Record<RetentionKind, (a: BatchArgs) => Prisma.Sql> = {
        WHERE p."tenantId" = ${tenantId} AND d."createdAt" < ${before}
        LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED
     ), gone AS (
-      DELETE FROM "PushDelivery" d USING batch WHERE d.id = batch.id RETURNING d."createdAt", d.status
-    ), daily AS (
-      INSERT INTO "DailyActivity" ("tenantId", day, pushes, "pushFailures")
-      SELECT ${tenantId}, date_trunc('day', "createdAt")::date,
-             count(*) FILTER (WHERE status = 'ACCEPTED'), count(*) FILTER (WHERE status IN ('REJECTED', 'FAILED'))
-        FROM gone GROUP BY 2
-      ON CONFLICT ("tenantId", day) DO UPDATE
-        SET pushes = "DailyActivity".pushes + EXCLUDED.pushes, "pushFailures" = "DailyActivity"."pushFailures" + EXCLUDED."pushFailures"
+      DELETE FROM "PushDelivery" d USING batch WHERE d.id = batch.id RETURNING d.id
     ), run AS (${countInRun("pushDeliveriesDeleted", runId, "gone")})
     SELECT count(*)::int AS n FROM gone`,
 
@@ -83,21 +80,14 @@ const BATCHES: Record<RetentionKind, (a: BatchArgs) => Prisma.Sql> = {
     ), run AS (${countInRun("passChangesDeleted", runId, "gone")})
     SELECT count(*)::int AS n FROM gone`,
 
-  tasksDeleted: ({ runId, tenantId, before, limit }) => Prisma.sql`
+  tasksDeleted: ({ runId, tenantId, before, counted, limit }) => Prisma.sql`
     WITH batch AS (
       SELECT t.id FROM "SyncTask" t
-       WHERE t."tenantId" = ${tenantId} AND t."createdAt" < ${before} AND t.status IN ('SUCCEEDED', 'FAILED')
+       WHERE t."tenantId" = ${tenantId} AND t."createdAt" < ${before} AND t.status IN ('SUCCEEDED', 'FAILED') AND t."finishedAt" < ${counted}
          AND NOT EXISTS (SELECT 1 FROM "SyncTask" r WHERE r."replayOfId" = t.id AND r.status IN ('QUEUED', 'RUNNING'))
        LIMIT ${limit} FOR UPDATE OF t SKIP LOCKED
     ), gone AS (
-      DELETE FROM "SyncTask" t USING batch WHERE t.id = batch.id RETURNING t."finishedAt", t.status
-    ), daily AS (
-      INSERT INTO "DailyActivity" ("tenantId", day, succeeded, failed)
-      SELECT ${tenantId}, date_trunc('day', "finishedAt")::date,
-             count(*) FILTER (WHERE status = 'SUCCEEDED'), count(*) FILTER (WHERE status = 'FAILED')
-        FROM gone WHERE "finishedAt" IS NOT NULL GROUP BY 2
-      ON CONFLICT ("tenantId", day) DO UPDATE
-        SET succeeded = "DailyActivity".succeeded + EXCLUDED.succeeded, failed = "DailyActivity".failed + EXCLUDED.failed
+      DELETE FROM "SyncTask" t USING batch WHERE t.id = batch.id RETURNING t.id
     ), run AS (${countInRun("tasksDeleted", runId, "gone")})
     SELECT count(*)::int AS n FROM gone`,
 
@@ -108,11 +98,7 @@ const BATCHES: Record<RetentionKind, (a: BatchArgs) => Prisma.Sql> = {
          AND NOT EXISTS (SELECT 1 FROM "SyncTask" t WHERE t."receiptId" = r.id)
        LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED
     ), gone AS (
-      DELETE FROM "WebhookReceipt" r USING batch WHERE r.id = batch.id RETURNING r."createdAt"
-    ), daily AS (
-      INSERT INTO "DailyActivity" ("tenantId", day, webhooks)
-      SELECT ${tenantId}, date_trunc('day', "createdAt")::date, count(*) FROM gone GROUP BY 2
-      ON CONFLICT ("tenantId", day) DO UPDATE SET webhooks = "DailyActivity".webhooks + EXCLUDED.webhooks
+      DELETE FROM "WebhookReceipt" r USING batch WHERE r.id = batch.id RETURNING r.id
     ), run AS (${countInRun("receiptsDeleted", runId, "gone")})
     SELECT count(*)::int AS n FROM gone`,
 };
@@ -154,8 +140,10 @@ export async function purgeTenant(opts: PurgeOptions): Promise<{ done: boolean; 
   const tenant = await db().tenant.findUnique({ where: { id: opts.tenantId }, select: { rawBodyRetentionDays: true, retentionDays: true } });
   const counts = Object.fromEntries(RETENTION_KINDS.map((k) => [k, 0])) as RetentionCounts;
   if (!tenant) return { done: true, counts };
+  // rows go only once counted: before the watermark of a rollup that runs first
+  const counted = (await rollUpTenant(opts.tenantId, now)) ?? new Date(0);
   const bodiesBefore = new Date(now.getTime() - tenant.rawBodyRetentionDays * DAY_MS);
-  const rowsBefore = new Date(now.getTime() - tenant.retentionDays * DAY_MS);
+  const rowsBefore = new Date(Math.min(now.getTime() - tenant.retentionDays * DAY_MS, counted.getTime()));
   let batches = 0;
   for (const kind of RETENTION_KINDS) {
     const before = kind === "receiptBodiesPurged" ? bodiesBefore : rowsBefore;
@@ -163,7 +151,7 @@ export async function purgeTenant(opts: PurgeOptions): Promise<{ done: boolean; 
       if ((opts.maxBatches !== undefined && batches >= opts.maxBatches) || (opts.budgetMs !== undefined && Date.now() - started > opts.budgetMs)) {
         return { done: false, counts };
       }
-      const [{ n }] = await db().$queryRaw<[{ n: number }]>(BATCHES[kind]({ runId: opts.runId, tenantId: opts.tenantId, before, limit }));
+      const [{ n }] = await db().$queryRaw<[{ n: number }]>(BATCHES[kind]({ runId: opts.runId, tenantId: opts.tenantId, before, counted, limit }));
       batches++;
       counts[kind] += n;
       if (n < limit) break;

@@ -16,11 +16,10 @@
  * BENCH_CPU_PROF (a folder: the app writes a V8 CPU profile there when it stops).
  * Builds the app (`next build`) when there is no build yet.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { freshDatabase } from "./fresh-database";
+import { ensureProductionBuild, machineBusyMs, percentile, processCpuMs, pushUpdateSender, seedWebhookTenant, sendOpenLoop, taskLatencies, waitForTasks } from "./load";
 
 const TARGETS = (process.env.BENCH_TARGETS ?? "postgres,embedded").split(",").map((t) => t.trim()).filter(Boolean);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/passflow_bench_pipeline";
@@ -46,67 +45,6 @@ interface Result {
   benchCpuPerTask: number;
 }
 
-/** CPU time used so far by process `pid` (user + system, all threads), in ms; NaN off Linux. */
-function processCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return NaN;
-  }
-}
-
-/** Busy CPU time of the whole machine so far (every core, everything but idle and iowait), in ms; NaN off Linux. */
-function machineBusyMs(): number {
-  try {
-    const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = ticks;
-    return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** A tenant with `count` customers holding one basic pass each, written in bulk. */
-async function seed(count: number) {
-  const { createTenant, updateTenantSettings } = await import("@/server/tenants/tenants");
-  const { createApiKey } = await import("@/server/tenants/api-keys");
-  const { db } = await import("@/server/db/client");
-  const { encryptSecret, randomToken } = await import("@/server/platform/crypto");
-  const { computeMetadata } = await import("@/server/pass-types/pass-types");
-  const slug = `bench-${Date.now().toString(36)}`;
-  const tenant = await createTenant({ slug, name: "Bench", actor: "bench" });
-  await updateTenantSettings(slug, { tenantRequestsPerMinute: 1_000_000, apiKeyRequestsPerMinute: 1_000_000 }, "bench");
-  const passType = await db().passType.findFirstOrThrow({ where: { tenantId: tenant.id, key: "basic" } });
-  const data = { points: 0, tier: "Member" };
-  const metadata = computeMetadata(passType, data) as object;
-  for (let i = 0; i < count; i += 500) {
-    const n = Math.min(500, count - i);
-    const customers = await db().customer.createManyAndReturn({
-      data: Array.from({ length: n }, (_, j) => ({ tenantId: tenant.id, email: `member-${i + j}@bench.example` })),
-      select: { id: true },
-    });
-    await db().pass.createMany({
-      data: customers.map((c) => ({
-        tenantId: tenant.id,
-        customerRecordId: c.id,
-        passTypeId: passType.id,
-        serialNumber: randomUUID(),
-        authenticationTokenEncrypted: encryptSecret(randomToken(24)),
-        data,
-        metadata,
-      })),
-    });
-  }
-  const { key } = await createApiKey({ tenant: slug, name: "bench", scopes: ["KlaviyoListener.Write"], actor: "bench" });
-  return { slug, apiKey: key };
-}
-
 async function benchTarget(target: string): Promise<Result> {
   let databaseUrl: string;
   let stopDatabase = async () => {};
@@ -123,83 +61,43 @@ async function benchTarget(target: string): Promise<Result> {
   process.env.DATABASE_URL = databaseUrl;
   const { migrateDeploy } = await import("@/server/db/migrate");
   await migrateDeploy(databaseUrl);
-  const { db, closeDb } = await import("@/server/db/client");
+  const { closeDb } = await import("@/server/db/client");
   const { startApp } = await import("@/server/tooling/testing/app");
-  const { slug, apiKey } = await seed(TASKS + WARMUP);
+  const { slug, apiKey } = await seedWebhookTenant(TASKS + WARMUP);
   const app = await startApp({
     env: { NODE_ENV: "production", PUBLIC_URL: "https://passflow.bench.invalid", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: randomBytes(24).toString("base64url"), LOG_LEVEL: "warn" },
     nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   });
-  const endpoint = `${app.url}/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`;
-  const send = async (i: number) => {
-    const res = await fetch(endpoint, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ identifiers: { email: `Member-${i}@bench.example`, phone: "" }, additionalData: { points: String(1000 + i), tier: "Gold" }, updateMetadata: false }),
-    });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-    return res.headers.get("x-correlation-id")!;
-  };
-  const waitAll = async (ids: string[], timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const open = await db().syncTask.count({ where: { correlationId: { in: ids }, status: { in: ["QUEUED", "RUNNING"] } } });
-      if (open === 0 || Date.now() > deadline) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
+  const send = pushUpdateSender(app.url, slug, apiKey);
   try {
     // warm-up: compile nothing (production build) but open pools, sync functions, fill caches
     const warm = await Promise.all(Array.from({ length: WARMUP }, (_, i) => send(TASKS + i)));
-    await waitAll(warm, 120_000);
+    await waitForTasks(warm, 120_000);
 
     const appCpu0 = processCpuMs(app.child.pid);
     const machine0 = machineBusyMs();
     const bench0 = process.cpuUsage();
-    const sentAt = new Map<string, number>();
-    let inFlight = 0;
-    let errors = 0;
     const started = Date.now();
-    const pending: Promise<void>[] = [];
-    for (let i = 0; i < TASKS; i++) {
-      const due = started + (i * 1000) / RATE;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      while (inFlight >= IN_FLIGHT) await new Promise((r) => setTimeout(r, 1));
-      inFlight++;
-      const t0 = Date.now();
-      pending.push(
-        send(i).then(
-          (id) => void sentAt.set(id, t0),
-          () => void errors++,
-        ).finally(() => inFlight--),
-      );
-    }
-    await Promise.all(pending);
-    const sendSeconds = (Date.now() - started) / 1000;
-    const ids = [...sentAt.keys()];
-    await waitAll(ids, 600_000);
+    const sent = await sendOpenLoop({ send, count: TASKS, rate: RATE, inFlight: IN_FLIGHT });
+    const ids = [...sent.sentAt.keys()];
+    await waitForTasks(ids, 600_000);
     const appCpu = processCpuMs(app.child.pid) - appCpu0;
     const machineCpu = machineBusyMs() - machine0;
     const benchUsage = process.cpuUsage(bench0);
-    const tasks = await db().syncTask.findMany({ where: { correlationId: { in: ids } }, select: { correlationId: true, status: true, finishedAt: true } });
-    const done = tasks.filter((t) => t.status === "SUCCEEDED" && t.finishedAt);
-    const latencies = done.map((t) => t.finishedAt!.getTime() - sentAt.get(t.correlationId)!).sort((a, b) => a - b);
-    const last = Math.max(...done.map((t) => t.finishedAt!.getTime()));
-    if (errors) console.warn(`${errors} webhook(s) were not accepted`);
+    const { succeeded, failed, latencies, lastFinish } = await taskLatencies(sent.sentAt);
+    if (sent.errors) console.warn(`${sent.errors} webhook(s) were not accepted`);
     return {
       target,
       accepted: ids.length,
-      succeeded: done.length,
-      failed: tasks.filter((t) => t.status === "FAILED").length,
-      sendSeconds,
+      succeeded,
+      failed,
+      sendSeconds: sent.seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      tasksPerSecond: done.length / ((last - started) / 1000),
-      appCpuPerTask: appCpu / done.length,
-      machineCpuPerTask: machineCpu / done.length,
-      benchCpuPerTask: (benchUsage.user + benchUsage.system) / 1000 / done.length,
+      tasksPerSecond: succeeded / ((lastFinish - started) / 1000),
+      appCpuPerTask: appCpu / succeeded,
+      machineCpuPerTask: machineCpu / succeeded,
+      benchCpuPerTask: (benchUsage.user + benchUsage.system) / 1000 / succeeded,
     };
   } finally {
     await app.stop();
@@ -211,11 +109,7 @@ async function benchTarget(target: string): Promise<Result> {
 async function main() {
   process.env.PASSFLOW_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
   process.env.PASSFLOW_TEST_SERVER = "start";
-  if (!existsSync(".next/BUILD_ID")) {
-    console.log("building the app (next build)…");
-    const b = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
-    if (b.status !== 0) throw new Error("next build failed");
-  }
+  ensureProductionBuild();
   const results: Result[] = [];
   for (const target of TARGETS) {
     console.log(`\n${target}: seeding ${TASKS + WARMUP} passes, sending ${TASKS} pushUpdate webhooks at ${RATE}/s…`);

@@ -1,0 +1,163 @@
+/**
+ * What the pipeline benchmarks share: a tenant with passes to update, pushUpdate webhooks sent
+ * open loop through the real listener of a running app, waiting for their tasks, percentiles and
+ * CPU readings (Linux /proc). Used by bench:pipeline and bench:volume.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+
+/** Builds the app (`next build`, into `.next`) when there is no production build yet. */
+export function ensureProductionBuild(): void {
+  if (existsSync(".next/BUILD_ID")) return;
+  console.log("building the app (next build)…");
+  const b = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
+  if (b.status !== 0) throw new Error("next build failed");
+}
+
+/** CPU time used so far by process `pid` (user + system, all threads), in ms; NaN off Linux. */
+export function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy CPU time of the whole machine so far (every core, everything but idle and iowait), in ms; NaN off Linux. */
+export function machineBusyMs(): number {
+  try {
+    const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = ticks;
+    return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The p-th percentile (0–100) of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * A tenant (slug `<prefix>-<time>`) with `count` customers `member-<i>@bench.example` holding one
+ * basic pass each, written in bulk, unthrottled, and an API key for the Klaviyo listeners.
+ * Needs DATABASE_URL set and migrated.
+ */
+export async function seedWebhookTenant(count: number, prefix = "bench") {
+  const { createTenant, updateTenantSettings } = await import("@/server/tenants/tenants");
+  const { createApiKey } = await import("@/server/tenants/api-keys");
+  const { db } = await import("@/server/db/client");
+  const { encryptSecret, randomToken } = await import("@/server/platform/crypto");
+  const { computeMetadata } = await import("@/server/pass-types/pass-types");
+  const slug = `${prefix}-${Date.now().toString(36)}`;
+  const tenant = await createTenant({ slug, name: "Bench", actor: "bench" });
+  await updateTenantSettings(slug, { tenantRequestsPerMinute: 1_000_000, apiKeyRequestsPerMinute: 1_000_000 }, "bench");
+  const passType = await db().passType.findFirstOrThrow({ where: { tenantId: tenant.id, key: "basic" } });
+  const data = { points: 0, tier: "Member" };
+  const metadata = computeMetadata(passType, data) as object;
+  for (let i = 0; i < count; i += 500) {
+    const n = Math.min(500, count - i);
+    const customers = await db().customer.createManyAndReturn({
+      data: Array.from({ length: n }, (_, j) => ({ tenantId: tenant.id, email: `member-${i + j}@bench.example` })),
+      select: { id: true },
+    });
+    await db().pass.createMany({
+      data: customers.map((c) => ({
+        tenantId: tenant.id,
+        customerRecordId: c.id,
+        passTypeId: passType.id,
+        serialNumber: randomUUID(),
+        authenticationTokenEncrypted: encryptSecret(randomToken(24)),
+        data,
+        metadata,
+      })),
+    });
+  }
+  const { key } = await createApiKey({ tenant: slug, name: "bench", scopes: ["KlaviyoListener.Write"], actor: "bench" });
+  return { slug, apiKey: key };
+}
+
+/** A pushUpdate sender for customer `member-<i>`: resolves with the correlation id of the 200. */
+export function pushUpdateSender(appUrl: string, slug: string, apiKey: string) {
+  const endpoint = `${appUrl}/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`;
+  return async (i: number): Promise<string> => {
+    const res = await fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ identifiers: { email: `Member-${i}@bench.example`, phone: "" }, additionalData: { points: String(1000 + i), tier: "Gold" }, updateMetadata: false }),
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+    return res.headers.get("x-correlation-id")!;
+  };
+}
+
+export interface OpenLoopResult {
+  /** When each accepted webhook was sent (epoch ms), by correlation id. */
+  sentAt: Map<string, number>;
+  /** Time to the 2xx of each accepted webhook, ms, ascending. */
+  ackMs: number[];
+  errors: number;
+  /** From the first send to the last answer. */
+  seconds: number;
+}
+
+/**
+ * Sends `count` webhooks (`send(first + i)`) open loop at `rate` per second with at most
+ * `inFlight` outstanding, or until `until()` turns true (checked before each send).
+ */
+export async function sendOpenLoop(opts: { send: (i: number) => Promise<string>; count: number; rate: number; inFlight: number; first?: number; until?: () => boolean }): Promise<OpenLoopResult> {
+  const sentAt = new Map<string, number>();
+  const ackMs: number[] = [];
+  let inFlight = 0;
+  let errors = 0;
+  const started = Date.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < opts.count && !opts.until?.(); i++) {
+    const due = started + (i * 1000) / opts.rate;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    while (inFlight >= opts.inFlight) await new Promise((r) => setTimeout(r, 1));
+    inFlight++;
+    const t0 = Date.now();
+    pending.push(
+      opts.send((opts.first ?? 0) + i).then(
+        (id) => {
+          sentAt.set(id, t0);
+          ackMs.push(Date.now() - t0);
+        },
+        () => void errors++,
+      ).finally(() => inFlight--),
+    );
+  }
+  await Promise.all(pending);
+  return { sentAt, ackMs: ackMs.sort((a, b) => a - b), errors, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Waits until none of the tasks of `correlationIds` is QUEUED or RUNNING, or `timeoutMs` passed. */
+export async function waitForTasks(correlationIds: string[], timeoutMs: number): Promise<void> {
+  const { db } = await import("@/server/db/client");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await db().syncTask.count({ where: { correlationId: { in: correlationIds }, status: { in: ["QUEUED", "RUNNING"] } } });
+    if (open === 0 || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Webhook → SUCCEEDED latencies (ms, ascending) of the tasks sent, with the last finish time. */
+export async function taskLatencies(sentAt: Map<string, number>) {
+  const { db } = await import("@/server/db/client");
+  const tasks = await db().syncTask.findMany({ where: { correlationId: { in: [...sentAt.keys()] } }, select: { correlationId: true, status: true, finishedAt: true } });
+  const done = tasks.filter((t) => t.status === "SUCCEEDED" && t.finishedAt);
+  return {
+    succeeded: done.length,
+    failed: tasks.filter((t) => t.status === "FAILED").length,
+    latencies: done.map((t) => t.finishedAt!.getTime() - sentAt.get(t.correlationId)!).sort((a, b) => a - b),
+    lastFinish: Math.max(...done.map((t) => t.finishedAt!.getTime())),
+  };
+}

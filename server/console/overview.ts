@@ -49,27 +49,33 @@ export async function overviewStats(input: { range: OverviewRange; now?: Date })
   const starts = bucketStarts(input.range, input.now);
   const since = starts[0]!;
   const unit = RANGES[input.range].unit;
-  // per tenant, rows after the watermark (all of them before its first rollup) are counted here
+  // per tenant (an index range each): the hourly counts, and the rows after the watermark (all of
+  // them before its first rollup); push deliveries carry no tenant, so they are read from the
+  // earliest watermark on, given as a value so that the plan uses the createdAt index
+  const [{ earliest }] = await db().$queryRaw<[{ earliest: Date | null }]>(Prisma.sql`
+    SELECT min(coalesce(a."rolledUntil", ${since})) AS earliest FROM "Tenant" t LEFT JOIN "ActivityRollup" a ON a."tenantId" = t.id`);
+  const pushesSince = new Date(Math.max(since.getTime(), (earliest ?? since).getTime()));
   const rows = await db().$queryRaw<Row[]>(Prisma.sql`
     WITH mark AS (
       SELECT t.id AS "tenantId", greatest(${since}::timestamp, coalesce(a."rolledUntil", '-infinity')) AS since
         FROM "Tenant" t LEFT JOIN "ActivityRollup" a ON a."tenantId" = t.id
     )
-    SELECT r."tenantId", date_trunc(${unit}, r."createdAt") AS bucket, 'webhooks' AS metric, count(*)::int AS n
-      FROM mark m JOIN "WebhookReceipt" r ON r."tenantId" = m."tenantId" AND r."createdAt" >= m.since GROUP BY 1, 2
-    UNION ALL
-    SELECT t."tenantId", date_trunc(${unit}, t."finishedAt"), CASE WHEN t.status = 'SUCCEEDED' THEN 'succeeded' ELSE 'failed' END, count(*)::int
-      FROM mark m JOIN "SyncTask" t ON t."tenantId" = m."tenantId" AND t."finishedAt" >= m.since
-     WHERE t.status IN ('SUCCEEDED', 'FAILED') GROUP BY 1, 2, 3
+    SELECT m."tenantId", c.bucket, c.metric, c.n FROM mark m CROSS JOIN LATERAL (
+      SELECT date_trunc(${unit}, r."createdAt") AS bucket, 'webhooks' AS metric, count(*)::int AS n
+        FROM "WebhookReceipt" r WHERE r."tenantId" = m."tenantId" AND r."createdAt" >= m.since GROUP BY 1
+      UNION ALL
+      SELECT date_trunc(${unit}, t."finishedAt"), CASE WHEN t.status = 'SUCCEEDED' THEN 'succeeded' ELSE 'failed' END, count(*)::int
+        FROM "SyncTask" t WHERE t."tenantId" = m."tenantId" AND t."finishedAt" >= m.since AND t.status IN ('SUCCEEDED', 'FAILED') GROUP BY 1, 2
+      UNION ALL
+      SELECT date_trunc(${unit}, a.hour), v.metric, sum(v.n)::int
+        FROM "ActivityHour" a
+        CROSS JOIN LATERAL (VALUES ('webhooks', a.webhooks), ('succeeded', a.succeeded), ('failed', a.failed), ('pushes', a.pushes), ('pushFailures', a."pushFailures")) AS v(metric, n)
+       WHERE a."tenantId" = m."tenantId" AND a.hour >= ${since} AND v.n > 0 GROUP BY 1, 2
+    ) c
     UNION ALL
     SELECT p."tenantId", date_trunc(${unit}, d."createdAt"), CASE WHEN d.status = 'ACCEPTED' THEN 'pushes' ELSE 'pushFailures' END, count(*)::int
       FROM "PushDelivery" d JOIN "Pass" p ON p.id = d."passId" JOIN mark m ON m."tenantId" = p."tenantId"
-     WHERE d."createdAt" >= (SELECT min(since) FROM mark) AND d."createdAt" >= m.since AND d.status IN ('ACCEPTED', 'REJECTED', 'FAILED') GROUP BY 1, 2, 3
-    UNION ALL
-    SELECT a."tenantId", date_trunc(${unit}, a.hour), m.metric, sum(m.n)::int
-      FROM "ActivityHour" a
-      CROSS JOIN LATERAL (VALUES ('webhooks', a.webhooks), ('succeeded', a.succeeded), ('failed', a.failed), ('pushes', a.pushes), ('pushFailures', a."pushFailures")) AS m(metric, n)
-     WHERE a.hour >= ${since} AND m.n > 0 GROUP BY 1, 2, 3`);
+     WHERE d."createdAt" >= ${pushesSince} AND d."createdAt" >= m.since AND d.status IN ('ACCEPTED', 'REJECTED', 'FAILED') GROUP BY 1, 2, 3`);
   const tenants = await db().tenant.findMany({ select: { id: true, slug: true, name: true }, orderBy: { slug: "asc" } });
   const index = new Map(starts.map((s, i) => [s.getTime(), i]));
   const result = tenants.map((t) => ({

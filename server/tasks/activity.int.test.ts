@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import type { SyncTaskStatus, Tenant } from "@prisma/client";
 import { activityRollup } from "@/inngest/functions/activity-rollup";
-import { createTask, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
+import { createTask, forgetActivity, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
 import { db } from "../db/client";
 import { overviewStats } from "../console/overview";
 import { closedUntil, rollUpTenant } from "./activity";
@@ -36,6 +36,7 @@ async function seed(tenant: Tenant) {
   for (const [versionTag, status] of [[1n, "ACCEPTED"], [2n, "ACCEPTED"], [3n, "REJECTED"]] as const) {
     await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag, status, createdAt: hoursAgo(3) } });
   }
+  await forgetActivity(tenant.id);
 }
 
 const hours = (t: Tenant) =>
@@ -78,10 +79,11 @@ describe("activity rollup", () => {
     expect(await counts(twice)).toEqual(await counts(once));
   });
 
-  it("a tenant without rows has no watermark, and the function rolls up every tenant", async () => {
+  it("a tenant without rows gets its watermark at once, and the function rolls up every tenant", async () => {
     const [empty, busy] = [await testTenant(), await testTenant()];
     await seed(busy);
-    expect(await rollUpTenant(empty.id, now)).toBeNull();
+    expect(await rollUpTenant(empty.id, now)).toEqual(closedUntil(now));
+    expect(await db().activityRollup.findUnique({ where: { tenantId: empty.id } })).toMatchObject({ rolledUntil: closedUntil(now) });
     const { error } = await new InngestTestEngine({ function: activityRollup }).execute();
     expect(error).toBeUndefined();
     expect(await db().activityRollup.findUnique({ where: { tenantId: busy.id } })).toMatchObject({ rolledUntil: closedUntil() });

@@ -8,7 +8,7 @@
  * ActivityHour, none after it is. A rollup moves the watermark to the last closed hour (with a
  * margin for transactions still committing rows stamped a little earlier) and adds that span's
  * counts in the same transaction, so a killed rollup counts nothing twice. Without a watermark
- * the first rollup starts at the tenant's first row. Readers add the rows after the watermark
+ * the first rollup starts at the tenant's first row (a tenant without rows gets one at once). Readers add the rows after the watermark
  * (server/console/overview.ts); retention deletes only rows before it (server/tasks/retention.ts).
  */
 import { Prisma } from "@prisma/client";
@@ -16,6 +16,8 @@ import { db } from "../db/client";
 
 const HOUR_MS = 3_600_000;
 /** Rows stamped this long before now may still be committing: the hour they fall in stays open. */
+/** Advisory lock key (with the tenant id) that one tenant's rollup transaction holds. */
+export const ROLLUP_LOCK = "activity-rollup";
 export const ROLLUP_MARGIN_MS = 5 * 60_000;
 /** Hours one transaction counts at most (a first rollup over months goes in several). */
 const SPAN_HOURS = 7 * 24;
@@ -66,17 +68,20 @@ function countSpan(tenantId: string, from: Date, to: Date) {
 /**
  * Counts one tenant's closed hours into ActivityHour, up to `closedUntil(now)`, in spans of at most
  * a week, one transaction each (the tenant's watermark row locked, so two rollups never count
- * the same span). Resolves with the tenant's watermark afterwards (null: the tenant has no rows).
+ * the same span). Resolves with the tenant's watermark afterwards.
  */
-export async function rollUpTenant(tenantId: string, now = new Date()): Promise<Date | null> {
+export async function rollUpTenant(tenantId: string, now = new Date()): Promise<Date> {
   const until = closedUntil(now);
   for (;;) {
     const next = await db().$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('activity-rollup'), hashtext(${tenantId}))`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${ROLLUP_LOCK}), hashtext(${tenantId}))`;
       const mark = await tx.activityRollup.findUnique({ where: { tenantId }, select: { rolledUntil: true } });
-      const from = mark?.rolledUntil ?? (await firstHour(tx, tenantId));
-      if (!from) return { at: null, done: true };
-      if (from >= until) return { at: from, done: true };
+      // a tenant without rows yet starts its watermark now: every row it gets comes after it
+      const from = mark?.rolledUntil ?? (await firstHour(tx, tenantId)) ?? until;
+      if (from >= until) {
+        if (!mark) await tx.activityRollup.create({ data: { tenantId, rolledUntil: from } });
+        return { at: from, done: true };
+      }
       const to = new Date(Math.min(until.getTime(), from.getTime() + SPAN_HOURS * HOUR_MS));
       await tx.$executeRaw(countSpan(tenantId, from, to));
       await tx.activityRollup.upsert({ where: { tenantId }, create: { tenantId, rolledUntil: to }, update: { rolledUntil: to } });

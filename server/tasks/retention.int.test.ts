@@ -12,7 +12,7 @@ import { db } from "../db/client";
 import { updateTenantSettings } from "../tenants/tenants";
 import { getReceipt } from "../console/receipts";
 import { overviewStats } from "../console/overview";
-import { createTask, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
+import { createTask, forgetActivity, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
 import { finishRetentionRun, purgeTenant, RETENTION_KINDS, startRetentionRun } from "./retention";
 
 const DAY = 86_400_000;
@@ -67,6 +67,7 @@ async function seed(tenant: Tenant) {
   const oldPush = await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: 1n, status: "ACCEPTED", createdAt: daysAgo(100) } });
   const oldFailedPush = await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: 3n, status: "REJECTED", createdAt: daysAgo(100) } });
   const newPush = await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: 2n, status: "ACCEPTED", createdAt: daysAgo(10) } });
+  await forgetActivity(tenant.id);
   return { rows, pendingReplay, passChanges: { oldChange: oldChange.id, newChange: newChange.id }, pushes: { oldPush: oldPush.id, oldFailedPush: oldFailedPush.id, newPush: newPush.id } };
 }
 type Seeded = Awaited<ReturnType<typeof seed>>;
@@ -192,6 +193,7 @@ describe("retention", () => {
     const pass = await testPass(tenant, { email: "overview@example.com" });
     const device = await testDevice(pass.id);
     await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: 1n, status: "ACCEPTED", createdAt: daysAgo(3) } });
+    await forgetActivity(tenant.id);
     const now = new Date();
     const series = async () => (await overviewStats({ range: "7d", now })).tenants.find((t) => t.slug === tenant.slug)!;
     const before = await series();

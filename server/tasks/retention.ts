@@ -141,7 +141,7 @@ export async function purgeTenant(opts: PurgeOptions): Promise<{ done: boolean; 
   const counts = Object.fromEntries(RETENTION_KINDS.map((k) => [k, 0])) as RetentionCounts;
   if (!tenant) return { done: true, counts };
   // rows go only once counted: before the watermark of a rollup that runs first
-  const counted = (await rollUpTenant(opts.tenantId, now)) ?? new Date(0);
+  const counted = await rollUpTenant(opts.tenantId, now);
   const bodiesBefore = new Date(now.getTime() - tenant.rawBodyRetentionDays * DAY_MS);
   const rowsBefore = new Date(Math.min(now.getTime() - tenant.retentionDays * DAY_MS, counted.getTime()));
   let batches = 0;

@@ -11,7 +11,21 @@ import { issuePass } from "@/server/passes/passes";
 import { dispatchTasks } from "@/inngest/dispatch";
 import type { PassUpdateInput } from "@/server/passes/update";
 import type { ProfileSyncInput } from "@/server/customers/profile-sync";
+import { ROLLUP_LOCK } from "@/server/tasks/activity";
 import { uniqueSlug } from "./cli";
+
+/**
+ * Forgets what the activity rollup counted of a tenant (its hourly counts and watermark), under
+ * the rollup's lock: call it after backdating rows, so the next rollup counts them all from the
+ * tenant's first row, even if a rollup of every tenant ran while they were being written.
+ */
+export async function forgetActivity(tenantId: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${ROLLUP_LOCK}), hashtext(${tenantId}))`;
+    await tx.activityHour.deleteMany({ where: { tenantId } });
+    await tx.activityRollup.deleteMany({ where: { tenantId } });
+  });
+}
 
 /** A fresh tenant (starter pass types basic and premium). */
 export async function testTenant(opts: { customIdentifierKeys?: string[] } = {}): Promise<Tenant> {

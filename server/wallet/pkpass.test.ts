@@ -1,38 +1,18 @@
 import { X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { starterPassTypes, type FieldDefinition } from "@/server/pass-types/pass-types";
+import { PKPass } from "passkit-generator";
+import type { FieldDefinition } from "@/server/pass-types/pass-types";
 import { generateDevelopmentChain } from "./dev-certificates";
-import type { SigningCredentials } from "./signing";
-import { buildPkpass, passField, passModel, type PassContent } from "./pkpass";
+import { passSigner } from "./pass-signature";
+import { buildPkpass, passField, type PassContent } from "./pkpass";
 import { checkPkpass } from "@/server/tooling/testing/pkpass-check";
+import { starterPassModel } from "@/server/tooling/testing/pass-models";
 
 const PTI = "pass.dev.passflow.unit";
 const chain = generateDevelopmentChain(PTI, "PFDEVTEAM1");
-const credentials: SigningCredentials = {
-  certificateId: "cert-1",
-  passTypeIdentifier: PTI,
-  teamIdentifier: "PFDEVTEAM1",
-  certificatePem: chain.certificatePem,
-  privateKeyPem: chain.privateKeyPem,
-  wwdrPem: chain.wwdrPem,
-  development: true,
-  expiresAt: chain.expiresAt,
-  revision: "cert-1@1",
-};
+const credentials = { signer: passSigner(chain) };
 
-function modelOf(key: "basic" | "premium") {
-  const def = starterPassTypes("Unit Coffee").find((t) => t.key === key)!;
-  return passModel({
-    id: `pt-${key}`,
-    updatedAt: new Date(0),
-    style: def.style,
-    passTypeIdentifier: PTI,
-    teamIdentifier: "PFDEVTEAM1",
-    template: def.template as never,
-    images: def.images,
-    fields: def.fields as never,
-  });
-}
+const modelOf = (key: "basic" | "premium") => starterPassModel(key, PTI, "PFDEVTEAM1");
 
 const content: PassContent = {
   serialNumber: "6f1c2a4e-0000-4000-8000-000000000001",
@@ -78,6 +58,13 @@ describe(".pkpass for each starter pass type", () => {
       else expect(keys).not.toContain("perks");
     });
   }
+
+  it("pass.json is passkit-generator's: its own export reads it back and writes the same", () => {
+    const ours = checkPkpass(buildPkpass(modelOf("premium"), content, credentials), chain.wwdrPem);
+    // it validates pass.json against its schema on the way in, and ignores manifest.json and signature
+    const reexported = new PKPass(Object.fromEntries(ours.files), { wwdr: chain.wwdrPem, signerCert: chain.certificatePem, signerKey: chain.privateKeyPem }).getAsBuffer();
+    expect(checkPkpass(reexported, chain.wwdrPem).passJson).toEqual(ours.passJson);
+  });
 
   it("basic and premium differ in colors and strip image", () => {
     const basic = checkPkpass(buildPkpass(modelOf("basic"), content, credentials), chain.wwdrPem);

@@ -1,17 +1,26 @@
 /**
- * Builds a pass's .pkpass with passkit-generator (Apple "Wallet Passes": "Creating the source for
- * a pass", the pass.json keys, and "Building a pass": manifest.json with the SHA-1 of every file
- * and a detached PKCS#7 signature by the Pass Type ID certificate with the WWDR intermediate).
+ * Builds a pass's .pkpass (Apple "Wallet Passes": "Creating the source for a pass", the pass.json
+ * keys, and "Building a pass": manifest.json with the SHA-1 of every file and a detached PKCS#7
+ * signature by the Pass Type ID certificate with the WWDR intermediate).
+ *
+ * passkit-generator makes and validates pass.json (props, fields, barcodes) and says which
+ * files the bundle holds; manifest.json, the signature (./pass-signature.ts, native crypto with a
+ * key parsed once per certificate) and the zip (./zip.ts) are made here: passkit-generator 3.6.1
+ * has no way to supply a signature (getAsBuffer, getAsStream and getAsRaw all sign with
+ * node-forge, in JavaScript, which was nearly all of a build's time).
  *
  * A pass type's model (images decoded, template colors and texts) is prepared once per pass type
  * revision; a build fills it with one pass version: serialNumber, authenticationToken,
  * webServiceURL, the fields its data fills (typed per field definition, each in its slot, with
  * its changeMessage), colors from the pass's metadata, a QR barcode and `voided`.
  */
+import { createHash } from "node:crypto";
 import { PKPass, PassType as PKPassType } from "passkit-generator";
 import type { PassType } from "@prisma/client";
 import { fieldDefinitions, passImages, passTemplate, type FieldDefinition, type FieldSlot, type PassTemplate } from "@/server/pass-types/pass-types";
+import { signManifest } from "./pass-signature";
 import type { SigningCredentials } from "./signing";
+import { storedZip } from "./zip";
 
 type Style = PassType["style"];
 type TransitType = "PKTransitTypeAir" | "PKTransitTypeBoat" | "PKTransitTypeBus" | "PKTransitTypeGeneric" | "PKTransitTypeTrain";
@@ -116,32 +125,28 @@ function color(metadata: Record<string, unknown>, key: "backgroundColor" | "fore
 }
 
 /**
- * Builds and signs one pass version. Pure CPU (about 30 ms here: node-forge signs in JavaScript);
- * callers go through the build cache (`build-cache.ts`) so a version is built once.
- * @returns the .pkpass zip (pass.json, images, manifest.json, signature)
+ * Builds and signs one pass version. Pure CPU, mostly the signature (figures: README, "Apple
+ * Wallet"); callers go through the build cache (`build-cache.ts`) so a version is built once.
+ * @returns the .pkpass zip (images, pass.json, manifest.json, signature)
  * @throws TypeError when passkit-generator rejects a value (bad color, field, barcode)
  */
-export function buildPkpass(model: PassModel, content: PassContent, credentials: SigningCredentials): Buffer {
+export function buildPkpass(model: PassModel, content: PassContent, credentials: Pick<SigningCredentials, "signer">): Buffer {
   const t = model.template;
-  const pass = new PKPass(
-    model.files,
-    { wwdr: credentials.wwdrPem, signerCert: credentials.certificatePem, signerKey: credentials.privateKeyPem },
-    {
-      formatVersion: 1,
-      serialNumber: content.serialNumber,
-      passTypeIdentifier: model.passTypeIdentifier,
-      teamIdentifier: model.teamIdentifier,
-      organizationName: t.organizationName,
-      description: t.description,
-      ...(t.logoText ? { logoText: t.logoText } : {}),
-      backgroundColor: color(content.metadata, "backgroundColor", t.backgroundColor),
-      foregroundColor: color(content.metadata, "foregroundColor", t.foregroundColor),
-      labelColor: color(content.metadata, "labelColor", t.labelColor),
-      authenticationToken: content.authenticationToken,
-      webServiceURL: content.webServiceURL,
-      ...(content.voided ? { voided: true } : {}),
-    },
-  );
+  const pass = new PKPass(model.files, undefined, {
+    formatVersion: 1,
+    serialNumber: content.serialNumber,
+    passTypeIdentifier: model.passTypeIdentifier,
+    teamIdentifier: model.teamIdentifier,
+    organizationName: t.organizationName,
+    description: t.description,
+    ...(t.logoText ? { logoText: t.logoText } : {}),
+    backgroundColor: color(content.metadata, "backgroundColor", t.backgroundColor),
+    foregroundColor: color(content.metadata, "foregroundColor", t.foregroundColor),
+    labelColor: color(content.metadata, "labelColor", t.labelColor),
+    authenticationToken: content.authenticationToken,
+    webServiceURL: content.webServiceURL,
+    ...(content.voided ? { voided: true } : {}),
+  });
   const type = new PKPassType(model.style);
   if (model.style === "boardingPass") type.transitType = t.transitType ?? "PKTransitTypeGeneric";
   for (const slot of SLOTS) {
@@ -153,5 +158,10 @@ export function buildPkpass(model: PassModel, content: PassContent, credentials:
   }
   pass.types.push(type);
   pass.setBarcodes({ message: content.barcodeMessage, altText: content.barcodeMessage, format: "PKBarcodeFormatQR", messageEncoding: "iso-8859-1" });
-  return pass.getAsBuffer();
+
+  // What passkit-generator's export would zip: the files it accepted, and its props as pass.json.
+  const files: [string, Buffer][] = pass.files.filter((name) => name !== "pass.json").map((name) => [name, model.files[name]!]);
+  files.push(["pass.json", Buffer.from(JSON.stringify(pass.props))]);
+  const manifest = Buffer.from(JSON.stringify(Object.fromEntries(files.map(([name, bytes]) => [name, createHash("sha1").update(bytes).digest("hex")]))));
+  return storedZip([...files, ["manifest.json", manifest], ["signature", signManifest(manifest, credentials.signer)]]);
 }

@@ -6,14 +6,18 @@
  * passTypeIdentifier), the private key sealed with `encryptSecret`; read through a one-minute
  * cache. Without an imported certificate, the embedded default makes a development chain on
  * first use (./dev-certificates.ts).
+ *
+ * The key is decrypted and parsed once per certificate revision, however often the minute cache
+ * reloads the row: builds sign with that one `PassSigner` (./pass-signature.ts).
  */
 import { type WalletCertificate } from "@prisma/client";
 import { db } from "../db/client";
 import { decryptSecret } from "@/server/platform/crypto";
 import { WalletConfigError } from "@/server/platform/errors";
 import { createDevelopmentCertificate, devCertificatesAllowed } from "./dev-certificates";
+import { passSigner, type PassSigner } from "./pass-signature";
 
-/** Everything passkit-generator and the APNs client need, decrypted, as PEM. */
+/** Everything a build and the APNs client need: the certificates as PEM, the key decrypted. */
 export interface SigningCredentials {
   certificateId: string;
   passTypeIdentifier: string;
@@ -25,24 +29,46 @@ export interface SigningCredentials {
   expiresAt: Date;
   /** Changes whenever the stored certificate does (cache keys, APNs connection keys). */
   revision: string;
+  /** The certificate, WWDR and key parsed for signing passes. */
+  signer: PassSigner;
 }
-
 
 const CACHE_TTL_MS = 60_000;
 const globalCache = globalThis as unknown as { passflowSigning?: Map<string, { at: number; value: Promise<SigningCredentials> }> };
 const cache = (globalCache.passflowSigning ??= new Map());
 
+/** The decrypted key and parsed signer of each certificate (by id), for its latest revision. */
+interface Unsealed {
+  revision: string;
+  privateKeyPem: string;
+  signer: PassSigner;
+}
+const globalUnsealed = globalThis as unknown as { passflowSigners?: Map<string, Unsealed> };
+const unsealed = (globalUnsealed.passflowSigners ??= new Map());
+
+function unseal(row: WalletCertificate, revision: string): Unsealed {
+  const hit = unsealed.get(row.id);
+  if (hit?.revision === revision) return hit;
+  const privateKeyPem = decryptSecret(row.privateKeyEncrypted);
+  const value = { revision, privateKeyPem, signer: passSigner({ certificatePem: row.certificatePem, privateKeyPem, wwdrPem: row.wwdrPem }) };
+  unsealed.set(row.id, value);
+  return value;
+}
+
 function toCredentials(row: WalletCertificate): SigningCredentials {
+  const revision = `${row.id}@${row.updatedAt.getTime()}`;
+  const { privateKeyPem, signer } = unseal(row, revision);
   return {
     certificateId: row.id,
     passTypeIdentifier: row.passTypeIdentifier,
     teamIdentifier: row.teamIdentifier,
     certificatePem: row.certificatePem,
-    privateKeyPem: decryptSecret(row.privateKeyEncrypted),
+    privateKeyPem,
     wwdrPem: row.wwdrPem,
     development: row.development,
     expiresAt: row.expiresAt,
-    revision: `${row.id}@${row.updatedAt.getTime()}`,
+    revision,
+    signer,
   };
 }
 
@@ -61,9 +87,10 @@ export function signingCredentials(tenantId: string, passTypeIdentifier: string,
   return value;
 }
 
-/** Drops cached credentials (after an import, in tests). */
+/** Drops cached credentials and parsed keys (after an import, in tests). */
 export function forgetSigningCredentials(): void {
   cache.clear();
+  unsealed.clear();
 }
 
 async function loadCredentials(tenantId: string, passTypeIdentifier: string, teamIdentifier: string): Promise<SigningCredentials> {

@@ -1,9 +1,10 @@
 /**
- * `npm run bench:wallet`: the Apple Wallet figures of issue 5, in one run.
+ * `npm run bench:wallet`: the Apple Wallet figures of issues 5 and 13, in one run.
  *
  * 1. .pkpass builds per second through Passflow (pkpassFile: credentials, model, build cache
- *    machinery, one cache miss per pass) and through raw passkit-generator on the same model
- *    (same images, props, fields, barcode, certificates). Target ratio >= 0.8.
+ *    machinery, one cache miss per pass; signed with native crypto) and through raw
+ *    passkit-generator on the same model (same images, props, fields, barcode, certificates;
+ *    signed with node-forge). Target ratio >= 5 (issue 13).
  * 2. Pushes per second for one pass with 10,000 registrations through the APNs sender
  *    (@parse/node-apn, PushDelivery rows written) against the local APNs mock in its own process,
  *    and a bare node:http2 client sending the same requests. Target ratio >= 0.7.
@@ -138,7 +139,7 @@ async function benchBuilds(m: Modules, c: Ctx): Promise<string> {
   }
   const p = best(passflowRuns);
   const r = best(rawRuns);
-  return `builds/s:    Passflow ${p.toFixed(1)}  raw passkit-generator ${r.toFixed(1)}  ratio ${(p / r).toFixed(2)} (target >= 0.8; 4 rounds of ${perRound} builds each)`;
+  return `builds/s:    Passflow ${p.toFixed(1)}  raw passkit-generator ${r.toFixed(1)}  ratio ${(p / r).toFixed(2)} (target >= 5; 4 rounds of ${perRound} builds each)`;
 }
 
 async function benchPushes(m: Modules, c: Ctx): Promise<{ line: string; deviceIds: string[] }> {

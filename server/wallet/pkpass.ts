@@ -5,8 +5,8 @@
  *
  * passkit-generator makes and validates pass.json (props, fields, barcodes) and says which
  * files the bundle holds; manifest.json, the signature (./pass-signature.ts, native crypto with a
- * key parsed once per certificate) and the zip (./zip.ts) are made here: passkit-generator 3.6.1
- * has no way to supply a signature (getAsBuffer, getAsStream and getAsRaw all sign with
+ * key parsed once per certificate) and the zip (fflate, stored entries) are made here:
+ * passkit-generator 3.6.1 has no way to supply a signature (getAsBuffer, getAsStream and getAsRaw all sign with
  * node-forge, in JavaScript, which was nearly all of a build's time).
  *
  * A pass type's model (images decoded, template colors and texts) is prepared once per pass type
@@ -20,7 +20,10 @@ import type { PassType } from "@prisma/client";
 import { fieldDefinitions, passImages, passTemplate, type FieldDefinition, type FieldSlot, type PassTemplate } from "@/server/pass-types/pass-types";
 import { signManifest } from "./pass-signature";
 import type { SigningCredentials } from "./signing";
-import { storedZip } from "./zip";
+import { zipSync } from "fflate";
+
+/** The entries' modification time (fflate writes MS-DOS time, from 1980). */
+const ZIP_TIME = new Date("1980-01-01T00:00:00Z");
 
 type Style = PassType["style"];
 type TransitType = "PKTransitTypeAir" | "PKTransitTypeBoat" | "PKTransitTypeBus" | "PKTransitTypeGeneric" | "PKTransitTypeTrain";
@@ -163,5 +166,8 @@ export function buildPkpass(model: PassModel, content: PassContent, credentials:
   const files: [string, Buffer][] = pass.files.filter((name) => name !== "pass.json").map((name) => [name, model.files[name]!]);
   files.push(["pass.json", Buffer.from(JSON.stringify(pass.props))]);
   const manifest = Buffer.from(JSON.stringify(Object.fromEntries(files.map(([name, bytes]) => [name, createHash("sha1").update(bytes).digest("hex")]))));
-  return storedZip([...files, ["manifest.json", manifest], ["signature", signManifest(manifest, credentials.signer)]]);
+  // stored entries (level 0), as passkit-generator's bundles: PNGs are compressed already; a fixed
+  // time, so the same files make the same bytes
+  const entries = Object.fromEntries([...files, ["manifest.json", manifest], ["signature", signManifest(manifest, credentials.signer)]].map(([name, bytes]) => [name, new Uint8Array(bytes as Buffer)]));
+  return Buffer.from(zipSync(entries, { level: 0, mtime: ZIP_TIME }));
 }

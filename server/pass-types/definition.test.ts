@@ -134,17 +134,25 @@ describe("validateDefinition", () => {
       { key: "balance", label: "Balance", type: "currency", slot: "headerFields", currencyCode: "usd", default: "$5" },
       { key: "since", label: "Since", type: "date", slot: "auxiliaryFields", default: "yesterday" },
     ] }));
-    expect(errors.map((e) => e.field)).toEqual(["fields[0].changeMessage", "fields[2].currencyCode"]);
+    expect(errors.map((e) => e.field)).toEqual(["fields[2].currencyCode"]);
     const semantic = refused(base({ fields: [
-      { key: "points", label: "Points", type: "number", slot: "primaryFields", dateStyle: "short" },
+      { key: "points", label: "Points", type: "number", slot: "primaryFields", changeMessage: "Points changed", dateStyle: "short" },
       { key: "terms", label: "Terms", type: "text", slot: "secondaryFields", dataDetectorTypes: ["link"] },
       { key: "since", label: "Since", type: "date", slot: "auxiliaryFields", default: "yesterday" },
     ] }));
     expect(semantic).toEqual([
+      { field: "fields[0].changeMessage", message: expect.stringContaining("must contain %@") },
       { field: "fields[0].dateStyle", message: "only a date field has a dateStyle" },
       { field: "fields[1].dataDetectorTypes", message: "Wallet applies data detectors to back fields only" },
       { field: "fields[2].default", message: '"yesterday" is not an ISO 8601 date' },
     ]);
+  });
+
+  it("a changeMessage may be a pass.strings key whose every translation has %@", () => {
+    const fields: PassTypeDefinition["fields"] = [{ key: "points", label: "POINTS", type: "number", slot: "primaryFields", changeMessage: "POINTS_CHANGED" }];
+    const localizations = { en: { strings: { POINTS_CHANGED: "You have %@ points" } }, fr: { strings: { POINTS_CHANGED: "Vous avez %@ points" } } };
+    expect(validateDefinition(base({ fields, localizations })).definition.fields[0]!.changeMessage).toBe("POINTS_CHANGED");
+    expect(refused(base({ fields, localizations: { ...localizations, de: { strings: { POINTS_CHANGED: "Neue Punkte" } } } }))[0]!.field).toBe("fields[0].changeMessage");
   });
 
   it("a boardingPass needs a transitType; no other style has one", () => {

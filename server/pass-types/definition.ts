@@ -10,7 +10,8 @@
  *   backgroundColor, foregroundColor, labelColor        "rgb(r, g, b)", each 0-255
  *   images: { "icon.png": base64 PNG, "logo@2x.png": …}  ./images.ts: names, Apple's sizes per style
  *   fields: [{ key, label, type: number | currency | date | text, slot: headerFields | primaryFields |
- *              secondaryFields | auxiliaryFields | backFields, changeMessage? (with %@), currencyCode?
+ *              secondaryFields | auxiliaryFields | backFields, changeMessage? (with %@, or a pass.strings
+ *              key whose translations have it), currencyCode?
  *              (ISO 4217, currency), dateStyle? / timeStyle? (none | short | medium | long | full),
  *              ignoresTimeZone?, isRelative? (date), numberStyle? (decimal | percent | scientific |
  *              spellOut, number), textAlignment? (left | center | right | natural),
@@ -77,7 +78,7 @@ const fieldSchema = z.strictObject({
   label: z.string().max(200),
   type: z.enum(FIELD_TYPES),
   slot: z.enum(FIELD_SLOTS),
-  changeMessage: z.string().max(500).refine((s) => s.includes("%@"), "must contain %@ (Wallet puts the new value there)").optional(),
+  changeMessage: z.string().min(1).max(500).optional(),
   currencyCode: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as USD").optional(),
   dateStyle: z.enum(DATE_STYLES).optional(),
   timeStyle: z.enum(DATE_STYLES).optional(),
@@ -220,6 +221,12 @@ function semanticErrors(d: PassTypeDefinition, opts: ValidateOptions): { errors:
     const first = seen.get(f.key);
     if (first !== undefined) err(`${at}.key`, `duplicate key ${JSON.stringify(f.key)} (also fields[${first}].key): keys are unique across all slots, and Wallet refuses a pass that repeats one`);
     else seen.set(f.key, i);
+    if (f.changeMessage !== undefined) {
+      // Wallet looks the text up in each language's pass.strings: there, or in the text itself, %@ takes the new value
+      const texts = Object.values(d.localizations ?? {}).map((l) => l.strings?.[f.changeMessage!]).filter((t): t is string => t !== undefined);
+      const missing = texts.length ? texts.some((t) => !t.includes("%@")) : !f.changeMessage.includes("%@");
+      if (missing) err(`${at}.changeMessage`, "must contain %@ (Wallet puts the new value there), itself or in each language's translation of it");
+    }
     if (f.currencyCode && f.type !== "currency") err(`${at}.currencyCode`, "only a currency field has a currencyCode");
     if (f.numberStyle && f.type !== "number") err(`${at}.numberStyle`, "only a number field has a numberStyle");
     for (const k of ["dateStyle", "timeStyle", "ignoresTimeZone", "isRelative"] as const) {

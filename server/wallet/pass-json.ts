@@ -116,13 +116,20 @@ function metadataColor(metadata: Record<string, unknown>, key: string, fallback:
   return typeof v === "string" && v ? v : fallback;
 }
 
+/**
+ * The style's dictionary: transitType and each slot's fields in definition order. A key seen
+ * before (stored before definitions were validated) is left out: Wallet refuses a whole pass that
+ * repeats one, so the pass still installs, without the repeat.
+ */
 function styleBlock(definition: PassTypeDefinition, valueOf: (f: FieldDefinition) => unknown, keepEmpty: boolean): Record<string, unknown> {
   const block: Record<string, unknown> = {};
   if (definition.transitType) block.transitType = toApple("transitType", definition.transitType);
+  const written = new Set<string>();
   for (const slot of FIELD_SLOTS) {
     const fields: PassFieldContent[] = [];
     for (const def of definition.fields) {
-      if (def.slot !== slot) continue;
+      if (def.slot !== slot || written.has(def.key)) continue;
+      written.add(def.key);
       const value = valueOf(def);
       const field = passField(def, value) ?? (keepEmpty ? fieldOptions(def) : undefined);
       if (field) fields.push(field);

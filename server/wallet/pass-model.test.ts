@@ -203,3 +203,13 @@ describe("a pass model folder", () => {
     expect(err!.errors![1]!.message).toBe("is 700×400 px; Apple's strip for a storeCard at @2x is at most 750×288 px");
   });
 });
+
+describe("a stored pass type with a repeated field key (saved before definitions were validated)", () => {
+  it("still builds: the repeat is left out, so Wallet installs the pass", async () => {
+    const d = await importFixture();
+    const check = build({ ...d, fields: [...d.fields, { key: "points", label: "Again", type: "text", slot: "backFields" }] }, { data: { points: 5 } });
+    const keys = Object.values(check.passJson.storeCard as Record<string, { key: string }[]>).flat().map((f) => f.key);
+    expect(keys.filter((k) => k === "points")).toHaveLength(1);
+    expect(check.signatureError).toBeUndefined();
+  });
+});

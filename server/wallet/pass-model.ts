@@ -9,11 +9,15 @@
  * - `modelFiles(definition, ids)`: the files of a model folder for a definition, which
  *   `definitionFromModel` reads back into the same definition (pass.json byte for byte).
  * - `readModelFolder(dir)` / `writeModelFolder(dir, files)`: those files on disk.
+ * - `importPassType` / `exportPassType`: `passtype import` and `passtype export`.
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { invalidDefinition, validateDefinition, type PassTypeDefinition, type ValidatedDefinition } from "@/server/pass-types/definition";
 import { DomainError, type DomainFieldError } from "@/server/platform/errors";
+import { env } from "@/server/platform/env";
+import { getTenant } from "@/server/tenants/tenants";
+import { savePassTypeRevision, showPassType, type SaveRevisionResult } from "@/server/passes/revisions";
 import { definitionFromPassJson, modelPassJson } from "./pass-json";
 import { encodePassStrings, parsePassStrings } from "./pass-strings";
 
@@ -131,4 +135,44 @@ export async function writeModelFolder(dir: string, files: ModelFiles): Promise<
     await writeFile(path.join(dir, name), bytes);
   }
   return [...files.keys()];
+}
+
+export interface ImportPassTypeInput {
+  tenant: string;
+  key: string;
+  /** A pass model folder (or an unzipped .pkpass). */
+  from: string;
+  name?: string;
+  message?: string;
+  actor: string;
+}
+
+/**
+ * Imports a pass model folder as the pass type `key`: created (revision 1, published) or given a
+ * new unpublished revision (`savePassTypeRevision`). Nothing is written when the model is refused.
+ * A `.pkpass` file is refused for now: no zip reader is a dependency yet (unzip it and import the folder).
+ * @throws DomainError invalid_input (`from`, and every failing path), tenant_not_found
+ */
+export async function importPassType(input: ImportPassTypeInput): Promise<SaveRevisionResult & { warnings: DomainFieldError[] }> {
+  const info = await stat(input.from).catch(() => null);
+  if (info?.isFile() && input.from.toLowerCase().endsWith(".pkpass")) {
+    throw new DomainError("invalid_input", `reading a .pkpass directly needs a zip reader, which is not a dependency yet: unzip it (unzip -d <folder> ${input.from}) and import the folder`, "from");
+  }
+  if (!info?.isDirectory()) throw new DomainError("invalid_input", `${input.from} is not a pass model folder`, "from");
+  const tenant = await getTenant(input.tenant);
+  const files = await readModelFolder(input.from);
+  const { definition, warnings } = definitionFromModel(files, { customIdentifierKeys: tenant.customIdentifierKeys, production: env.NODE_ENV === "production" });
+  const saved = await savePassTypeRevision({ tenant: tenant.id, key: input.key, definition, name: input.name, message: input.message ?? `imported from ${path.basename(input.from)}`, actor: input.actor });
+  return { ...saved, warnings: [...warnings, ...saved.warnings.filter((w) => !warnings.some((x) => x.field === w.field && x.message === w.message))] };
+}
+
+/**
+ * Writes the pass type's definition (the published one, or `revision`) as a model folder into
+ * `to` (new or empty), which `importPassType` takes back unchanged. Resolves with the file names.
+ * @throws DomainError tenant_not_found, pass_type_not_found, not_found (revision), invalid_input (`to` not empty)
+ */
+export async function exportPassType(input: { tenant: string; key: string; to: string; revision?: number }): Promise<{ key: string; revision: number; files: string[] }> {
+  const view = await showPassType(input.tenant, input.key, { revision: input.revision });
+  const files = await writeModelFolder(input.to, modelFiles(view.definition, view));
+  return { key: view.key, revision: view.revision, files: files.sort() };
 }

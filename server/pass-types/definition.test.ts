@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { definitionColumns, definitionOf, renderTemplate, validateDefinition, type PassTypeDefinition } from "./definition";
 import { starterPassTypes } from "./pass-types";
 import { DomainError } from "@/server/platform/errors";
+import { mapError } from "@/server/platform/http/errors";
 
 function png(width: number, height: number): string {
   return PNG.sync.write(new PNG({ width, height })).toString("base64");
@@ -170,6 +171,31 @@ describe("validateDefinition", () => {
     expect(refused(base({ localizations: { fr: { strings: { Points: "Points" }, images: { "logo.png": png(200, 50) } } } }))).toEqual([
       { field: "localizations.fr.images.logo.png", message: expect.stringContaining("at most 160×50 px") },
     ]);
+  });
+});
+
+describe("a refused definition over HTTP", () => {
+  it("answers 400 problem+json with every failing path in errors", () => {
+    let err: unknown;
+    try {
+      validateDefinition(base({ backgroundColor: "red", fields: [
+        { key: "points", label: "Points", type: "number", slot: "primaryFields" },
+        { key: "points", label: "Points", type: "number", slot: "backFields" },
+      ] }));
+    } catch (e) {
+      err = e;
+    }
+    // zod's shape errors come first; the duplicate key is checked once the shape is right
+    expect(mapError(err).problem).toMatchObject({ status: 400, errors: [{ field: "backgroundColor", message: expect.stringContaining("rgb(r, g, b)") }] });
+    try {
+      validateDefinition(base({ images: {}, fields: [
+        { key: "points", label: "Points", type: "number", slot: "primaryFields" },
+        { key: "points", label: "Points", type: "number", slot: "backFields" },
+      ] }));
+    } catch (e) {
+      err = e;
+    }
+    expect(mapError(err).problem.errors!.map((e) => e.field)).toEqual(["fields[1].key", "images.icon.png"]);
   });
 });
 

@@ -273,7 +273,8 @@ export interface PassVersion {
  * `passTypeRevision` { before, after }: one statement. The caller holds the PassType's lock.
  */
 export async function bumpLivePasses(tx: Tx, passType: PassType, before: number, after: number): Promise<PassVersion[]> {
-  const { layout: _layout, ...metadata } = computeMetadata(passType, {});
+  const metadata: Partial<ReturnType<typeof computeMetadata>> = computeMetadata(passType, {});
+  delete metadata.layout; // per pass, below
   const changes = { passTypeRevision: { before, after } };
   return tx.$queryRaw<PassVersion[]>`
     WITH updated AS (

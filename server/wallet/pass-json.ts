@@ -142,8 +142,7 @@ function styleBlock(definition: PassTypeDefinition, valueOf: (f: FieldDefinition
 /** A field's pass.json keys but its value (for a model field without a default). */
 function fieldOptions(def: FieldDefinition): PassFieldContent {
   const probe = def.type === "date" ? "2000-01-01T00:00:00Z" : def.type === "text" ? "x" : 0;
-  const { value: _value, ...options } = passField(def, probe)!;
-  return { ...options, key: def.key, value: "" };
+  return { ...passField(def, probe)!, key: def.key, value: "" };
 }
 
 function dateFrom(source: PassTypeDefinition["relevantDate"], data: Record<string, unknown>): string | undefined {

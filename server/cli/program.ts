@@ -10,6 +10,7 @@ import { registerCertCommands } from "./commands/cert";
 import { registerCustomerCommands } from "./commands/customer";
 import { registerDbCommands } from "./commands/db";
 import { registerPassCommands } from "./commands/pass";
+import { registerPassTypeCommands } from "./commands/passtype";
 import { registerStaffCommands } from "./commands/staff";
 import { registerTaskCommands } from "./commands/task";
 import { registerTenantCommands } from "./commands/tenant";
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
     .description("Passflow operator CLI")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerDbCommands, registerTenantCommands, registerApiKeyCommands, registerStaffCommands, registerPassCommands, registerCertCommands, registerTaskCommands, registerCustomerCommands]) {
+  for (const register of [registerDbCommands, registerTenantCommands, registerApiKeyCommands, registerStaffCommands, registerPassCommands, registerPassTypeCommands, registerCertCommands, registerTaskCommands, registerCustomerCommands]) {
     register(program);
   }
   return program;

@@ -1,24 +1,14 @@
 /**
- * Pass types: a tenant's pass templates (`basic`, `premium`…). A pass type holds the pass.json
- * template (colors, organizationName…), its images and the field definitions that say how
- * Klaviyo's string values are typed and where each field shows on the pass (Apple's pass.json
- * field slots: headerFields, primaryFields, secondaryFields, auxiliaryFields, backFields).
+ * Pass types: a tenant's pass templates (`basic`, `premium`…). A pass type holds its published
+ * definition (./definition.ts) in its columns: the template (colors, organizationName, barcode,
+ * locations…), its images and the field definitions that say how Klaviyo's string values are
+ * typed and where each field shows on the pass (Apple's pass.json field slots: headerFields,
+ * primaryFields, secondaryFields, auxiliaryFields, backFields).
  */
 import { PNG } from "pngjs";
 
-export type FieldType = "number" | "date" | "currency" | "text";
-export type FieldSlot = "headerFields" | "primaryFields" | "secondaryFields" | "auxiliaryFields" | "backFields";
-
-export interface FieldDefinition {
-  key: string;
-  label: string;
-  type: FieldType;
-  slot: FieldSlot;
-  /** Apple's changeMessage (`%@` is replaced by the new value): the lock-screen text of an update. */
-  changeMessage?: string;
-  /** ISO 4217 code for `currency` fields. */
-  currencyCode?: string;
-}
+export type { FieldDefinition, FieldSlot, FieldType } from "./definition";
+import type { FieldDefinition, FieldSlot, PassTypeDefinition } from "./definition";
 
 export interface PassTemplate {
   organizationName: string;
@@ -29,10 +19,11 @@ export interface PassTemplate {
   labelColor: string;
 }
 
-export interface PassTypeDefinition {
+/** A built-in pass type as its PassType row's columns (`definitionOf` reads it as a definition). */
+export interface StarterPassType {
   key: string;
   name: string;
-  style: "storeCard" | "coupon" | "generic" | "eventTicket" | "boardingPass";
+  style: PassTypeDefinition["style"];
   template: PassTemplate;
   /** File name (icon.png, logo@2x.png, strip.png…) → base64 PNG. */
   images: Record<string, string>;
@@ -91,7 +82,7 @@ const PREMIUM_FIELDS: FieldDefinition[] = [
  * The built-in starter pass types every new tenant gets: a loyalty `basic` (teal) and
  * `premium` (black and gold, with a member-since date and perks) store card.
  */
-export function starterPassTypes(tenantName: string): PassTypeDefinition[] {
+export function starterPassTypes(tenantName: string): StarterPassType[] {
   const basic: Rgb = [16, 122, 122];
   const basicAccent: Rgb = [236, 248, 246];
   const premium: Rgb = [24, 24, 27];
@@ -147,7 +138,7 @@ export interface StoredPassType {
   fields: unknown;
 }
 
-/** The field definitions of a stored pass type (written from PassTypeDefinition.fields). */
+/** The field definitions of a stored pass type (written from its definition's fields). */
 export function fieldDefinitions(passType: Pick<StoredPassType, "fields">): FieldDefinition[] {
   return (passType.fields ?? []) as FieldDefinition[];
 }

@@ -65,7 +65,7 @@ export function passPreview(input: {
   const data = (input.data ?? {}) as Record<string, unknown>;
   const fields = Object.fromEntries(SLOTS.map((s) => [s, [] as PreviewField[]])) as Record<FieldSlot, PreviewField[]>;
   for (const def of defs) {
-    const value = data[def.key];
+    const value = data[def.key] ?? def.default; // as a build shows it
     if (value === undefined || value === null || value === "") continue;
     fields[def.slot].push({ key: def.key, label: def.label, value: formatFieldValue(def, value) });
   }

@@ -24,6 +24,12 @@ export interface TaskSubjects {
   customerRecordId?: string | null;
 }
 
+/** One failing input field: its path (`fields[3].key`, `images.icon.png`) and what is wrong. */
+export interface DomainFieldError {
+  field: string;
+  message: string;
+}
+
 export class DomainError extends Error {
   override name = "DomainError";
   /**
@@ -36,6 +42,11 @@ export class DomainError extends Error {
     message: string,
     /** The input field at fault, as a path such as `identifiers.phone`. */
     readonly field?: string,
+    /**
+     * Every failing field when there are several (a pass type definition names each at once);
+     * `field` is then the first. HTTP answers list them as problem+json `errors`.
+     */
+    readonly errors?: DomainFieldError[],
   ) {
     super(message);
   }

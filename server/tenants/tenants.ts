@@ -8,6 +8,7 @@ import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
 import { audit } from "@/server/staff/audit";
 import { starterPassTypes } from "@/server/pass-types/pass-types";
+import { definitionOf } from "@/server/pass-types/definition";
 import { encryptSecret } from "@/server/platform/crypto";
 import { isSupportedCountry } from "libphonenumber-js";
 
@@ -54,7 +55,8 @@ export interface CreateTenantInput {
 }
 
 /**
- * Creates a tenant with its starter pass types (passTypeIdentifier `pass.dev.passflow.<slug>`).
+ * Creates a tenant with its starter pass types (passTypeIdentifier `pass.dev.passflow.<slug>`),
+ * each with its revision 1, published.
  * @throws DomainError invalid_input (bad slug), conflict (slug taken)
  */
 export async function createTenant(input: CreateTenantInput): Promise<Tenant> {
@@ -79,6 +81,10 @@ export async function createTenant(input: CreateTenantInput): Promise<Tenant> {
             template: def.template as unknown as Prisma.InputJsonObject,
             images: def.images,
             fields: def.fields as unknown as Prisma.InputJsonArray,
+            publishedRevision: 1,
+            revisions: {
+              create: { number: 1, definition: definitionOf(def) as unknown as Prisma.InputJsonObject, changes: ["definition"], actor: input.actor, message: "starter pass type", publishedAt: new Date() },
+            },
           },
         });
       }

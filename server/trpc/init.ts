@@ -41,6 +41,7 @@ const t = initTRPC.context<Context>().create({
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
         domainCode: cause instanceof DomainError ? cause.code : null,
         field: cause instanceof DomainError ? (cause.field ?? null) : null,
+        errors: cause instanceof DomainError ? (cause.errors ?? null) : null,
       },
     };
   },

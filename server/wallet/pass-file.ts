@@ -24,7 +24,8 @@ export interface PassFileRecord {
   modifiedAt: Date | null;
   updatedAt: Date;
   tenant: { id: string; slug: string };
-  customer: { customerId: string | null };
+  /** The merchant's customer id and custom identifiers (key → value), for barcode templates. */
+  customer: { customerId: string | null; identifiers: Record<string, string> };
   passType: { id: string; updatedAt: Date; passTypeIdentifier: string; teamIdentifier: string };
 }
 
@@ -32,6 +33,7 @@ export interface PassFileRecord {
 type PassFileRow = Omit<PassFileRecord, "tenant" | "customer" | "passType"> & {
   tenantSlug: string;
   customerId: string | null;
+  customIdentifiers: Record<string, string>;
   passTypeId: string;
   passTypeUpdatedAt: Date;
   passTypeIdentifier: string;
@@ -63,7 +65,9 @@ export async function findPassFile(
           ${where.passTypeIdentifier === undefined ? Prisma.empty : Prisma.sql`AND pt."passTypeIdentifier" = ${where.passTypeIdentifier}`}`;
   const [row] = await db().$queryRaw<PassFileRow[]>`
     SELECT p.id, p."tenantId", p."serialNumber", p."versionTag", p.voided, p.data, p.metadata, p."authenticationTokenEncrypted",
-      p."modifiedAt", p."updatedAt", t.slug AS "tenantSlug", c."customerId", pt.id AS "passTypeId", pt."updatedAt" AS "passTypeUpdatedAt",
+      p."modifiedAt", p."updatedAt", t.slug AS "tenantSlug", c."customerId",
+      COALESCE((SELECT jsonb_object_agg(ci.key, ci.value) FROM "CustomerIdentifier" ci WHERE ci."customerRecordId" = c.id), '{}'::jsonb) AS "customIdentifiers",
+      pt.id AS "passTypeId", pt."updatedAt" AS "passTypeUpdatedAt",
       pt."passTypeIdentifier", pt."teamIdentifier"
     FROM "Pass" p
     JOIN "Tenant" t ON t.id = p."tenantId"
@@ -71,11 +75,11 @@ export async function findPassFile(
     JOIN "Customer" c ON c.id = p."customerRecordId"
     WHERE ${condition} ${erasedCondition(opts.includeErased)}`;
   if (!row) return undefined;
-  const { tenantSlug, customerId, passTypeId, passTypeUpdatedAt, passTypeIdentifier, teamIdentifier, ...pass } = row;
+  const { tenantSlug, customerId, customIdentifiers, passTypeId, passTypeUpdatedAt, passTypeIdentifier, teamIdentifier, ...pass } = row;
   return {
     ...pass,
     tenant: { id: row.tenantId, slug: tenantSlug },
-    customer: { customerId },
+    customer: { customerId, identifiers: customIdentifiers ?? {} },
     passType: { id: passTypeId, updatedAt: passTypeUpdatedAt, passTypeIdentifier, teamIdentifier },
   };
 }
@@ -119,7 +123,8 @@ export async function pkpassFile(pass: PassFileRecord): Promise<{ body: Buffer; 
         serialNumber: pass.serialNumber,
         authenticationToken: decryptSecret(pass.authenticationTokenEncrypted),
         webServiceURL: webServiceUrl(pass.tenant.slug),
-        barcodeMessage: pass.customer.customerId ?? pass.serialNumber,
+        customerId: pass.customer.customerId,
+        identifiers: pass.customer.identifiers,
         data: (pass.data ?? {}) as Record<string, unknown>,
         metadata: (pass.metadata ?? {}) as Record<string, unknown>,
         voided: pass.voided,

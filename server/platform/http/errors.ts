@@ -4,7 +4,7 @@
  * from the same statuses (server/trpc/init.ts).
  *
  *   HttpProblem (and subclasses: PassKitError…)  its own status, detail, fields and headers
- *   DomainError                                  DOMAIN_ERROR_STATUS[code], detail, `errors` naming its field
+ *   DomainError                                  DOMAIN_ERROR_STATUS[code], detail, `errors` naming its field(s)
  *   WalletConfigError                            503 + Retry-After: 300 (operators fix the setup)
  *   the database unavailable                     503 + Retry-After: 30 (Klaviyo and devices retry)
  *   anything else                                500, logged once with its stack; the answer has none
@@ -44,7 +44,8 @@ export function mapError(err: unknown): MappedError {
   if (err instanceof HttpProblem) return { problem: err.init, expected: true };
   if (err instanceof DomainError && err.code in DOMAIN_ERROR_STATUS) {
     const status = DOMAIN_ERROR_STATUS[err.code];
-    return { problem: { status, detail: err.message, ...(err.field ? { errors: [{ field: err.field, message: err.message }] } : {}) }, expected: true };
+    const errors = err.errors?.length ? err.errors : err.field ? [{ field: err.field, message: err.message }] : undefined;
+    return { problem: { status, detail: err.message, ...(errors ? { errors } : {}) }, expected: true };
   }
   if (err instanceof WalletConfigError) {
     return { problem: { status: 503, detail: err.message, headers: { "retry-after": String(RETRY_AFTER_WALLET_CONFIG_S) } }, expected: true };

@@ -36,6 +36,16 @@ export function machineBusyMs(): number {
   }
 }
 
+/** Runs `fn` over `items`, at most `limit` at a time. */
+export async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
 /** The p-th percentile (0–100) of ascending `sorted`; NaN when empty. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

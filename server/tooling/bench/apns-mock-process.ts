@@ -1,6 +1,6 @@
 /**
- * Runs the local APNs mock as its own process (the wallet benchmark keeps its CPU apart from the
- * client being measured). Prints `{ host, port, caPem, controlUrl }` as one JSON line on stdout;
+ * Runs the local APNs mock as its own process (`spawnApnsMock` in server/tooling/mocks/apns.ts:
+ * the benchmarks keep its CPU apart from the process being measured). Prints `{ host, port, caPem, controlUrl }` as one JSON line on stdout;
  * stops on SIGTERM or when stdin closes.
  */
 import { startApnsMock } from "@/server/tooling/mocks/apns";

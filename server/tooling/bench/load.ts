@@ -1,7 +1,7 @@
 /**
  * What the pipeline benchmarks share: a tenant with passes to update, pushUpdate webhooks sent
  * open loop through the real listener of a running app, waiting for their tasks, percentiles and
- * CPU readings (Linux /proc). Used by bench:pipeline and bench:volume.
+ * CPU readings (Linux /proc). Used by bench:pipeline, bench:volume and bench:freshness.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -36,18 +36,38 @@ export function machineBusyMs(): number {
   }
 }
 
+/** Runs `fn` over `items`, at most `limit` at a time. */
+export async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
 /** The p-th percentile (0–100) of ascending `sorted`; NaN when empty. */
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/** A seeded pass as a device that installed it knows it (`InstalledPass` of the wallet test helpers). */
+export interface SeededPass {
+  passTypeIdentifier: string;
+  serialNumber: string;
+  /** Plaintext (only its encryption is stored). */
+  authenticationToken: string;
+}
+
 /**
  * A tenant (slug `<prefix>-<time>`) with `count` customers `member-<i>@bench.example` holding one
  * basic pass each, written in bulk, unthrottled, and an API key for the Klaviyo listeners.
+ * With `withPasses`, `passes[i]` is customer i's pass (serial number and plaintext
+ * authenticationToken, for simulated devices); otherwise `passes` is empty.
  * Needs DATABASE_URL set and migrated.
  */
-export async function seedWebhookTenant(count: number, prefix = "bench") {
+export async function seedWebhookTenant(count: number, prefix = "bench", opts: { withPasses?: boolean } = {}) {
   const { createTenant, updateTenantSettings } = await import("@/server/tenants/tenants");
   const { createApiKey } = await import("@/server/tenants/api-keys");
   const { db } = await import("@/server/db/client");
@@ -59,42 +79,47 @@ export async function seedWebhookTenant(count: number, prefix = "bench") {
   const passType = await db().passType.findFirstOrThrow({ where: { tenantId: tenant.id, key: "basic" } });
   const data = { points: 0, tier: "Member" };
   const metadata = computeMetadata(passType, data) as object;
+  const passes: SeededPass[] = [];
   for (let i = 0; i < count; i += 500) {
     const n = Math.min(500, count - i);
     const customers = await db().customer.createManyAndReturn({
       data: Array.from({ length: n }, (_, j) => ({ tenantId: tenant.id, email: `member-${i + j}@bench.example` })),
-      select: { id: true },
+      select: { id: true, email: true },
     });
     await db().pass.createMany({
-      data: customers.map((c) => ({
-        tenantId: tenant.id,
-        customerRecordId: c.id,
-        passTypeId: passType.id,
-        serialNumber: randomUUID(),
-        authenticationTokenEncrypted: encryptSecret(randomToken(24)),
-        data,
-        metadata,
-      })),
+      data: customers.map((c) => {
+        const serialNumber = randomUUID();
+        const authenticationToken = randomToken(24);
+        if (opts.withPasses) passes[Number(c.email!.match(/^member-(\d+)@/)![1])] = { passTypeIdentifier: passType.passTypeIdentifier, serialNumber, authenticationToken };
+        return { tenantId: tenant.id, customerRecordId: c.id, passTypeId: passType.id, serialNumber, authenticationTokenEncrypted: encryptSecret(authenticationToken), data, metadata };
+      }),
     });
   }
   const { key } = await createApiKey({ tenant: slug, name: "bench", scopes: ["KlaviyoListener.Write"], actor: "bench" });
-  return { slug, apiKey: key };
+  return { slug, apiKey: key, passes };
 }
 
-/** A pushUpdate sender for customer `member-<i>`: resolves with the correlation id of the 200. */
-export function pushUpdateSender(appUrl: string, slug: string, apiKey: string) {
+/**
+ * A pushUpdate sender: webhook `i` sets points to `pushUpdatePoints(i)` (tier Gold) on customer
+ * `member-<i % customers>` (by default every webhook its own customer `member-<i>`); resolves
+ * with the correlation id of the 200.
+ */
+export function pushUpdateSender(appUrl: string, slug: string, apiKey: string, customers = Infinity) {
   const endpoint = `${appUrl}/api/${slug}/webhooks/listeners/klaviyo/passes/pushUpdate`;
   return async (i: number): Promise<string> => {
     const res = await fetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ identifiers: { email: `Member-${i}@bench.example`, phone: "" }, additionalData: { points: String(1000 + i), tier: "Gold" }, updateMetadata: false }),
+      body: JSON.stringify({ identifiers: { email: `Member-${i % customers}@bench.example`, phone: "" }, additionalData: { points: String(pushUpdatePoints(i)), tier: "Gold" }, updateMetadata: false }),
     });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     return res.headers.get("x-correlation-id")!;
   };
 }
+
+/** The points value webhook `i` of `pushUpdateSender` sets (grows with `i`). */
+export const pushUpdatePoints = (i: number): number => 1000 + i;
 
 export interface OpenLoopResult {
   /** When each accepted webhook was sent (epoch ms), by correlation id. */

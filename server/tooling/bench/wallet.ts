@@ -17,14 +17,13 @@
  * nothing. Options: BENCH_PARTS (builds,pushes,downloads), BENCH_BUILDS (200), BENCH_PUSHES
  * (10000), BENCH_DOWNLOADS (1000).
  */
-import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
+import { eachLimit } from "./load";
 
 const BUILDS = Number(process.env.BENCH_BUILDS ?? 200);
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 10_000);
@@ -50,15 +49,6 @@ const processCpuMs = (pid: number) => {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
 };
-
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
 
 async function modules() {
   return {
@@ -143,9 +133,7 @@ async function benchBuilds(m: Modules, c: Ctx): Promise<string> {
 }
 
 async function benchPushes(m: Modules, c: Ctx): Promise<{ line: string; deviceIds: string[] }> {
-  const mockProcess = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("server/tooling/bench/apns-mock-process.ts")], { stdio: ["pipe", "pipe", "inherit"] });
-  const first = await new Promise<string>((resolve) => createInterface({ input: mockProcess.stdout! }).once("line", resolve));
-  const mock = JSON.parse(first) as { host: string; port: number; caPem: string; controlUrl: string };
+  const mock = await m.spawnApnsMock();
   const control = m.apnsMockControl(mock.controlUrl);
   const devices = Array.from({ length: PUSHES }, () => ({ id: randomUUID(), deviceLibraryIdentifier: randomBytes(16).toString("hex"), pushToken: randomBytes(32).toString("hex") }));
   for (let i = 0; i < devices.length; i += 5000) {
@@ -194,7 +182,7 @@ async function benchPushes(m: Modules, c: Ctx): Promise<{ line: string; deviceId
   const accepted = (await control.stats()).byStatus["200"] ?? 0;
   session.close();
   await transport.close();
-  mockProcess.stdin!.end();
+  await mock.stop();
   const s = best(senderRuns);
   const b = best(bareRuns);
   const runs = (rs: { ok: number; ms: number }[]) => rs.map((r) => fmt(rate(r.ok, r.ms))).join("/");

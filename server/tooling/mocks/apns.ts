@@ -8,13 +8,19 @@
  * Everything it received is kept in memory and readable over a small plain-HTTP control API on
  * loopback (`apnsMockControl(url)`), which also sets its behaviour, per topic or for all:
  *   GET    /received?topic=&token=&after=<seq>   { pushes: ReceivedPush[] }
+ *   GET    /events?after=<seq>                   text/event-stream: each push answered after <seq> (those
+ *                                                already received first, then live), one event a push:
+ *                                                `id: <seq>` and `data: <ReceivedPush as JSON>`
  *   GET    /stats                                { received, sessions, openSessions, byStatus }
  *   PUT    /behaviour                            MockBehaviour & { topic?: string }
  *   PUT    /token-keys                           { keyId, publicKeyPem }
  *   DELETE /received                             forget what was received (and the counts)
  */
+import { spawn } from "node:child_process";
 import http from "node:http";
 import http2 from "node:http2";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import type { TLSSocket } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { createPublicKey, randomBytes, randomUUID, verify, type KeyObject } from "node:crypto";
@@ -126,6 +132,9 @@ export async function startApnsMock(opts: { port?: number; controlPort?: number;
   const byStatus: Record<string, number> = {};
   const behaviours = new Map<string, MockBehaviour>([["*", opts.behaviour ?? {}]]);
   const tokenKeys = new Map<string, KeyObject>();
+  /** Open `GET /events` streams. */
+  const subscribers = new Set<http.ServerResponse>();
+  const sse = (res: http.ServerResponse, r: ReceivedPush) => res.write(`id: ${r.seq}\ndata: ${JSON.stringify(r)}\n\n`);
   let seq = 0;
   let sessions = 0;
   let dropped = 0;
@@ -193,6 +202,7 @@ export async function startApnsMock(opts: { port?: number; controlPort?: number;
           reason,
         };
         records.push(record);
+        for (const res of subscribers) sse(res, record);
         if (records.length > MAX_RECORDS) {
           records.shift();
           dropped++;
@@ -259,6 +269,14 @@ export async function startApnsMock(opts: { port?: number; controlPort?: number;
           const after = Number(url.searchParams.get("after") ?? 0);
           return reply(200, { pushes: received({ topic: url.searchParams.get("topic") ?? undefined, token: url.searchParams.get("token") ?? undefined, after }) });
         }
+        if (req.method === "GET" && url.pathname === "/events") {
+          res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store" });
+          res.flushHeaders();
+          for (const r of received({ after: Number(url.searchParams.get("after") ?? 0) })) sse(res, r);
+          subscribers.add(res);
+          res.on("close", () => subscribers.delete(res));
+          return;
+        }
         if (req.method === "GET" && url.pathname === "/stats") return reply(200, stats());
         if (req.method === "PUT" && url.pathname === "/behaviour") {
           behave(JSON.parse(body) as MockBehaviour & { topic?: string });
@@ -310,6 +328,40 @@ export async function startApnsMock(opts: { port?: number; controlPort?: number;
   };
 }
 
+/** A mock running in a process of its own (`spawnApnsMock`). */
+export interface ApnsMockProcess {
+  host: string;
+  port: number;
+  caPem: string;
+  controlUrl: string;
+  pid: number;
+  /** Ends the process and waits for it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the mock as its own process (server/tooling/bench/apns-mock-process.ts, through tsx from
+ * the repository root), so the benchmarks keep its CPU apart from the process they measure.
+ */
+export async function spawnApnsMock(): Promise<ApnsMockProcess> {
+  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), path.resolve("server/tooling/bench/apns-mock-process.ts")], { stdio: ["pipe", "pipe", "inherit"] });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`the APNs mock process exited (${code})`)));
+  });
+  const mock = JSON.parse(first) as { host: string; port: number; caPem: string; controlUrl: string };
+  return {
+    ...mock,
+    pid: child.pid!,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.stdin!.end();
+      await exited;
+    },
+  };
+}
+
 /** A client for a mock's control API (tests, the console, `npm run dev`). */
 export function apnsMockControl(controlUrl: string) {
   const call = async (method: string, path: string, body?: unknown) => {
@@ -330,5 +382,34 @@ export function apnsMockControl(controlUrl: string) {
     behave: async (behaviour: MockBehaviour & { topic?: string }) => void (await call("PUT", "/behaviour", behaviour)),
     registerTokenKey: async (keyId: string, publicKeyPem: string) => void (await call("PUT", "/token-keys", { keyId, publicKeyPem })),
     reset: async () => void (await call("DELETE", "/received")),
+    /**
+     * Follows `GET /events`: `onPush` is called for every push the mock answers after seq `after`
+     * (0: all of them), in order, until `close()`. Resolves once the stream is open.
+     */
+    async events(onPush: (push: ReceivedPush) => void, after = 0): Promise<{ close(): void }> {
+      const abort = new AbortController();
+      const res = await fetch(`${controlUrl}/events?after=${after}`, { signal: abort.signal });
+      if (!res.ok || !res.body) throw new Error(`APNs mock GET /events: ${res.status}`);
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      void (async () => {
+        let buffer = "";
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            buffer += decoder.decode(value, { stream: true });
+            for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+              const data = buffer.slice(0, end).split("\n").find((line) => line.startsWith("data: "));
+              buffer = buffer.slice(end + 2);
+              if (data) onPush(JSON.parse(data.slice(6)) as ReceivedPush);
+            }
+          }
+        } catch {
+          // closed
+        }
+      })();
+      return { close: () => abort.abort() };
+    },
   };
 }

@@ -13,15 +13,17 @@
  */
 import type { PushStatus } from "@prisma/client";
 import { db } from "../db/client";
+import { poolSql } from "../db/sql";
 import { logger } from "@/server/platform/log";
 
 /** Marks the deliveries of `passIds` to `deviceId` as listed (the device asked for updates). */
 export async function markListed(deviceId: string, passIds: string[]): Promise<void> {
   if (!passIds.length) return;
-  await db().pushDelivery.updateMany({
-    where: { deviceId, passId: { in: passIds }, status: "ACCEPTED", listedAt: null },
-    data: { listedAt: new Date() },
-  });
+  await poolSql().query(
+    `UPDATE "PushDelivery" SET "listedAt" = now(), "updatedAt" = now()
+      WHERE "deviceId" = $1 AND "passId" = ANY($2::text[]) AND status = 'ACCEPTED' AND "listedAt" IS NULL`,
+    [deviceId, passIds],
+  );
 }
 
 /** Credits `codes.length` downloads of one pass to its earliest listed, not yet downloaded deliveries. */

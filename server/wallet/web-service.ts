@@ -29,6 +29,7 @@
  */
 import { z } from "zod";
 import { db } from "../db/client";
+import { poolSql } from "../db/sql";
 import { decryptSecret, safeEqual } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
@@ -142,31 +143,34 @@ export async function listUpdatedSerials(input: {
   const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
   const passTypeIdentifier = check(input.passTypeIdentifier, PASS_TYPE_ID, "pass type identifier");
   const since = input.passesUpdatedSince ? check(input.passesUpdatedSince, UPDATE_TAG, "passesUpdatedSince tag") : null;
-  const device = await db().device.findUnique({ where: { deviceLibraryIdentifier }, select: { id: true } });
-  if (!device) return { status: 204 };
-  // The tag's snapshot is taken before the listing's own: it never claims more than the listing saw.
-  const [{ tag }] = await db().$queryRaw<[{ tag: string }]>`SELECT pg_current_snapshot()::text AS tag`;
-  let rows: { id: string; serialNumber: string }[];
+  // One statement on node-postgres (a listing follows every push): the device, the tag and the
+  // passes changed since `since`. pg_current_snapshot() is the statement's own snapshot, so the
+  // tag claims exactly what the listing saw.
+  let found: { deviceId: string; tag: string; passes: [id: string, serialNumber: string][] } | undefined;
   try {
-    rows = await db().$queryRaw<{ id: string; serialNumber: string }[]>`
-      SELECT p.id, p."serialNumber"
-      FROM "Registration" r
-      JOIN "Pass" p ON p.id = r."passId"
-      JOIN "PassType" t ON t.id = p."passTypeId"
-      WHERE r."deviceId" = ${device.id} AND p."tenantId" = ${tenant.id} AND t."passTypeIdentifier" = ${passTypeIdentifier}
-        AND (${since}::text IS NULL OR p."versionXid" IS NULL
-             OR NOT pg_visible_in_snapshot(p."versionXid"::text::xid8, ${since}::text::pg_snapshot))
-      ORDER BY p."serialNumber"`;
+    [found] = await poolSql().query<NonNullable<typeof found>>(
+      `SELECT d.id AS "deviceId", pg_current_snapshot()::text AS tag,
+              (SELECT coalesce(json_agg(json_build_array(p.id, p."serialNumber") ORDER BY p."serialNumber"), '[]')
+                 FROM "Registration" r
+                 JOIN "Pass" p ON p.id = r."passId"
+                 JOIN "PassType" t ON t.id = p."passTypeId"
+                WHERE r."deviceId" = d.id AND p."tenantId" = $2 AND t."passTypeIdentifier" = $3
+                  AND ($4::text IS NULL OR p."versionXid" IS NULL
+                       OR NOT pg_visible_in_snapshot(p."versionXid"::text::xid8, $4::text::pg_snapshot))) AS passes
+         FROM "Device" d WHERE d."deviceLibraryIdentifier" = $1`,
+      [deviceLibraryIdentifier, tenant.id, passTypeIdentifier, since],
+    );
   } catch (err) {
     // a tag of the right shape PostgreSQL still refuses (xmin > xmax, ids out of order)
     if (since && /snapshot/i.test((err as Error).message)) throw new PassKitError(400, "malformed passesUpdatedSince tag");
     throw err;
   }
-  if (!rows.length) return { status: 204 };
+  if (!found?.passes.length) return { status: 204 };
+  const { deviceId, tag, passes } = found;
   // downloads answered before this listing are credited first, so none lands on this listing's deliveries
   await flushDownloadCredits();
-  await markListed(device.id, rows.map((r) => r.id));
-  return { status: 200, body: { serialNumbers: rows.map((r) => r.serialNumber), lastUpdated: tag } };
+  await markListed(deviceId, passes.map(([id]) => id));
+  return { status: 200, body: { serialNumbers: passes.map(([, serialNumber]) => serialNumber), lastUpdated: tag } };
 }
 
 export type LatestPass =

@@ -27,10 +27,10 @@ import { createTask, pushUpdateInput, testPass, testTenant } from "@/server/tool
 const embedded = inject("databaseEmbedded");
 const built = process.env.PASSFLOW_TEST_SERVER === "start";
 /** What `npm start` needs in production, for start.ts run directly. */
-const productionEnv = { NODE_ENV: "production", PASSFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"), NEXTAUTH_SECRET: "cluster-test", PUBLIC_URL: "https://passflow.test.invalid" };
+const productionEnv = { NODE_ENV: "production" as const, PASSFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"), NEXTAUTH_SECRET: "cluster-test", PUBLIC_URL: "https://passflow.test.invalid" };
 
 describe("npm start on the embedded PostgreSQL", () => {
-  it("refuses PASSFLOW_WORKERS=2 with one line saying why", { timeout: 60_000 }, async () => {
+  it("refuses PASSFLOW_WORKERS=2 with one line saying why", { timeout: 120_000 }, async () => {
     const pglite = await startEmbeddedPostgres({ dataDir: "memory://" });
     try {
       // async spawn: the PGlite server it connects to runs in this process
@@ -203,6 +203,8 @@ describe.skipIf(embedded)("embedded executor across processes (skipped on the em
     const targets = await Promise.all(Array.from({ length: 10 }, target));
     const ids = await Promise.all(targets.map((t) => webhook(app, t.body)));
     process.kill(leader, "SIGKILL");
+    // once the primary has reaped it, new connections go to the live worker only
+    await until("the killed process gone", async () => (app.pids().includes(leader) ? undefined : true), 15_000);
     const more = await Promise.all(Array.from({ length: 6 }, target));
     ids.push(...(await Promise.all(more.map((t) => webhook(app, t.body)))));
     await until("a new holder of the lock", async () => (await executors()).find((e) => e.leading && e.pid !== leader && app.pids().includes(e.pid)), 15_000);

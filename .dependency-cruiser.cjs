@@ -2,7 +2,7 @@
  * The import rules of the house, checked by `npm run lint` (dependency-cruiser) and drawn by
  * `npm run graph`. Dependencies point one way, top to bottom:
  *
- *   entry      route handlers (app/), tRPC, CLI, start-up, Inngest functions
+ *   entry      route handlers (app/), tRPC, CLI, start-up (server/start.ts: `npm start`), Inngest functions
  *   use cases  tasks; then klaviyo (listeners), console (reads), auth (sign-in), which never import each other
  *   domain     pass-types < staff < tenants < identifiers < passes < customers < wallet < merchant
  *   platform   server/platform < server/db < inngest (client, events, dispatch, embedded executor)
@@ -28,7 +28,7 @@ const LAYERS = [
   ["klaviyo", "^server/klaviyo/"],
   ["console", "^server/console/"],
   ["auth", "^server/auth/"],
-  ["entry", "^server/(trpc|cli)/|^server/startup\\.ts$|^inngest/functions/|^inngest/task-run\\.ts$|^app/|^instrumentation\\.ts$|^proxy\\.ts$"],
+  ["entry", "^server/(trpc|cli)/|^server/startup\\.ts$|^inngest/functions/|^inngest/task-run\\.ts$|^app/|^instrumentation\\.ts$|^proxy\\.ts$|^server/start\\.ts$"],
 ];
 /** Use cases on one level: none imports another. */
 const PEERS = ["klaviyo", "console", "auth"];

@@ -24,10 +24,18 @@
  *   step.sleep / waitForEvent / invoke, throttle, rate limit, debounce, batching, cancelOn,
  *   idempotency keys, priority, singleton, timeouts.
  *
- * Single process by design: one executor per database. A PostgreSQL advisory lock held on its own
- * connection keeps a second executor on the same database from starting (it logs why); that
- * process's events are then refused and its tasks stay QUEUED for the running executor's
- * redispatcher. Real deployments with several instances use an Inngest server instead.
+ * One executor per database, however many processes share it (`npm start` with PASSFLOW_WORKERS,
+ * or several instances): every process runs one of these, but only the one holding a PostgreSQL
+ * advisory lock (on a connection of its own) drives runs. The others only store runs: an event
+ * sent in any process becomes its ExecutorRun rows there, and the insert notifies the holder of
+ * the lock on the channel `passflow_executor` (LISTEN/NOTIFY on the lock connection, so it works
+ * across machines sharing the database), which loads and schedules them at once. Processes
+ * without the lock try to take it every LOCK_RETRY_MS: when the holder dies, its connection
+ * closes, PostgreSQL releases the lock, and another process takes over, resuming every unfinished
+ * run (those stored while nobody held the lock too). A holder that loses its lock connection
+ * stops driving and tries to take the lock again. PostgreSQL's session shows who runs it:
+ * `application_name` is `passflow executor (pid N)` on the holder's connection,
+ * `passflow executor standby (pid N)` on the others'.
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -53,8 +61,10 @@ export interface ExecutorOptions {
   callTimeoutMs?: number;
   /** How calls reach the serve endpoint (default: fetch over HTTP; in the app, ./in-process.ts). */
   transport?: Transport;
-  /** Called once functions are synced and unfinished runs resumed. */
+  /** Called each time this process takes the lock, once unfinished runs are resumed. */
   onReady?: () => Promise<void>;
+  /** How often a process without the lock tries to take it, ms (default LOCK_RETRY_MS). */
+  lockRetryMs?: number;
 }
 
 interface Limit {
@@ -76,6 +86,8 @@ interface Fn {
 
 /** What the executor reports about itself (tests, benchmark). */
 export interface ExecutorStats {
+  /** True while this process holds the lock and drives runs. */
+  leading: boolean;
   functions: string[];
   active: number;
   ready: number;
@@ -87,6 +99,13 @@ export interface ExecutorStats {
 const RETRY_CAP_MS = 10 * 60_000;
 const KEEP_FINISHED_MS = 7 * 24 * 3600_000;
 const LOCK_KEY = 0x70617373666c6f77n; // "passflow"
+/** The LISTEN/NOTIFY channel carrying ids of runs stored by any process. */
+const CHANNEL = "passflow_executor";
+const LOCK_RETRY_MS = 2000;
+/** Notifications arriving within this window are loaded with one query. */
+const NOTIFY_WINDOW_MS = 5;
+/** Ids of runs finished lately, so a notification or scan read just before a run ended does not start it again. */
+const FINISHED_MEMORY = 10_000;
 /** How long an event send waits for the executor to finish starting before it is refused. */
 const READY_WAIT_MS = 10_000;
 /** Flow-control options Inngest offers that this executor does not implement (the app uses none). */
@@ -151,11 +170,25 @@ export class EmbeddedExecutor {
   private readonly ready = new Map<string, RunState>();
   private readonly waiting = new Map<string, NodeJS.Timeout>();
   private readonly held = new Map<string, number>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Runs this process knows: ready, waiting or being driven. */
+  private readonly tracked = new Set<string>();
+  /** Runs finished lately (insertion order: the oldest is dropped first). */
+  private readonly finished = new Set<string>();
+  /** Cron and prune timers of the current term. */
+  private readonly termTimers = new Set<NodeJS.Timeout>();
+  /** Ids announced on the channel, loaded together after NOTIFY_WINDOW_MS. */
+  private readonly announced = new Set<string>();
+  private announceTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
   private active = 0;
   private completed = 0;
   private failed = 0;
   private stopped = false;
+  private leading = false;
+  /** Counts leadership changes: a drive or timer of an earlier term stops acting. */
+  private term = 0;
+  private standbyLogged = false;
+  /** The connection that tries the lock, then holds it and LISTENs. */
   private lockClient?: pg.Client;
   private readonly store: RunStore;
   private markSynced!: () => void;
@@ -170,12 +203,12 @@ export class EmbeddedExecutor {
   }
 
   /**
-   * Takes the database's executor lock, syncs the functions from the serve endpoint (retrying
-   * until the app answers), resumes unfinished runs and starts the cron schedules.
-   * Resolves false when another executor already runs on this database.
+   * Syncs the functions from the serve endpoint (retrying until the app answers), so this process
+   * can store runs, then tries the database's executor lock: with it, resumes unfinished runs and
+   * starts the cron schedules; without it, keeps trying every `lockRetryMs`. Resolves true once
+   * the first attempt is over (false when stopped before).
    */
   async start(): Promise<boolean> {
-    if (!(await this.lock())) return false;
     let delay = 250;
     for (;;) {
       if (this.stopped) return false;
@@ -190,35 +223,27 @@ export class EmbeddedExecutor {
       }
     }
     this.markSynced();
-    const unfinished = await this.store.unfinished();
-    for (const run of unfinished) {
-      if (this.fns.has(run.functionId)) this.schedule(run);
-      else await this.store.finish(run.id, { error: { name: "ExecutorError", message: `function ${run.functionId} is no longer served` } });
-    }
-    for (const fn of this.fns.values()) if (fn.cron) this.scheduleCron(fn);
-    const prune = setInterval(() => void this.store.prune(new Date(Date.now() - KEEP_FINISHED_MS)).catch(() => {}), 3600_000);
-    prune.unref();
-    this.timers.add(prune);
-    log.info({ functions: [...this.fns.keys()], resumed: unfinished.length, concurrency: this.opts.concurrency }, "embedded executor started");
-    await this.opts.onReady?.();
-    return true;
+    await this.contend();
+    return !this.stopped;
   }
 
   /** Stops scheduling (runs in flight finish their current call) and releases the lock. */
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const t of [...this.timers, ...this.waiting.values()]) clearTimeout(t);
+    this.leading = false;
+    for (const t of [...this.termTimers, ...this.waiting.values(), this.retryTimer, this.announceTimer]) clearTimeout(t);
     await this.lockClient?.end().catch(() => {});
     await this.store.close().catch(() => {});
   }
 
   stats(): ExecutorStats {
-    return { functions: [...this.fns.keys()], active: this.active, ready: this.ready.size, waiting: this.waiting.size, completed: this.completed, failed: this.failed };
+    return { leading: this.leading, functions: [...this.fns.keys()], active: this.active, ready: this.ready.size, waiting: this.waiting.size, completed: this.completed, failed: this.failed };
   }
 
   /**
    * Accepts events as the Inngest event API does: stores one run per triggered function (none
-   * for an event id seen before) and returns the event ids once they are durable.
+   * for an event id seen before) and returns the event ids once they are durable. The holder of
+   * the lock, this process or another, is notified and schedules the new runs.
    */
   async acceptEvents(raw: unknown[]): Promise<string[]> {
     let timer: NodeJS.Timeout | undefined;
@@ -234,25 +259,143 @@ export class EmbeddedExecutor {
         if (hit) runs.push({ id: randomUUID(), functionId: fn.config.id, eventId: event.id as string, event });
       }
     }
-    for (const run of await this.store.insert(runs)) this.schedule(run);
+    // notified even when this process leads: its lock may be gone before the insert commits
+    for (const run of await this.store.insert(runs, CHANNEL)) this.adopt(run);
     return events.map((e) => e.id as string);
   }
 
-  private async lock(): Promise<boolean> {
-    const client = new pg.Client({ ...pgConfigFromUrl(this.opts.databaseUrl, 1) });
-    client.on("error", (err) => log.error({ err: err.message }, "executor lock connection lost"));
-    await client.connect();
-    const res = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS locked", [LOCK_KEY.toString()]);
-    if (!res.rows[0]?.locked) {
-      await client.end();
-      log.error("another embedded executor runs on this database; this process will not run Inngest functions (use an Inngest server for several instances)");
-      return false;
+  /** One attempt at the lock; on failure (or without it) the next one is scheduled. */
+  private async contend(): Promise<void> {
+    this.retryTimer = undefined;
+    if (this.stopped || this.leading) return;
+    let client = this.lockClient;
+    try {
+      client ??= await this.connect();
+      const res = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS locked", [LOCK_KEY.toString()]);
+      if (res.rows[0]?.locked) return await this.lead(client);
+      if (!this.standbyLogged) {
+        this.standbyLogged = true;
+        log.info(
+          { retryMs: this.opts.lockRetryMs ?? LOCK_RETRY_MS },
+          "another process runs the embedded executor on this database; this one stores its events for it (LISTEN/NOTIFY) and takes over if it stops",
+        );
+      }
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "embedded executor lock: attempt failed; will retry");
+      if (client) this.lost(client);
     }
-    this.lockClient = client;
-    return true;
+    this.contendLater();
   }
 
+  private contendLater(): void {
+    if (this.stopped || this.leading || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => void this.contend(), this.opts.lockRetryMs ?? LOCK_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ ...pgConfigFromUrl(this.opts.databaseUrl, 1), application_name: `passflow executor standby (pid ${process.pid})`, keepAlive: true });
+    client.on("error", (err) => {
+      log.error({ err: err.message }, "executor lock connection lost");
+      this.lost(client);
+    });
+    client.on("end", () => this.lost(client));
+    client.on("notification", (msg) => this.announce(msg.channel, msg.payload));
+    this.lockClient = client;
+    await client.connect();
+    return client;
+  }
+
+  /** The lock connection is gone: PostgreSQL released the lock, so stop driving and contend again. */
+  private lost(client: pg.Client): void {
+    if (client !== this.lockClient) return;
+    this.lockClient = undefined;
+    client.end().catch(() => {});
+    if (this.stopped) return;
+    if (this.leading) {
+      log.error("the embedded executor lost its lock; this process stops running functions and tries to take the lock again");
+      this.leading = false;
+      this.term++;
+      for (const t of [...this.termTimers, ...this.waiting.values(), this.announceTimer]) clearTimeout(t);
+      this.termTimers.clear();
+      this.announced.clear();
+      this.announceTimer = undefined;
+      // runs being driven stay tracked until their call returns (see pump)
+      for (const id of [...this.waiting.keys(), ...this.ready.keys()]) this.tracked.delete(id);
+      this.waiting.clear();
+      this.ready.clear();
+    }
+    this.contendLater();
+  }
+
+  /** This process holds the lock: listen, resume unfinished runs, start cron and pruning. */
+  private async lead(client: pg.Client): Promise<void> {
+    this.leading = true;
+    const term = ++this.term;
+    await client.query(`SET application_name = 'passflow executor (pid ${process.pid})'`);
+    // listening before reading unfinished runs: a run stored in between is announced or read, or both
+    await client.query(`LISTEN ${CHANNEL}`);
+    const unfinished = await this.store.unfinished();
+    if (term !== this.term) return;
+    for (const run of unfinished) {
+      if (this.fns.has(run.functionId)) this.adopt(run);
+      else await this.store.finish(run.id, { error: { name: "ExecutorError", message: `function ${run.functionId} is no longer served` } });
+    }
+    for (const fn of this.fns.values()) if (fn.cron) this.scheduleCron(fn, term);
+    const prune = setInterval(() => void this.store.prune(new Date(Date.now() - KEEP_FINISHED_MS)).catch(() => {}), 3600_000);
+    prune.unref();
+    this.termTimers.add(prune);
+    log.info({ functions: [...this.fns.keys()], resumed: unfinished.length, concurrency: this.opts.concurrency }, "embedded executor started");
+    await this.opts.onReady?.().catch((err: Error) => log.error({ err: err.message }, "embedded executor: start-up work failed"));
+  }
+
+  /** Ids on the channel: the ones this process does not know yet are loaded shortly, together. */
+  private announce(channel: string, payload: string | undefined): void {
+    if (channel !== CHANNEL || !this.leading || !payload) return;
+    for (const id of payload.split(",")) if (!this.tracked.has(id) && !this.finished.has(id)) this.announced.add(id);
+    if (this.announced.size && !this.announceTimer) {
+      const term = this.term;
+      this.announceTimer = setTimeout(() => void this.loadAnnounced(term), NOTIFY_WINDOW_MS);
+    }
+  }
+
+  private async loadAnnounced(term: number): Promise<void> {
+    this.announceTimer = undefined;
+    const ids = [...this.announced].filter((id) => !this.tracked.has(id) && !this.finished.has(id));
+    this.announced.clear();
+    if (ids.length === 0 || term !== this.term) return;
+    try {
+      const runs = await this.store.load(ids);
+      if (term === this.term) for (const run of runs) if (this.fns.has(run.functionId)) this.adopt(run);
+    } catch (err) {
+      log.error({ err: (err as Error).message, count: ids.length }, "announced runs not loaded; will retry");
+      if (term !== this.term) return;
+      for (const id of ids) this.announced.add(id);
+      this.announceTimer = setTimeout(() => void this.loadAnnounced(term), this.opts.lockRetryMs ?? LOCK_RETRY_MS);
+      this.announceTimer.unref();
+    }
+  }
+
+  /** Takes a stored run on (once), when this process leads. */
+  private adopt(run: RunState): void {
+    if (!this.leading || this.tracked.has(run.id) || this.finished.has(run.id)) return;
+    this.tracked.add(run.id);
+    this.schedule(run);
+  }
+
+  /** A run ended (completed or failed): forgotten, but remembered as finished for a while. */
+  private settle(id: string): void {
+    this.tracked.delete(id);
+    this.finished.add(id);
+    if (this.finished.size > FINISHED_MEMORY) this.finished.delete(this.finished.values().next().value!);
+  }
+
+  /** Puts a tracked run in line (now or at runAfter); a process that no longer leads drops it. */
   private schedule(run: RunState): void {
+    if (!this.leading) {
+      this.tracked.delete(run.id);
+      return;
+    }
     const delay = run.runAfter.getTime() - Date.now();
     if (delay <= 0) {
       this.ready.set(run.id, run);
@@ -268,21 +411,21 @@ export class EmbeddedExecutor {
     this.waiting.set(run.id, timer);
   }
 
-  private scheduleCron(fn: Fn): void {
+  private scheduleCron(fn: Fn, term: number): void {
     const at = fn.cron!.next(new Date());
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.stopped) return;
+      this.termTimers.delete(timer);
+      if (this.stopped || term !== this.term) return;
       const id = `cron-${fn.config.id}-${at.toISOString()}`;
       const event = { name: "inngest/scheduled.timer", id, data: { cron: (fn.config.triggers.find((t) => "cron" in t) as { cron: string }).cron }, ts: at.getTime() };
       void this.store
         .insert([{ id: randomUUID(), functionId: fn.config.id, eventId: id, event }])
-        .then((runs) => runs.forEach((r) => this.schedule(r)))
+        .then((runs) => runs.forEach((r) => this.adopt(r)))
         .catch((err: Error) => log.error({ err: err.message, functionId: fn.config.id }, "cron run not stored"));
-      this.scheduleCron(fn);
+      this.scheduleCron(fn, term);
     }, at.getTime() - Date.now());
     timer.unref();
-    this.timers.add(timer);
+    this.termTimers.add(timer);
   }
 
   private counters(run: RunState, fn: Fn): { name: string; limit: number }[] {
@@ -300,8 +443,13 @@ export class EmbeddedExecutor {
       this.active++;
       for (const c of counters) this.held.set(c.name, (this.held.get(c.name) ?? 0) + 1);
       const correlationId = correlationOf(run.event);
-      const drive = () => this.drive(run, fn);
+      const term = this.term;
+      const drive = () => this.drive(run, fn, term);
       void (typeof correlationId === "string" ? withCorrelation(correlationId, drive) : drive())
+        .then((outcome) => {
+          // the lock changed hands mid-run: in line again if this process leads once more (the stored state is current)
+          if (outcome === "abandoned") this.schedule(run);
+        })
         .catch((err: Error) => {
           // the database or the app went away mid-run: try again later from the stored state
           log.error({ err: err.message, runId: run.id, functionId: run.functionId }, "run interrupted; will resume");
@@ -320,11 +468,14 @@ export class EmbeddedExecutor {
     }
   }
 
-  /** Calls the function until it finishes, fails, or has to wait for a retry. */
-  private async drive(run: RunState, fn: Fn): Promise<void> {
+  /**
+   * Calls the function until it finishes or fails ("ended"), has to wait for a retry ("waiting",
+   * scheduled again), or this process stops leading (`term` is over: "abandoned" before the next call).
+   */
+  private async drive(run: RunState, fn: Fn, term: number): Promise<"ended" | "waiting" | "abandoned"> {
     const planned: string[] = [];
     for (;;) {
-      if (this.stopped) return;
+      if (this.stopped || term !== this.term) return "abandoned";
       const outcome = await callFunction(
         fn.url,
         { event: run.event, correlationId: correlationOf(run.event), steps: run.steps, stack: run.stack, runId: run.id, attempt: run.attempt, maxAttempts: fn.retries + 1 },
@@ -332,9 +483,10 @@ export class EmbeddedExecutor {
       );
       if (outcome.kind === "done") {
         await this.store.finish(run.id, { output: outcome.output });
+        this.settle(run.id);
         this.completed++;
         log.debug({ runId: run.id, functionId: fn.config.id }, "run completed");
-        return;
+        return "ended";
       }
       if (outcome.kind === "error") {
         if (outcome.final || run.attempt >= fn.retries) return this.fail(run, fn, outcome.error);
@@ -359,23 +511,26 @@ export class EmbeddedExecutor {
     }
   }
 
-  private async retryLater(run: RunState, fn: Fn, error: SerializedError, retryAfterMs?: number): Promise<void> {
+  private async retryLater(run: RunState, fn: Fn, error: SerializedError, retryAfterMs?: number): Promise<"waiting"> {
     run.attempt++;
     const backoff = Math.min(this.opts.retryBaseMs * 2 ** (run.attempt - 1), RETRY_CAP_MS) * (0.75 + Math.random() * 0.5);
     run.runAfter = new Date(Date.now() + (retryAfterMs ?? backoff));
     await this.store.save(run);
     log.info({ runId: run.id, functionId: fn.config.id, attempt: run.attempt, retryAt: run.runAfter.toISOString(), err: error.message }, "run will retry");
     this.schedule(run);
+    return "waiting";
   }
 
-  private async fail(run: RunState, fn: Fn, error: SerializedError): Promise<void> {
+  private async fail(run: RunState, fn: Fn, error: SerializedError): Promise<"ended"> {
     const failureFn = this.fns.get(`${fn.config.id}-failure`);
     if (failureFn && run.event.name !== "inngest/function.failed") {
       // stored before the run is marked FAILED: a crash in between replays the failure, never loses it
       await this.acceptEvents([{ name: "inngest/function.failed", id: `failed-${run.id}`, data: { function_id: fn.config.id, run_id: run.id, error, event: run.event } }]);
     }
     await this.store.finish(run.id, { error });
+    this.settle(run.id);
     this.failed++;
     log.warn({ runId: run.id, functionId: fn.config.id, err: error.message }, "run failed");
+    return "ended";
   }
 }

@@ -60,4 +60,12 @@ describe("serveFetch (the executor's in-process transport)", () => {
     }
   });
 
+  it("waits for the handler to register before its first call (the route loads after the executor starts)", async () => {
+    registerServeHandler(undefined);
+    const transport = serveFetch(serveUrl, { waitForHandlerMs: 5000 });
+    setTimeout(registerCounted, 50);
+    const outcome = await callFunction(`${serveUrl}?fnId=in-process-test-double`, { event, steps: {}, stack: [], runId: "r3", attempt: 0, maxAttempts: 1 }, { signingKey, timeoutMs: 5000, transport });
+    expect(outcome.kind).toBe("ops");
+    expect(calls).toBe(1);
+  });
 });

@@ -11,17 +11,36 @@
  *
  * The registry lives on `globalThis`, because the route and the instrumentation hook that starts
  * the executor may be bundled apart.
+ *
+ * When several processes share the port (`npm start` with PASSFLOW_WORKERS), a request "over the
+ * network" may reach another process, so the executor waits a while for its own route to load
+ * before its first request (`waitForHandlerMs`): a production server loads every route at start
+ * (Next.js `preloadEntriesOnStart`), so the route registers within a second or two.
  */
 
 /** A route handler of the serve endpoint, as Next.js calls it. */
 export type ServeHandler = (request: Request) => Promise<Response>;
 
 const KEY = Symbol.for("passflow.inngestServeHandler");
-const registry = globalThis as unknown as { [KEY]?: ServeHandler };
+const WAITERS = Symbol.for("passflow.inngestServeHandlerWaiters");
+const registry = globalThis as unknown as { [KEY]?: ServeHandler; [WAITERS]?: (() => void)[] };
 
 /** Called by app/api/inngest/route.ts: the handler for the serve endpoint's POST calls (undefined: none). */
 export function registerServeHandler(handler: ServeHandler | undefined): void {
   registry[KEY] = handler;
+  if (handler) for (const wake of registry[WAITERS]?.splice(0) ?? []) wake();
+}
+
+/** Resolves once a serve handler is registered, or after `ms`. */
+function handlerRegistered(ms: number): Promise<void> {
+  if (registry[KEY] || ms <= 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    (registry[WAITERS] ??= []).push(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 function abortError(signal: AbortSignal): Error {
@@ -32,10 +51,13 @@ function abortError(signal: AbortSignal): Error {
  * A fetch for the executor: POSTs to `serveUrl` (any query) go to the registered serve handler
  * when there is one; everything else goes to the global fetch. Honours `init.signal` like fetch
  * (rejects with its reason; the handler's work is not interrupted, as a server would not be).
+ * The first request waits up to `waitForHandlerMs` (default 0) for the handler to register.
  */
-export function serveFetch(serveUrl: string): typeof fetch {
+export function serveFetch(serveUrl: string, { waitForHandlerMs = 0 }: { waitForHandlerMs?: number } = {}): typeof fetch {
   const base = new URL(serveUrl);
+  let first: Promise<void> | undefined;
   return async (input, init) => {
+    await (first ??= handlerRegistered(waitForHandlerMs));
     const handler = registry[KEY];
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();

@@ -7,6 +7,9 @@
  * functions the same way Inngest would: with signed requests to the app's own `/api/inngest`,
  * handed to the route's handler in-process once it has loaded (./in-process.ts). The running
  * instance is kept in ./registry.ts, where the event intake finds it.
+ *
+ * Every app process starts one; the one holding the database's lock runs the functions, the
+ * others store their events for it and take over when it stops (./executor.ts).
  */
 import { env } from "@/server/platform/env";
 import { logger } from "@/server/platform/log";
@@ -17,7 +20,8 @@ import { runningExecutor, setRunningExecutor } from "./registry";
 
 /**
  * Starts the executor in this process when no Inngest server is configured (once). `onReady`
- * runs after unfinished runs are resumed (start-up recovery of QUEUED tasks).
+ * runs each time this process takes the lock, after unfinished runs are resumed (recovery of
+ * QUEUED tasks).
  */
 export function startEmbeddedExecutor(onReady?: () => Promise<void>): EmbeddedExecutor | undefined {
   const embedded = embeddedInngest();
@@ -26,7 +30,8 @@ export function startEmbeddedExecutor(onReady?: () => Promise<void>): EmbeddedEx
   if (!embedded || !databaseUrl || running) return running as EmbeddedExecutor | undefined;
   const executor = new EmbeddedExecutor({
     serveUrl: embedded.serveUrl,
-    transport: serveFetch(embedded.serveUrl),
+    // a production server loads its routes at start: wait for ours, so calls stay in this process
+    transport: serveFetch(embedded.serveUrl, { waitForHandlerMs: env.NODE_ENV === "production" ? 15_000 : 0 }),
     signingKey: embedded.signingKey,
     eventKey: embedded.eventKey,
     databaseUrl,

@@ -2,7 +2,9 @@
  * The embedded executor's event API: what Inngest's `POST /e/<event key>` does, for the executor
  * running in this process. The route `app/api/executor/e/[key]` serves it over HTTP (the CLI and
  * other processes send there); inside the app process the Inngest client hands its sends to
- * `inProcessFetch` instead, which answers the same way without an HTTP round trip.
+ * `inProcessFetch` instead, which answers the same way without an HTTP round trip. Every app
+ * process answers, whether or not it holds the executor lock: it stores the runs, and the holder
+ * is notified of them (./executor.ts).
  */
 import { safeEqual } from "@/server/platform/crypto";
 import { runningExecutor } from "./registry";

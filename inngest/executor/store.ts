@@ -29,8 +29,14 @@ export interface NewRun {
 }
 
 export interface RunStore {
-  /** Inserts runs, skipping any whose (function, event id) already exists; returns the new ones. */
-  insert(runs: NewRun[]): Promise<RunState[]>;
+  /**
+   * Inserts runs, skipping any whose (function, event id) already exists; returns the new ones.
+   * With `notify`, the same statement sends their ids on that LISTEN/NOTIFY channel (comma
+   * separated, at most NOTIFY_IDS per notification), delivered when the insert commits.
+   */
+  insert(runs: NewRun[], notify?: string): Promise<RunState[]>;
+  /** The runs among `ids` that are still QUEUED or RUNNING. */
+  load(ids: string[]): Promise<RunState[]>;
   /** Persists memoized steps and the retry position (the run is RUNNING from its first step on). */
   save(run: RunState): Promise<void>;
   /** Ends a run. */
@@ -42,24 +48,41 @@ export interface RunStore {
   close(): Promise<void>;
 }
 
+/** Run ids per notification: 100 UUIDs stay well under PostgreSQL's 8000-byte payload limit. */
+export const NOTIFY_IDS = 100;
+
+const RUN_COLUMNS = `id, "functionId", event, steps, COALESCE(stack, '{}') AS stack, attempt, "runAfter" AT TIME ZONE 'UTC' AS "runAfter"`;
+
 /** A store on `databaseUrl` with at most `max` connections. */
 export function createRunStore(databaseUrl: string, max = 4): RunStore {
   const pool = new pg.Pool({ ...pgConfigFromUrl(databaseUrl, max), idleTimeoutMillis: 10_000 });
   return {
-    async insert(runs) {
+    async insert(runs, notify) {
       if (runs.length === 0) return [];
-      const { rows } = await pool.query<{ id: string; runAfter: Date }>(
-        `INSERT INTO "ExecutorRun" (id, "functionId", "eventId", event, "updatedAt")
+      const params = [runs.map((r) => r.id), runs.map((r) => r.functionId), runs.map((r) => r.eventId), runs.map((r) => JSON.stringify(r.event))];
+      const insert = `INSERT INTO "ExecutorRun" (id, "functionId", "eventId", event, "updatedAt")
          SELECT id, fn, ev, body, (now() AT TIME ZONE 'UTC') FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS r(id, fn, ev, body)
          ON CONFLICT ("functionId", "eventId") DO NOTHING
-         RETURNING id, "runAfter" AT TIME ZONE 'UTC' AS "runAfter"`,
-        [runs.map((r) => r.id), runs.map((r) => r.functionId), runs.map((r) => r.eventId), runs.map((r) => JSON.stringify(r.event))],
+         RETURNING id, "runAfter" AT TIME ZONE 'UTC' AS "runAfter"`;
+      const { rows } = await pool.query<{ id: string; runAfter: Date }>(
+        notify
+          ? // the notifications CTE only runs because the final SELECT reads it
+            `WITH ins AS (${insert}),
+             sent AS (SELECT pg_notify($5, string_agg(id, ',')) FROM (SELECT id, (row_number() OVER () - 1) / ${NOTIFY_IDS} AS chunk FROM ins) c GROUP BY chunk)
+             SELECT ins.* FROM ins, (SELECT count(*) FROM sent) n`
+          : insert,
+        notify ? [...params, notify] : params,
       );
       const byId = new Map(runs.map((r) => [r.id, r]));
       return rows.map((row) => {
         const run = byId.get(row.id)!;
         return { id: run.id, functionId: run.functionId, event: run.event, steps: {}, stack: [], attempt: 0, runAfter: row.runAfter };
       });
+    },
+    async load(ids) {
+      if (ids.length === 0) return [];
+      const { rows } = await pool.query<RunState>(`SELECT ${RUN_COLUMNS} FROM "ExecutorRun" WHERE id = ANY($1::text[]) AND status IN ('QUEUED', 'RUNNING') ORDER BY "createdAt", id`, [ids]);
+      return rows;
     },
     async save(run) {
       await pool.query(
@@ -75,10 +98,7 @@ export function createRunStore(databaseUrl: string, max = 4): RunStore {
       );
     },
     async unfinished() {
-      const { rows } = await pool.query<RunState>(
-        `SELECT id, "functionId", event, steps, COALESCE(stack, '{}') AS stack, attempt, "runAfter" AT TIME ZONE 'UTC' AS "runAfter" FROM "ExecutorRun"
-          WHERE status IN ('QUEUED', 'RUNNING') ORDER BY "createdAt", id`,
-      );
+      const { rows } = await pool.query<RunState>(`SELECT ${RUN_COLUMNS} FROM "ExecutorRun" WHERE status IN ('QUEUED', 'RUNNING') ORDER BY "createdAt", id`);
       return rows;
     },
     async prune(before) {

@@ -22,15 +22,19 @@ const optionalBool = z
   .optional()
   .transform((v) => (v === undefined ? undefined : v === "true" || v === "1"));
 
-/** A whole number in [min, max]; `what` names it in the message (default "a whole number min-max"). */
-function integer(min: number, max: number, fallback: number, what = `a whole number ${min}-${max}`) {
+/** A whole number in [min, max] that stays undefined when unset; `what` names it in the message (default "a whole number min-max"). */
+function optionalInteger(min: number, max: number, what = `a whole number ${min}-${max}`) {
   const inRange = (v: string) => /^\d+$/.test(v.trim()) && Number(v) >= min && Number(v) <= max;
   return z
     .string(must(what))
     .refine(inRange, must(what))
     .transform((v) => Number(v))
-    .optional()
-    .transform((v) => v ?? fallback);
+    .optional();
+}
+
+/** A whole number in [min, max], `fallback` when unset. */
+function integer(min: number, max: number, fallback: number, what?: string) {
+  return optionalInteger(min, max, what).transform((v) => v ?? fallback);
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -69,6 +73,12 @@ const schema = z.object({
   /** Where the embedded default keeps its database and development certificates. */
   PASSFLOW_DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   PORT: integer(1, 65535, 3000, "a port number 1-65535"),
+  /**
+   * App processes `npm start` runs on the port (Node's cluster module). Unset: one per core with
+   * NODE_ENV=production (which `npm start` is), else 1 (server/platform/workers.ts). The start
+   * script gives every process it starts the number it resolved.
+   */
+  PASSFLOW_WORKERS: optionalInteger(1, 256),
   /**
    * Base URL phones and Klaviyo reach Passflow at (webServiceURL, download links): https://, or
    * http://localhost / http://127.0.0.1 outside production (checked in parseEnv).

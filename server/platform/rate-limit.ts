@@ -1,8 +1,8 @@
 /**
  * Rate limiters (rate-limiter-flexible) shared by the listeners' quotas (server/klaviyo/quota.ts)
- * and console sign-in throttling (server/auth/login-throttle.ts). The store is THROTTLE_STORE: `memory` (one instance; the embedded default), `redis` (REDIS_URL)
- * or `postgres` (table `passflow_rate_limits`), both shared across instances. A failing shared
- * store falls back to memory rather than rejecting requests.
+ * and console sign-in throttling (server/auth/login-throttle.ts). The store is THROTTLE_STORE: `memory` (one process; the embedded default), `redis` (REDIS_URL)
+ * or `postgres` (table `passflow_rate_limits`), both shared across processes and instances. A
+ * failing shared store falls back to memory rather than rejecting requests.
  */
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { Redis } from "ioredis";
@@ -14,9 +14,12 @@ const WINDOW_SECONDS = 60;
 
 type Store = "memory" | "postgres" | "redis";
 
-/** The configured store. */
+/**
+ * The configured store. Unset: redis with REDIS_URL, else postgres when `npm start` runs several
+ * processes (each would otherwise count alone and let N times the quota through), else memory.
+ */
 export function throttleStore(): Store {
-  return env.THROTTLE_STORE ?? (env.REDIS_URL ? "redis" : "memory");
+  return env.THROTTLE_STORE ?? (env.REDIS_URL ? "redis" : (env.PASSFLOW_WORKERS ?? 1) > 1 ? "postgres" : "memory");
 }
 
 let redis: Redis | undefined;

@@ -35,7 +35,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { freshDatabase } from "./fresh-database";
-import { eachLimit, ensureProductionBuild, machineBusyMs, percentile, processCpuMs, pushUpdatePoints, pushUpdateSender, seedWebhookTenant, sendOpenLoop, type SeededPass } from "./load";
+import { eachLimit, ensureProductionBuild, machineBusyMs, percentile, pushUpdatePoints, pushUpdateSender, seedWebhookTenant, sendOpenLoop, type SeededPass } from "./load";
+import { processCpuMs } from "./processes";
 import type { SimulatedDevice } from "@/server/tooling/testing/wallet-device";
 import { readZip } from "@/server/tooling/testing/pkpass-check";
 

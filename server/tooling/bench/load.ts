@@ -15,16 +15,6 @@ export function ensureProductionBuild(): void {
   if (b.status !== 0) throw new Error("next build failed");
 }
 
-/** CPU time used so far by process `pid` (user + system, all threads), in ms; NaN off Linux. */
-export function processCpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return NaN;
-  }
-}
-
 /** Busy CPU time of the whole machine so far (every core, everything but idle and iowait), in ms; NaN off Linux. */
 export function machineBusyMs(): number {
   try {

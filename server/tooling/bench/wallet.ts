@@ -11,6 +11,8 @@
  * 3. Downloads per second when 1,000 devices fetch one freshly updated pass from the app
  *    (`next start` when a production build exists, `next dev` otherwise), next to what the same
  *    app serves for GET /api/health (Next.js's own ceiling on this machine). Target >= 1,000/s.
+ *    With a build, once per count in BENCH_WORKERS (e.g. `1,2`; default 1) as `npm start` runs
+ *    with PASSFLOW_WORKERS (several need DATABASE_URL: the embedded database serves one process).
  *
  * The machine is shared: rounds are interleaved and the best round of each side counts. Uses
  * DATABASE_URL (recommended: a real PostgreSQL) or the embedded one. Prints figures; asserts
@@ -18,12 +20,13 @@
  * (10000), BENCH_DOWNLOADS (1000).
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import http2 from "node:http2";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { eachLimit } from "./load";
+import { benchWorkers, cpuByPid, cpuSince } from "./processes";
 
 const BUILDS = Number(process.env.BENCH_BUILDS ?? 200);
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 10_000);
@@ -43,11 +46,6 @@ const best = (runs: { ok: number; ms: number }[]) => Math.max(...runs.map((r) =>
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
-};
-/** CPU time of another process (Linux /proc), ms. */
-const processCpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
 };
 
 async function modules() {
@@ -196,11 +194,25 @@ async function benchPushes(m: Modules, c: Ctx): Promise<{ line: string; deviceId
   };
 }
 
-async function benchDownloads(m: Modules, c: Ctx, databaseUrl: string): Promise<string> {
+/** One line per app process count of BENCH_WORKERS (`next dev` without a build: one process, once). */
+async function benchDownloads(m: Modules, c: Ctx, database: { url: string; embedded: unknown }): Promise<string[]> {
   const built = existsSync(path.resolve(".next/BUILD_ID"));
-  if (built) process.env.PASSFLOW_TEST_SERVER = "start";
+  if (!built) return [await downloadsWith(m, c, database.url, undefined)];
+  process.env.PASSFLOW_TEST_SERVER = "start";
+  const lines = [];
+  for (const workers of benchWorkers()) {
+    if (workers > 1 && database.embedded) lines.push(`downloads/s ×${workers}: skipped (the embedded database serves one process; set DATABASE_URL)`);
+    else lines.push(await downloadsWith(m, c, database.url, workers));
+  }
+  return lines;
+}
+
+/** Downloads with the app as `npm start` with `workers` processes (undefined: `next dev`). */
+async function downloadsWith(m: Modules, c: Ctx, databaseUrl: string, workers: number | undefined): Promise<string> {
+  const built = workers !== undefined;
   const app = await m.startApp({
     name: "bench",
+    workers,
     env: {
       DATABASE_URL: databaseUrl,
       PASSFLOW_DATA_DIR: dataDir,
@@ -222,16 +234,16 @@ async function benchDownloads(m: Modules, c: Ctx, databaseUrl: string): Promise<
         });
         req.on("error", reject);
       });
-    const appPid = app.child.pid!;
     const load = async (p: string, headers: Record<string, string>) => {
       const statuses: number[] = [];
-      const [start, cpu] = [performance.now(), processCpuMs(appPid)];
+      const [start, cpu] = [performance.now(), cpuByPid(app.pids())];
       await eachLimit(Array.from({ length: DOWNLOADS }, (_, i) => i), CONCURRENCY, async () => void statuses.push(await get(p, headers)));
-      return { ok: statuses.filter((s) => s === 200).length, ms: performance.now() - start, cpu: processCpuMs(appPid) - cpu };
+      return { ok: statuses.filter((s) => s === 200).length, ms: performance.now() - start, cpu: cpuSince(cpu).total };
     };
     const passPath = `/api/${c.slug}/passkit/v1/passes/${c.passType.passTypeIdentifier}/${c.pass.serialNumber}`;
     const auth = { authorization: `ApplePass ${c.token}` };
-    for (let i = 0; i < 20; i++) await get(passPath, auth); // warm the route
+    // warm the route on every connection (several processes: each gets some)
+    await eachLimit(Array.from({ length: 2 * CONCURRENCY }, (_, i) => i), CONCURRENCY, async () => void (await get(passPath, auth)));
     const downloadRuns = [];
     const healthRuns = [];
     for (let round = 0; round < 3; round++) {
@@ -242,7 +254,8 @@ async function benchDownloads(m: Modules, c: Ctx, databaseUrl: string): Promise<
     const runs = downloadRuns.map((r) => `${r.ok}×200`).join("/");
     const cpuPer = (rs: { ok: number; cpu: number }[]) => Math.min(...rs.map((r) => r.cpu / r.ok)).toFixed(2);
     return (
-      `downloads/s: ${fmt(best(downloadRuns))} (target >= 1,000; ${fmt(DOWNLOADS)} devices, ${CONCURRENCY} at a time, ${runs}, app: next ${built ? "start" : "dev"}; ` +
+      `downloads/s${built ? ` ×${workers}` : ""}: ${fmt(best(downloadRuns))} (target >= 1,000; ${fmt(DOWNLOADS)} devices, ${CONCURRENCY} at a time, ${runs}, ` +
+      `app: ${built ? `npm start, ${workers} process${workers > 1 ? "es" : ""}` : "next dev"}; ` +
       `GET /api/health on the same app: ${fmt(best(healthRuns))}/s; app CPU per request: download ${cpuPer(downloadRuns)} ms, health ${cpuPer(healthRuns)} ms)`
     );
   } finally {
@@ -270,7 +283,7 @@ async function main() {
       deviceIds = pushes.deviceIds;
       report(pushes.line);
     }
-    if (PARTS.has("downloads")) report(await benchDownloads(m, c, database.url));
+    if (PARTS.has("downloads")) for (const line of await benchDownloads(m, c, database)) report(line);
   } finally {
     await m.db().tenant.delete({ where: { id: c.tenant.id } });
     for (let i = 0; i < deviceIds.length; i += 5000) await m.db().device.deleteMany({ where: { id: { in: deviceIds.slice(i, i + 5000) } } });

@@ -1,10 +1,11 @@
 /**
  * Test helper: runs the real Next.js app in a child process on a free port, as `npm run dev`
  * (`next dev`, build folder `.next-test`) or, with PASSFLOW_TEST_SERVER=start, from the
- * production build (`next start`, as CI does after `npm run build`).
+ * production build (`next start`, as CI does after `npm run build`; with `workers`, through
+ * `npm start`'s server/start.ts, PASSFLOW_WORKERS processes on the port).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +15,8 @@ export interface RunningApp {
   port: number;
   child: ChildProcess;
   logFile: string;
+  /** Every process of the app (its process group: `next dev`'s server, `npm start`'s workers); Linux only. */
+  pids(): number[];
   /** SIGTERM and wait. */
   stop(): Promise<void>;
   /** SIGKILL and wait (crash tests). */
@@ -69,15 +72,39 @@ async function signalGroup(child: ChildProcess, signal: NodeJS.Signals): Promise
   running.delete(child.pid!);
 }
 
+/** The processes whose process group is `pgid` (Linux /proc; empty elsewhere). */
+function groupPids(pgid: number): number[] {
+  const pids: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return pids;
+  }
+  for (const entry of entries) {
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+      if (Number(fields[2]) === pgid) pids.push(Number(entry)); // field 5 of stat: pgrp
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
 /**
- * Starts the app. `nodeArgs` go to node before Next.js's own (e.g. `--cpu-prof`). `name` picks the dev build folder (`.next-test/<name>`): two `next dev`
- * processes cannot share one, so extra instances in a test get their own.
+ * Starts the app. `nodeArgs` go to node before Next.js's own (e.g. `--cpu-prof`; with `workers`,
+ * through NODE_OPTIONS to every process). `name` picks the dev build folder (`.next-test/<name>`):
+ * two `next dev` processes cannot share one, so extra instances in a test get their own.
+ * `workers` runs server/start.ts (`npm start`) with PASSFLOW_WORKERS=workers; it needs a production
+ * build (PASSFLOW_TEST_SERVER=start).
  */
 export async function startApp(
-  opts: { env?: Record<string, string | undefined>; port?: number; name?: string; nodeArgs?: string[] } = {},
+  opts: { env?: Record<string, string | undefined>; port?: number; name?: string; nodeArgs?: string[]; workers?: number } = {},
 ): Promise<RunningApp> {
   const port = opts.port ?? (await freePort());
   const mode = process.env.PASSFLOW_TEST_SERVER === "start" ? "start" : "dev";
+  if (opts.workers !== undefined && mode !== "start") throw new Error("startApp: workers needs a production build (PASSFLOW_TEST_SERVER=start); next dev runs one process");
   const nextBin = path.resolve("node_modules/next/dist/bin/next");
   const logFile = path.join(mkdtempSync(path.join(tmpdir(), "passflow-app-")), "app.log");
   const log = createWriteStream(logFile);
@@ -88,9 +115,12 @@ export async function startApp(
     mkdirSync(".next-test", { recursive: true });
     writeFileSync(tsconfig, JSON.stringify({ extends: "../tsconfig.json" }));
   }
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), nextBin, mode, "--port", String(port), "--hostname", "127.0.0.1"], {
+  const serverArgs = ["--port", String(port), "--hostname", "127.0.0.1"];
+  const argv = opts.workers !== undefined ? ["--import", "tsx", path.resolve("server/start.ts"), ...serverArgs] : [...(opts.nodeArgs ?? []), nextBin, mode, ...serverArgs];
+  const child = spawn(process.execPath, argv, {
     env: {
       ...process.env,
+      ...(opts.workers !== undefined && { PASSFLOW_WORKERS: String(opts.workers), NODE_OPTIONS: [process.env.NODE_OPTIONS, ...(opts.nodeArgs ?? [])].filter(Boolean).join(" ") || undefined }),
       NEXT_DIST_DIR: mode === "dev" ? distDir : undefined,
       NEXT_TSCONFIG_PATH: mode === "dev" ? tsconfig : undefined,
       NEXT_TELEMETRY_DISABLED: "1",
@@ -125,6 +155,7 @@ export async function startApp(
     port,
     child,
     logFile,
+    pids: () => groupPids(child.pid!),
     stop: () => signalGroup(child, "SIGTERM"),
     kill: () => signalGroup(child, "SIGKILL"),
   };

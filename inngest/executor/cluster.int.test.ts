@@ -6,9 +6,9 @@
  *
  * Two app instances on one scratch database (`next dev`, or `next start` with
  * PASSFLOW_TEST_SERVER=start), and with a production build also `npm start` itself
- * (start.ts, PASSFLOW_WORKERS=2: two processes on one port). On the embedded PostgreSQL these are
+ * (server/start.ts, PASSFLOW_WORKERS=2: two processes on one port). On the embedded PostgreSQL these are
  * skipped: PGlite runs one session for every connection, so an advisory lock cannot tell
- * processes apart (every process would take it), and start.ts refuses PASSFLOW_WORKERS > 1 there,
+ * processes apart (every process would take it), and server/start.ts refuses PASSFLOW_WORKERS > 1 there,
  * which the first test checks in both modes.
  */
 import { spawn } from "node:child_process";
@@ -26,7 +26,7 @@ import { createTask, pushUpdateInput, testPass, testTenant } from "@/server/tool
 
 const embedded = inject("databaseEmbedded");
 const built = process.env.PASSFLOW_TEST_SERVER === "start";
-/** What `npm start` needs in production, for start.ts run directly. */
+/** What `npm start` needs in production, for server/start.ts run directly. */
 const productionEnv = { NODE_ENV: "production" as const, PASSFLOW_ENCRYPTION_KEY: randomBytes(32).toString("base64"), NEXTAUTH_SECRET: "cluster-test", PUBLIC_URL: "https://passflow.test.invalid" };
 
 describe("npm start on the embedded PostgreSQL", () => {
@@ -34,7 +34,7 @@ describe("npm start on the embedded PostgreSQL", () => {
     const pglite = await startEmbeddedPostgres({ dataDir: "memory://" });
     try {
       // async spawn: the PGlite server it connects to runs in this process
-      const child = spawn(process.execPath, ["--import", "tsx", path.resolve("start.ts")], {
+      const child = spawn(process.execPath, ["--import", "tsx", path.resolve("server/start.ts")], {
         env: { ...process.env, ...productionEnv, DATABASE_URL: pglite.url, PASSFLOW_WORKERS: "2" },
         stdio: ["ignore", "pipe", "pipe"],
       });

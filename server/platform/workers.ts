@@ -1,5 +1,5 @@
 /**
- * How many app processes `npm start` runs on its port (start.ts): PASSFLOW_WORKERS, else one per
+ * How many app processes `npm start` runs on its port (server/start.ts): PASSFLOW_WORKERS, else one per
  * core in production (`os.availableParallelism()`), else 1.
  */
 import { availableParallelism } from "node:os";

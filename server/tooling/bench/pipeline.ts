@@ -15,7 +15,7 @@
  * whole machine (Linux /proc), which bound the throughput this machine can reach. Other knobs: BENCH_TASKS (2000), PASSFLOW_EXECUTOR_CONCURRENCY, BENCH_KEEP_BUILD,
  * BENCH_CPU_PROF (a folder: the app writes a V8 CPU profile there when it stops), BENCH_WORKERS
  * (app processes, e.g. `1,2`: one run per count and target, as `npm start` with PASSFLOW_WORKERS;
- * default 1; the embedded target runs one process only, as start.ts allows).
+ * default 1; the embedded target runs one process only, as server/start.ts allows).
  * Builds the app (`next build`) when there is no build yet.
  */
 import { cpus, loadavg } from "node:os";
@@ -123,7 +123,7 @@ async function main() {
   for (const target of TARGETS) {
     for (const workers of benchWorkers()) {
       if (target === "embedded" && workers > 1) {
-        console.log(`\n${target} ×${workers}: skipped (the embedded PostgreSQL serves one process: start.ts refuses PASSFLOW_WORKERS > 1 there)`);
+        console.log(`\n${target} ×${workers}: skipped (the embedded PostgreSQL serves one process: server/start.ts refuses PASSFLOW_WORKERS > 1 there)`);
         continue;
       }
       console.log(`\n${target} ×${workers}: seeding ${TASKS + WARMUP} passes, sending ${TASKS} pushUpdate webhooks at ${RATE}/s…`);

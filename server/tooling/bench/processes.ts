@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 
 /**
  * The process counts to run the app with, from BENCH_WORKERS (a comma-separated list, e.g.
- * `1,2`; default `1`). Each runs as `npm start` does (start.ts with PASSFLOW_WORKERS).
+ * `1,2`; default `1`). Each runs as `npm start` does (server/start.ts with PASSFLOW_WORKERS).
  */
 export function benchWorkers(): number[] {
   const raw = (process.env.BENCH_WORKERS ?? "1").split(",").map((w) => w.trim()).filter(Boolean);

@@ -8,7 +8,8 @@
  *
  * Then the latency at half the measured ingest capacity (a fixed request rate): target p99 < 50 ms.
  * The machine may be shared: rounds of pushUpdate and health are interleaved and the best round
- * of each counts; the load average is printed.
+ * of each counts; the load average and the app's CPU time per request (steadier than req/s when
+ * other work competes for the cores) are printed.
  *
  * Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/passflow_bench, created and
  * migrated if needed), BENCH_CONNECTIONS (100), BENCH_SECONDS (10 per round), BENCH_ROUNDS (3),
@@ -16,7 +17,7 @@
  * if no build exists.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
@@ -30,6 +31,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Figures {
   rps: number;
+  /** CPU time of the app per answered request, ms (when measured). */
+  cpuPerRequest?: number;
   p50: number;
   p99: number;
   ok: number;
@@ -66,6 +69,19 @@ async function warm(target: Target) {
 }
 
 const bestOf = (runs: Figures[]) => runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+
+/** CPU time (user + system) of process `pid` (Linux /proc), ms: steadier than req/s on a shared machine. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+}
+
+/** `load` with the app's CPU time per request. */
+async function loadApp(pid: number, target: Target, opts?: Parameters<typeof load>[1]): Promise<Figures> {
+  const before = processCpuMs(pid);
+  const figures = await load(target, opts);
+  return { ...figures, cpuPerRequest: (processCpuMs(pid) - before) / Math.max(1, figures.ok + figures.errors) };
+}
 
 async function baseline(body: string): Promise<Figures> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
@@ -153,10 +169,10 @@ async function main() {
     await warm(webhook);
     await warm(health);
     for (let round = 0; round < ROUNDS; round++) {
-      ingestRuns.push(await load(webhook));
-      healthRuns.push(await load(health));
+      ingestRuns.push(await loadApp(app.child.pid!, webhook));
+      healthRuns.push(await loadApp(app.child.pid!, health));
     }
-    halfCapacity = await load(webhook, { connections: 20, overallRate: Math.max(1, Math.round(bestOf(ingestRuns).rps / 2)) });
+    halfCapacity = await loadApp(app.child.pid!, webhook, { connections: 20, overallRate: Math.max(1, Math.round(bestOf(ingestRuns).rps / 2)) });
   } finally {
     await app.stop();
     sink.close();
@@ -165,7 +181,9 @@ async function main() {
   const ingest = bestOf(ingestRuns);
   const ceiling = bestOf(healthRuns);
   const row = (name: string, f: Figures) =>
-    `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   ok ${f.ok}   errors ${f.errors}`;
+    `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(4)} ms   p99 ${String(f.p99).padStart(4)} ms   ok ${f.ok}   errors ${f.errors}` +
+    (f.cpuPerRequest === undefined ? "" : `   app CPU ${f.cpuPerRequest.toFixed(2)} ms/req`);
+  const leastCpu = (runs: Figures[]) => Math.min(...runs.map((r) => r.cpuPerRequest!));
   const rounds = (runs: Figures[]) => runs.map((r) => r.rps.toFixed(0)).join("/");
   console.log(
     `\ningest benchmark: ${CONNECTIONS} connections, best of ${ROUNDS} rounds of ${SECONDS} s, PostgreSQL ${new URL(DATABASE_URL).host}; ` +
@@ -177,7 +195,8 @@ async function main() {
   console.log(row("baseline (http + 1 insert)", base));
   console.log(
     `ratio to /api/health ${(ingest.rps / ceiling.rps).toFixed(2)} (target ≥ 0.7); to plain Node + insert ${(ingest.rps / base.rps).toFixed(2)}; ` +
-      `p99 at half capacity ${halfCapacity.p99} ms (target < 50 ms)`,
+      `p99 at half capacity ${halfCapacity.p99} ms (target < 50 ms); app CPU per request (least of the rounds) pushUpdate ${leastCpu(ingestRuns).toFixed(2)} ms, ` +
+      `health ${leastCpu(healthRuns).toFixed(2)} ms, ratio ${(leastCpu(healthRuns) / leastCpu(ingestRuns)).toFixed(2)}`,
   );
 }
 

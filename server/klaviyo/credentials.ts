@@ -66,7 +66,7 @@ async function verifyApiKey(prefix: string, hash: string): Promise<VerifiedApiKe
   const matches = safeEqual(hash, row?.hash ?? "0".repeat(64));
   if (!row || !matches || row.revokedAt) throw unauthorized("invalid or revoked API key");
   const verified = { id: row.id, tenantId: row.tenantId, scopes: row.scopes, lastUsedAt: row.lastUsedAt };
-  verifiedApiKeys().remember(hash, verified);
+  verifiedApiKeys().set(hash, verified);
   return verified;
 }
 

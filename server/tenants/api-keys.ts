@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
 import { env } from "@/server/platform/env";
+import { TtlCache } from "@/server/platform/ttl-cache";
 import { DomainError } from "@/server/platform/errors";
 import { hashToken } from "@/server/platform/crypto";
 import { audit } from "@/server/staff/audit";
@@ -70,44 +71,14 @@ export interface VerifiedApiKey {
   lastUsedAt: Date | null;
 }
 
-/** Entries kept at most (a process sees few keys; the bound only caps memory). */
-const VERIFIED_KEYS_MAX = 10_000;
+const globalForKeys = globalThis as unknown as { passflowVerifiedApiKeys?: TtlCache<VerifiedApiKey> };
 
-/** Verified API keys by the SHA-256 hex of the whole key, each until its expiry (ms). */
-export class VerifiedApiKeys {
-  private readonly entries = new Map<string, { key: VerifiedApiKey; until: number }>();
-
-  constructor(private readonly ttlMs: () => number) {}
-
-  /** The key verified under `hash` within the TTL, if any. */
-  get(hash: string, now = Date.now()): VerifiedApiKey | undefined {
-    const entry = this.entries.get(hash);
-    if (!entry) return undefined;
-    if (entry.until > now) return entry.key;
-    this.entries.delete(hash);
-    return undefined;
-  }
-
-  /** Remembers a key just verified against its stored hash (nothing when the TTL is 0). */
-  remember(hash: string, key: VerifiedApiKey, now = Date.now()): void {
-    const ttl = this.ttlMs();
-    if (ttl <= 0) return;
-    this.entries.delete(hash);
-    if (this.entries.size >= VERIFIED_KEYS_MAX) this.entries.delete(this.entries.keys().next().value!); // the oldest
-    this.entries.set(hash, { key, until: now + ttl });
-  }
-
-  /** Forgets the key with row id `id` (it was revoked). */
-  forget(id: string): void {
-    for (const [hash, entry] of this.entries) if (entry.key.id === id) this.entries.delete(hash);
-  }
-}
-
-const globalForKeys = globalThis as unknown as { passflowVerifiedApiKeys?: VerifiedApiKeys };
-
-/** This process's verified keys (on globalThis: the listeners' and the console's route bundles share them). */
-export function verifiedApiKeys(): VerifiedApiKeys {
-  return (globalForKeys.passflowVerifiedApiKeys ??= new VerifiedApiKeys(() => env.API_KEY_CACHE_SECONDS * 1000));
+/**
+ * This process's verified keys by the SHA-256 hex of the whole key, for API_KEY_CACHE_SECONDS (on
+ * globalThis: the listeners' and the console's route bundles share them).
+ */
+export function verifiedApiKeys(): TtlCache<VerifiedApiKey> {
+  return (globalForKeys.passflowVerifiedApiKeys ??= new TtlCache(() => env.API_KEY_CACHE_SECONDS * 1000));
 }
 
 /** A whole API key; group 1 is its public prefix. */
@@ -136,6 +107,6 @@ export async function revokeApiKey(input: { prefix: string; actor: string }): Pr
     await audit({ actor: input.actor, action: "apikey.revoke", targetType: "ApiKey", targetId: row.id, tenantId: row.tenantId, details: { prefix: row.prefix } }, tx);
     return { prefix: updated.prefix, revokedAt: updated.revokedAt! };
   });
-  verifiedApiKeys().forget(row.id);
+  verifiedApiKeys().deleteWhere((key) => key.id === row.id);
   return revoked;
 }

@@ -141,6 +141,12 @@ const schema = z.object({
    */
   API_KEY_CACHE_SECONDS: integer(0, 300, 60, "a number of seconds 0-300"),
   /**
+   * Seconds the listeners keep a tenant (its status, settings, webhook secrets) in process memory
+   * after reading it, saving its lookup on every webhook; 0 reads it every time. Changes made
+   * through this process apply at once, others (the CLI, other instances) within this time.
+   */
+  TENANT_CACHE_SECONDS: integer(0, 60, 5, "a number of seconds 0-60"),
+  /**
    * Apple Wallet: generate a self-signed development signing chain for a pass type that has no
    * imported certificate (passes then build but no real device installs them). Default: on,
    * except with NODE_ENV=production.

@@ -57,10 +57,47 @@ async function ensureDatabase() {
   await admin.end();
 }
 
-async function load(target: Target, opts: { connections?: number; overallRate?: number } = {}): Promise<Figures> {
-  const r = await autocannon({ ...target, connections: opts.connections ?? CONNECTIONS, overallRate: opts.overallRate, duration: SECONDS });
+async function load(target: Target, opts: { connections?: number } = {}): Promise<Figures> {
+  const r = await autocannon({ ...target, connections: opts.connections ?? CONNECTIONS, duration: SECONDS });
   const ok = r["2xx"];
   return { rps: ok / SECONDS, p50: r.latency.p50, p99: r.latency.p99, ok, errors: r.non2xx + r.errors + r.timeouts };
+}
+
+/**
+ * `rate` requests per second for SECONDS, open loop: each request leaves at its scheduled time
+ * whatever the earlier ones are doing, and its latency counts from that time (so a stall shows in
+ * every request it delays). autocannon's own fixed rate sends in bursts and adds their waits.
+ */
+async function fixedRate(target: Target, rate: number): Promise<Figures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const latencies: number[] = [];
+  let errors = 0;
+  const send = (scheduled: number) =>
+    new Promise<void>((resolve) => {
+      const req = http.request(target.url, { method: target.method, headers: target.headers, agent }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode! >= 200 && res.statusCode! < 300) latencies.push(performance.now() - scheduled);
+          else errors++;
+          resolve();
+        });
+      });
+      req.on("error", () => (errors++, resolve()));
+      req.end(target.body);
+    });
+  const total = Math.round(rate * SECONDS);
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; ) {
+    const now = performance.now();
+    for (; i < total && start + (i * 1000) / rate <= now; i++) inFlight.push(send(start + (i * 1000) / rate));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
+  return { rps: latencies.length / SECONDS, p50: at(0.5), p99: at(0.99), ok: latencies.length, errors };
 }
 
 /** Warm-up: open connections, compile and load the route. */
@@ -76,10 +113,10 @@ function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
 }
 
-/** `load` with the app's CPU time per request. */
-async function loadApp(pid: number, target: Target, opts?: Parameters<typeof load>[1]): Promise<Figures> {
+/** `run` (a load) with the app's CPU time per request. */
+async function withCpu(pid: number, run: () => Promise<Figures>): Promise<Figures> {
   const before = processCpuMs(pid);
-  const figures = await load(target, opts);
+  const figures = await run();
   return { ...figures, cpuPerRequest: (processCpuMs(pid) - before) / Math.max(1, figures.ok + figures.errors) };
 }
 
@@ -169,10 +206,10 @@ async function main() {
     await warm(webhook);
     await warm(health);
     for (let round = 0; round < ROUNDS; round++) {
-      ingestRuns.push(await loadApp(app.child.pid!, webhook));
-      healthRuns.push(await loadApp(app.child.pid!, health));
+      ingestRuns.push(await withCpu(app.child.pid!, () => load(webhook)));
+      healthRuns.push(await withCpu(app.child.pid!, () => load(health)));
     }
-    halfCapacity = await loadApp(app.child.pid!, webhook, { connections: 20, overallRate: Math.max(1, Math.round(bestOf(ingestRuns).rps / 2)) });
+    halfCapacity = await withCpu(app.child.pid!, () => fixedRate(webhook, Math.max(1, Math.round(bestOf(ingestRuns).rps / 2))));
   } finally {
     await app.stop();
     sink.close();

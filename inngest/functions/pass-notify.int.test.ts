@@ -8,6 +8,10 @@ import { recordingTransport } from "@/server/tooling/testing/push";
 import { testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
 import { createPassNotify } from "./pass-notify";
 import { passChanged } from "../events";
+import { metrics } from "@/server/platform/metrics";
+
+/** The process's pushes counted with `outcome` (this test process runs the push pipeline). */
+const pushesCounted = async (outcome: string) => (await metrics().pushes.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
 
 const mockInfo = inject("apnsMock");
 const mock = apnsMockControl(mockInfo.controlUrl);
@@ -55,8 +59,11 @@ describe("pass-notify", () => {
     const pass = await testPass(tenant, { email: "u@example.com" });
     const [kept, gone] = [await testDevice(pass.id), await testDevice(pass.id)];
     const transport = recordingTransport({ [gone.pushToken]: { kind: "rejected", statusCode: 410, reason: "Unregistered", apnsId: null } });
+    const [accepted, unregistered, rejected] = [await pushesCounted("accepted"), await pushesCounted("unregistered"), await pushesCounted("rejected")];
     const { result } = await notify(transport, { passId: pass.id, tenantId: tenant.id, versionTag: pass.versionTag.toString() });
     expect(result).toEqual({ devices: 2, accepted: 1, rejected: 1, failed: 0 });
+    // counted by outcome: a 410 is a device that removed the pass, not an APNs refusal
+    expect([(await pushesCounted("accepted")) - accepted, (await pushesCounted("unregistered")) - unregistered, (await pushesCounted("rejected")) - rejected]).toEqual([1, 1, 0]);
     const byDevice = Object.fromEntries((await db().pushDelivery.findMany({ where: { passId: pass.id } })).map((d) => [d.deviceId, d]));
     expect(byDevice[kept.id]).toMatchObject({ status: "ACCEPTED", statusCode: 200, attempts: 1 });
     expect(byDevice[gone.id]).toMatchObject({ status: "REJECTED", statusCode: 410, reason: "Unregistered", attempts: 1 });

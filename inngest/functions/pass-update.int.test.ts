@@ -9,6 +9,7 @@ import { failTaskOnFailure } from "@/inngest/task-run";
 import { createTask, pushUpdateInput, testDevice, testPass, testTenant } from "@/server/tooling/testing/tasks";
 import type { PassUpdateInput } from "@/server/passes/update";
 import type { Tenant } from "@prisma/client";
+import { metrics } from "@/server/platform/metrics";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -173,5 +174,27 @@ describe("pass-update", () => {
       errorCode: "internal_error",
       lastError: "connection reset",
     });
+  });
+
+  it("counts each task's end once in the metrics: a final failure by its run, not again by onFailure", async () => {
+    const counted = async (outcome: string) => (await metrics().tasks.get()).values.find((v) => v.labels.kind === "PASS_UPDATE" && v.labels.outcome === outcome)?.value ?? 0;
+    const timed = async () => (await metrics().taskDuration.get()).values.find((v) => v.metricName === "passflow_task_duration_seconds_count" && v.labels.kind === "PASS_UPDATE" && v.labels.outcome === "failed")?.value ?? 0;
+    const tenant = await testTenant();
+    const [failed, durations] = [await counted("failed"), await timed()];
+    const { task } = await run(tenant, pushUpdateInput({ identifiers: { email: "nobody@example.com" }, additionalData: { points: "1" } }));
+    expect(task.status).toBe("FAILED");
+    const end = (taskId: string, correlationId: string) =>
+      failTaskOnFailure({ event: { data: { event: { data: { taskId, tenantId: tenant.id, correlationId } } } }, error: new Error("pass_not_found: no customer") });
+    await end(task.id, task.correlationId); // Inngest calls onFailure after the NonRetriableError too
+    expect([(await counted("failed")) - failed, (await timed()) - durations]).toEqual([1, 1]);
+    // a task still RUNNING when its retries are spent is ended, and counted, by onFailure
+    const running = await createTask(tenant.id, "PASS_UPDATE", pushUpdateInput({ identifiers: { email: "x@example.com" } }), { dispatch: false });
+    await db().$executeRaw`UPDATE "SyncTask" SET status = 'RUNNING' WHERE id = ${running.id}`;
+    await end(running.id, running.correlationId);
+    expect((await counted("failed")) - failed).toBe(2);
+    const succeeded = await counted("succeeded");
+    await testPass(tenant, { email: "ok@example.com" });
+    expect((await run(tenant, pushUpdateInput({ identifiers: { email: "ok@example.com" }, additionalData: { points: "5" } }))).task.status).toBe("SUCCEEDED");
+    expect((await counted("succeeded")) - succeeded).toBe(1);
   });
 });

@@ -4,7 +4,8 @@
  *
  * Klaviyo flow webhooks are not signed: the merchant pastes a credential into the flow action's
  * headers, as `Authorization: Bearer <token>` or `X-API-KEY: <key>`. The token is a tenant API
- * key (`pf_…`, checked against its stored SHA-256 hash in constant time) or an OAuth2 JWT access
+ * key (`pf_…`, checked against its stored SHA-256 hash in constant time, then remembered for a
+ * minute by that hash: server/tenants/api-keys.ts `verifiedApiKeys`) or an OAuth2 JWT access
  * token from the configured issuer (signature via JWKS or a configured key, `iss`, `aud`, `exp`,
  * the tenant claim, and the scope in `scope` or `scp`). System webhooks are authenticated by
  * their HMAC signature instead (server/klaviyo/signature.ts).
@@ -18,7 +19,7 @@ import { hashToken, safeEqual } from "@/server/platform/crypto";
 import { logger } from "@/server/platform/log";
 import { HttpProblem } from "@/server/platform/http/problem";
 import { findApiKeyByPrefix } from "./store";
-import { API_KEY_PATTERN, KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
+import { API_KEY_PATTERN, KLAVIYO_LISTENER_SCOPE, verifiedApiKeys, type VerifiedApiKey } from "../tenants/api-keys";
 
 /** Who sent a request: the throttling key and a label for logs and receipts. */
 export interface Principal {
@@ -56,13 +57,23 @@ function touchApiKey(id: string, lastUsedAt: Date | null) {
     .catch((err: unknown) => logger.warn({ err: (err as Error).message }, "could not record API key use"));
 }
 
+/** The key whose SHA-256 is `hash`, from the verified keys or checked against its stored hash. @throws HttpProblem 401 */
+async function verifyApiKey(prefix: string, hash: string): Promise<VerifiedApiKey> {
+  const known = verifiedApiKeys().get(hash); // an entry exists only for a key that hashed to a stored hash
+  if (known) return known;
+  const row = await findApiKeyByPrefix(prefix);
+  // compare even when the prefix is unknown, so timing does not tell which part was wrong
+  const matches = safeEqual(hash, row?.hash ?? "0".repeat(64));
+  if (!row || !matches || row.revokedAt) throw unauthorized("invalid or revoked API key");
+  const verified = { id: row.id, tenantId: row.tenantId, scopes: row.scopes, lastUsedAt: row.lastUsedAt };
+  verifiedApiKeys().set(hash, verified);
+  return verified;
+}
+
 async function authenticateApiKey(key: string, tenant: Tenant, scope: string): Promise<Principal> {
   const prefix = API_KEY_PATTERN.exec(key)?.[1];
   if (!prefix) throw unauthorized("invalid API key");
-  const row = await findApiKeyByPrefix(prefix);
-  // compare even when the prefix is unknown, so timing does not tell which part was wrong
-  const matches = safeEqual(hashToken(key), row?.hash ?? "0".repeat(64));
-  if (!row || !matches || row.revokedAt) throw unauthorized("invalid or revoked API key");
+  const row = await verifyApiKey(prefix, hashToken(key));
   if (row.tenantId !== tenant.id) throw forbidden("this API key belongs to another tenant");
   if (!row.scopes.includes(scope)) throw forbidden(`the API key lacks scope ${scope}`);
   touchApiKey(row.id, row.lastUsedAt);

@@ -1,12 +1,17 @@
 import { describe, expect, it, inject, beforeAll } from "vitest";
 import { db } from "../db/client";
-import { createApiKey, KLAVIYO_LISTENER_SCOPE, revokeApiKey } from "../tenants/api-keys";
+import { createApiKey, KLAVIYO_LISTENER_SCOPE } from "../tenants/api-keys";
 import { updateTenantSettings } from "../tenants/tenants";
 import { hashToken } from "@/server/platform/crypto";
 import { klaviyoSample, klaviyoSampleBytes, type RejectedSamples } from "@/server/tooling/testing/klaviyo-samples";
 import { makeTenant } from "@/server/tooling/testing/tenants";
 import { signAccessToken } from "@/server/tooling/testing/issuer";
+import { TestBrowser } from "@/server/tooling/testing/browser";
+import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
+import { uniqueSlug } from "@/server/tooling/testing/cli";
+import { createStaff } from "@/server/staff/staff";
 import { klaviyoSignature } from "./signature";
+import { findTenant } from "./listener";
 
 const appUrl = inject("appUrl");
 const oauth = inject("oauth");
@@ -153,11 +158,24 @@ describe("pushUpdate: credentials and tenant gate", () => {
     expect(await tasksOf(t.tenant.id)).toHaveLength(1);
   });
 
-  it("a revoked key is refused", async () => {
+  it("a key revoked in the app (the console) is refused at once, though the app remembers verified keys", async () => {
     const t = await makeTenant();
-    expect((await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}` })).status).toBe(200);
-    await revokeApiKey({ prefix: t.prefix, actor: "test" });
+    expect((await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}` })).status).toBe(200); // verified, remembered
+    const operator = await createStaff({ email: `${uniqueSlug("op")}@staff.example.com`, role: "OPERATOR", password: TEST_PASSWORD, actor: "test" });
+    const browser = new TestBrowser(appUrl);
+    expect((await browser.signIn(operator.email, TEST_PASSWORD)).searchParams.get("error")).toBeNull();
+    expect((await browser.mutate("tenants.revokeApiKey", { prefix: t.prefix }, { origin: appUrl })).status).toBe(200);
     await expectProblem(await post(t.slug, PUSH, body, { authorization: `Bearer ${t.apiKey}` }), 401);
+  });
+
+  it("the listeners remember a tenant for a few seconds, and forget it when it changes through this process", async () => {
+    const t = await makeTenant();
+    expect((await findTenant(t.slug)).status).toBe("ACTIVE");
+    await db().tenant.update({ where: { id: t.tenant.id }, data: { status: "SUSPENDED" } }); // as another process would
+    expect((await findTenant(t.slug)).status).toBe("ACTIVE"); // remembered (TENANT_CACHE_SECONDS, 5 here)
+    await updateTenantSettings(t.slug, { status: "SUSPENDED" }, "test");
+    expect((await findTenant(t.slug)).status).toBe("SUSPENDED");
+    expect((await findTenant(t.tenant.id)).status).toBe("SUSPENDED");
   });
 
   it("404 unknown tenant; 403 another tenant's key, suspended tenant, integration disabled; the id resolves too", async () => {

@@ -5,7 +5,7 @@
  *   POST /api/{tenantId}/webhooks/listeners/klaviyo/passes/pushUpdate   → 200, empty body
  *   POST /api/{tenantId}/webhooks/listeners/klaviyo/profiles/sync       → 202 {"correlationId"}
  *
- * Steps: tenant (404) → authenticate (401/403: a bearer credential, or the HMAC signature of a
+ * Steps: tenant (404; remembered for a few seconds) → authenticate (401/403: a bearer credential, or the HMAC signature of a
  * system webhook, which needs the body first) → tenant gate (403 suspended / integration
  * disabled) → throttle (429) → read body (415/413/400) → parse (JSON hygiene, then the
  * payload's parser: push-update.ts, flow-profile-sync.ts or system-webhook.ts; 400/401) → store
@@ -23,6 +23,7 @@ import { errorResponse } from "@/server/platform/http/errors";
 import { unstorable } from "@/server/platform/http/json-hygiene";
 import { redactHeaders } from "@/server/platform/http/headers";
 import { findTenantByRef } from "./store";
+import { rememberedTenants } from "../tenants/tenants";
 import { authenticateBearer, type Principal } from "./credentials";
 import { consumeListenerQuota } from "./quota";
 import { acceptSubmission, IDEMPOTENCY_KEY_MAX, type AcceptedTask, type Acceptance, type Submission } from "./accept";
@@ -52,10 +53,16 @@ function payloadKind(endpoint: ListenerEndpoint, headers: Headers): PayloadKind 
   return isSignedSystemWebhook(headers) ? "systemWebhook" : "flowProfileSync";
 }
 
-/** The tenant whose slug or id is `ref`. @throws HttpProblem 404 */
+/**
+ * The tenant whose slug or id is `ref`, as read within the last TENANT_CACHE_SECONDS
+ * (server/tenants/tenants.ts `rememberedTenants`) or now. @throws HttpProblem 404
+ */
 export async function findTenant(ref: string): Promise<Tenant> {
+  const remembered = rememberedTenants().get(ref);
+  if (remembered) return remembered;
   const tenant = await findTenantByRef(ref);
   if (!tenant) throw new HttpProblem({ status: 404, detail: `no tenant ${JSON.stringify(ref)}` });
+  rememberedTenants().set(ref, tenant);
   return tenant;
 }
 

@@ -66,4 +66,15 @@ describe("env", () => {
     expect(env.OIDC_DISPLAY_NAME).toBe("Single sign-on");
     expect(env.STAFF_SESSION_MAX_AGE).toBe(8 * 3600);
   });
+
+  it("reads the metrics token (unset: the endpoint is off) and the listeners' cache TTLs", () => {
+    expect(parseEnv({}).METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({}).API_KEY_CACHE_SECONDS).toBe(60);
+    expect(parseEnv({ METRICS_TOKEN: "0123456789abcdef", API_KEY_CACHE_SECONDS: "0" })).toMatchObject({ METRICS_TOKEN: "0123456789abcdef", API_KEY_CACHE_SECONDS: 0 });
+    expect(() => parseEnv({ METRICS_TOKEN: "short" })).toThrow("invalid configuration: METRICS_TOKEN: must be at least 16 visible characters without spaces");
+    expect(() => parseEnv({ METRICS_TOKEN: "with a space inside it" })).toThrow(/METRICS_TOKEN: must be/);
+    expect(() => parseEnv({ API_KEY_CACHE_SECONDS: "301" })).toThrow("invalid configuration: API_KEY_CACHE_SECONDS: must be a number of seconds 0-300");
+    expect(parseEnv({}).TENANT_CACHE_SECONDS).toBe(5);
+    expect(() => parseEnv({ TENANT_CACHE_SECONDS: "61" })).toThrow("invalid configuration: TENANT_CACHE_SECONDS: must be a number of seconds 0-60");
+  });
 });

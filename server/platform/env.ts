@@ -137,6 +137,26 @@ const schema = z.object({
   /** Verbose SQL logs. */
   DEBUG_SQL: bool,
   /**
+   * Bearer token of `GET /api/metrics` (Prometheus text format). Unset: the endpoint answers 404.
+   * At least 16 visible characters (no spaces), compared in constant time.
+   */
+  METRICS_TOKEN: z
+    .string(must("at least 16 visible characters without spaces"))
+    .regex(/^[\x21-\x7e]{16,512}$/, must("at least 16 visible characters without spaces"))
+    .optional(),
+  /**
+   * Seconds a verified listener API key is remembered in process memory (by a hash of the key),
+   * saving its database lookup; 0 turns it off. A revocation takes effect at once in the
+   * process that revokes it and within this many seconds in every other.
+   */
+  API_KEY_CACHE_SECONDS: integer(0, 300, 60, "a number of seconds 0-300"),
+  /**
+   * Seconds the listeners keep a tenant (its status, settings, webhook secrets) in process memory
+   * after reading it, saving its lookup on every webhook; 0 reads it every time. Changes made
+   * through this process apply at once, others (the CLI, other instances) within this time.
+   */
+  TENANT_CACHE_SECONDS: integer(0, 60, 5, "a number of seconds 0-60"),
+  /**
    * Apple Wallet: generate a self-signed development signing chain for a pass type that has no
    * imported certificate (passes then build but no real device installs them). Default: on,
    * except with NODE_ENV=production.

@@ -7,6 +7,9 @@
  *   `lastError` (what went wrong on the way) and clears `errorCode`.
  * - Failures are classified here once: domain errors (bad input, nothing to update, conflicts)
  *   and a merchant system refusing the request are final; anything else is retried.
+ * - Each task's end is counted once, by the statement that ends it (`passflow_tasks_total`,
+ *   `passflow_task_duration_seconds` from queueing to the end; retried attempts in
+ *   `passflow_task_retries_total`: server/platform/metrics.ts).
  */
 import type { SyncTask } from "@prisma/client";
 import { ZodError } from "zod";
@@ -14,7 +17,25 @@ import { db } from "../db/client";
 import { poolSql, type Sql, type Transaction } from "../db/sql";
 import { DomainError, FinalTaskError, RetriableTaskError, type TaskSubjects } from "@/server/platform/errors";
 import { logger } from "@/server/platform/log";
+import { metrics } from "@/server/platform/metrics";
 import type { TenantScope } from "@/server/tenants/tenants";
+
+/** What a statement that ends a task returns about it: its kind and seconds from queueing to the end. */
+const ENDED_COLUMNS = `kind::text AS kind, EXTRACT(EPOCH FROM ("finishedAt" - "queuedAt"))::float8 AS seconds`;
+
+interface EndedTask {
+  kind: string;
+  seconds: number | null;
+}
+
+/** Counts tasks that a statement just ended (none when it ended nothing). */
+function countEnded(rows: EndedTask[], outcome: "succeeded" | "failed"): void {
+  const m = metrics();
+  for (const { kind, seconds } of rows) {
+    m.tasks.inc({ kind, outcome });
+    if (seconds !== null) m.taskDuration.observe({ kind, outcome }, seconds);
+  }
+}
 
 
 export interface TaskFailure {
@@ -118,13 +139,15 @@ export async function runTaskOnce<T extends object, Tx>(
 
 /** SUCCEEDED with `output` (a JSON object); clears errorCode. */
 export async function completeTask(taskId: string, output: object): Promise<void> {
-  await poolSql().query(
+  const ended = await poolSql().query<EndedTask>(
     `UPDATE "SyncTask"
         SET status = 'SUCCEEDED', output = $2::jsonb, "errorCode" = NULL,
             "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
-      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
+  RETURNING ${ENDED_COLUMNS}`,
     [taskId, JSON.stringify(output)],
   );
+  countEnded(ended, "succeeded");
 }
 
 /**
@@ -134,15 +157,18 @@ export async function completeTask(taskId: string, output: object): Promise<void
  * (`failure.subjects`), so the failure shows on the pass and the customer it was about.
  */
 export async function recordTaskFailure(taskId: string, attempt: number, failure: TaskFailure): Promise<void> {
-  await poolSql().query(
+  const recorded = await poolSql().query<EndedTask>(
     `UPDATE "SyncTask"
         SET status = $2::"SyncTaskStatus", "errorCode" = $3, "lastError" = $4, attempts = GREATEST(attempts, $5::int),
             "startedAt" = COALESCE("startedAt", (now() AT TIME ZONE 'UTC')),
             "finishedAt" = CASE WHEN $6::boolean THEN (now() AT TIME ZONE 'UTC') ELSE "finishedAt" END, "updatedAt" = (now() AT TIME ZONE 'UTC'),
             "passId" = COALESCE($7, "passId"), "customerRecordId" = COALESCE($8, "customerRecordId")
-      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+      WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
+  RETURNING ${ENDED_COLUMNS}`,
     [taskId, failure.final ? "FAILED" : "RUNNING", failure.code, failure.message.slice(0, 2000), attempt + 1, failure.final, failure.subjects?.passId ?? null, failure.subjects?.customerRecordId ?? null],
   );
+  if (failure.final) countEnded(recorded, "failed");
+  else for (const { kind } of recorded) metrics().taskRetries.inc({ kind });
   logger[failure.final ? "warn" : "info"]({ taskId, errorCode: failure.code, final: failure.final, err: failure.message }, failure.final ? "task failed" : "task attempt failed; will retry");
 }
 
@@ -154,11 +180,16 @@ export async function recordTaskFailure(taskId: string, attempt: number, failure
 export async function failTask(taskId: string, message: string): Promise<void> {
   const code = parseTaskFailureCode(message);
   const lastError = (code ? message.slice(code.length + 2) : message).slice(0, 2000);
-  await db().$executeRaw`
-    UPDATE "SyncTask"
-       SET status = 'FAILED', "finishedAt" = COALESCE("finishedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC'),
+  // a task a final failure already ended is updated again (its last error) but not counted twice
+  const rows = await db().$queryRaw<(EndedTask & { priorStatus: string })[]>`
+    WITH prior AS (SELECT id, status FROM "SyncTask" WHERE id = ${taskId} FOR UPDATE)
+    UPDATE "SyncTask" s
+       SET status = 'FAILED', "finishedAt" = COALESCE(s."finishedAt", (now() AT TIME ZONE 'UTC')), "updatedAt" = (now() AT TIME ZONE 'UTC'),
            "lastError" = ${lastError},
-           "errorCode" = COALESCE(${code ?? null}::text, "errorCode", 'internal_error')
-     WHERE id = ${taskId} AND status <> 'SUCCEEDED'`;
+           "errorCode" = COALESCE(${code ?? null}::text, s."errorCode", 'internal_error')
+      FROM prior
+     WHERE s.id = prior.id AND prior.status <> 'SUCCEEDED'
+ RETURNING s.kind::text AS kind, EXTRACT(EPOCH FROM (s."finishedAt" - s."queuedAt"))::float8 AS seconds, prior.status::text AS "priorStatus"`;
+  countEnded(rows.filter((r) => r.priorStatus !== "FAILED"), "failed");
   logger.warn({ taskId, errorCode: code, err: message }, "task FAILED");
 }

@@ -2,9 +2,17 @@
  * Tenant API keys: the credential a merchant pastes into a Klaviyo flow's webhook headers.
  * Format `pf_<8 chars>_<43 chars>`: the first part (`prefix`, e.g. `pf_k3j9x0qa`) is public and
  * finds the row; only the SHA-256 hash of the whole key is stored. The key is shown once.
+ *
+ * Verified keys are remembered in process memory for API_KEY_CACHE_SECONDS (default 60), by that
+ * same SHA-256 hash (never the key), so a flow sending webhooks costs one key lookup a minute
+ * instead of one per request (server/klaviyo/credentials.ts). Revoking a key forgets it at once
+ * in the revoking process (the console's, on globalThis for every route bundle); other processes
+ * (the CLI's revoke, other instances) refuse it once their entry expires, within the TTL.
  */
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
+import { env } from "@/server/platform/env";
+import { TtlCache } from "@/server/platform/ttl-cache";
 import { DomainError } from "@/server/platform/errors";
 import { hashToken } from "@/server/platform/crypto";
 import { audit } from "@/server/staff/audit";
@@ -55,6 +63,24 @@ export async function createApiKey(input: { tenant: string; name: string; scopes
   return { id: row.id, prefix, key };
 }
 
+/** What a verified key allows: checked on every request, from the cache or the database. */
+export interface VerifiedApiKey {
+  id: string;
+  tenantId: string;
+  scopes: string[];
+  lastUsedAt: Date | null;
+}
+
+const globalForKeys = globalThis as unknown as { passflowVerifiedApiKeys?: TtlCache<VerifiedApiKey> };
+
+/**
+ * This process's verified keys by the SHA-256 hex of the whole key, for API_KEY_CACHE_SECONDS (on
+ * globalThis: the listeners' and the console's route bundles share them).
+ */
+export function verifiedApiKeys(): TtlCache<VerifiedApiKey> {
+  return (globalForKeys.passflowVerifiedApiKeys ??= new TtlCache(() => env.API_KEY_CACHE_SECONDS * 1000));
+}
+
 /** A whole API key; group 1 is its public prefix. */
 export const API_KEY_PATTERN = /^(pf_[a-z0-9]{8})_[A-Za-z0-9_-]{43}$/;
 const PREFIX_PATTERN = /^pf_[a-z0-9]{8}$/;
@@ -76,9 +102,11 @@ export async function revokeApiKey(input: { prefix: string; actor: string }): Pr
   const row = await db().apiKey.findUnique({ where: { prefix } });
   if (!row) throw new DomainError("not_found", `no API key ${JSON.stringify(prefix)}`, "prefix");
   if (row.revokedAt) return { prefix: row.prefix, revokedAt: row.revokedAt };
-  return db().$transaction(async (tx) => {
+  const revoked = await db().$transaction(async (tx) => {
     const updated = await tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
     await audit({ actor: input.actor, action: "apikey.revoke", targetType: "ApiKey", targetId: row.id, tenantId: row.tenantId, details: { prefix: row.prefix } }, tx);
     return { prefix: updated.prefix, revokedAt: updated.revokedAt! };
   });
+  verifiedApiKeys().deleteWhere((key) => key.id === row.id);
+  return revoked;
 }

@@ -10,6 +10,8 @@ import { audit } from "@/server/staff/audit";
 import { starterPassTypes } from "@/server/pass-types/pass-types";
 import { definitionOf } from "@/server/pass-types/definition";
 import { encryptSecret } from "@/server/platform/crypto";
+import { env } from "@/server/platform/env";
+import { TtlCache } from "@/server/platform/ttl-cache";
 import { isSupportedCountry } from "libphonenumber-js";
 
 /** What domain work reads of a tenant: its id and the settings Klaviyo's values are read with. */
@@ -38,6 +40,23 @@ export const slugSchema = z
 /** The tenant a reference (slug or id) names, or null. */
 export function findTenant(ref: string): Promise<Tenant | null> {
   return db().tenant.findFirst({ where: { OR: [{ slug: ref }, { id: ref }] } });
+}
+
+const globalForTenants = globalThis as unknown as { passflowRememberedTenants?: TtlCache<Tenant> };
+
+/**
+ * Tenants the Klaviyo listeners read, by the reference (slug or id) a request named, kept for
+ * TENANT_CACHE_SECONDS (default 5) from the read (server/klaviyo/listener.ts `findTenant`). On
+ * globalThis, so every route bundle shares it and a change through this process (the console, the
+ * API) drops it at once (`forgetTenant`); other processes' copies expire within the TTL.
+ */
+export function rememberedTenants(): TtlCache<Tenant> {
+  return (globalForTenants.passflowRememberedTenants ??= new TtlCache(() => env.TENANT_CACHE_SECONDS * 1000));
+}
+
+/** Drops this process's remembered copies of the tenant with id `id` (it just changed). */
+export function forgetTenant(id: string): void {
+  rememberedTenants().deleteWhere((tenant) => tenant.id === id);
 }
 
 /** Finds a tenant by slug or id. @throws DomainError tenant_not_found */
@@ -201,11 +220,13 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
   if (s.dropPreviousWebhookSecret) data.klaviyoWebhookSecretPrevEncrypted = null;
   if (s.merchantSyncSecret !== undefined) data.merchantSyncSecretEncrypted = s.merchantSyncSecret === null ? null : encryptSecret(s.merchantSyncSecret);
   const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
-  return db().$transaction(async (tx) => {
-    const updated = await tx.tenant.update({ where: { id: tenant.id }, data, select: tenantSettingsSelect });
+  const updated = await db().$transaction(async (tx) => {
+    const row = await tx.tenant.update({ where: { id: tenant.id }, data, select: tenantSettingsSelect });
     await audit({ actor, action: "tenant.update", targetType: "Tenant", targetId: tenant.id, tenantId: tenant.id, details: { changed } }, tx);
-    return updated;
+    return row;
   });
+  forgetTenant(tenant.id);
+  return updated;
 }
 
 /** A tenant's settings as shown to operators: whether secrets are set, never their values. */

@@ -4,7 +4,7 @@ import { db } from "../db/client";
 import { encryptSecret } from "@/server/platform/crypto";
 import { audit } from "@/server/staff/audit";
 import { DomainError } from "@/server/platform/errors";
-import { getTenant } from "../tenants/tenants";
+import { forgetTenant, getTenant } from "../tenants/tenants";
 
 /**
  * Configures token-based APNs (an Apple .p8 auth key) for a tenant; pushes then use a provider
@@ -25,5 +25,6 @@ export async function setApnsKey(input: { tenant: string; keyId: string; teamId:
     where: { id: tenant.id },
     data: { apnsKeyId: input.keyId, apnsTeamId: input.teamId, apnsKeyEncrypted: encryptSecret(input.p8Pem) },
   });
+  forgetTenant(tenant.id);
   await audit({ actor: input.actor, action: "wallet.apns_key.set", targetType: "Tenant", targetId: tenant.id, tenantId: tenant.id, details: { keyId: input.keyId, teamId: input.teamId } });
 }

@@ -5,12 +5,21 @@
  * being built wait for that one build. Bounded in bytes; least recently used entries go first.
  *
  * The cache is a speed-up, never the source of truth: any instance rebuilds a version it lacks.
+ * The process-wide cache reports its hits and builds to the metrics (`passflow_pkpass_*`).
  */
+import { metrics } from "@/server/platform/metrics";
+
 export interface BuildCacheStats {
   builds: number;
   hits: number;
   entries: number;
   bytes: number;
+}
+
+/** Told of each hit and each completed build (with its duration in seconds). */
+export interface BuildCacheObserver {
+  hit(): void;
+  built(seconds: number): void;
 }
 
 export class BuildCache {
@@ -20,7 +29,10 @@ export class BuildCache {
   private builds = 0;
   private hits = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly observer?: BuildCacheObserver,
+  ) {}
 
   /**
    * The bytes for `key`, from the cache or from `build()` (run at most once at a time per key).
@@ -30,6 +42,7 @@ export class BuildCache {
     const hit = this.done.get(key);
     if (hit) {
       this.hits++;
+      this.observer?.hit();
       this.done.delete(key);
       this.done.set(key, hit); // most recently used last
       return { body: hit, cached: true };
@@ -37,13 +50,16 @@ export class BuildCache {
     const inFlight = this.pending.get(key);
     if (inFlight) {
       this.hits++;
+      this.observer?.hit();
       return { body: await inFlight, cached: true };
     }
+    const started = performance.now();
     const promise = build();
     this.pending.set(key, promise);
     this.builds++;
     try {
       const body = await promise;
+      this.observer?.built((performance.now() - started) / 1000);
       this.store(key, body);
       return { body, cached: false };
     } finally {
@@ -75,7 +91,16 @@ export class BuildCache {
 const MAX_BYTES = 64 * 1024 * 1024;
 const globalForCache = globalThis as unknown as { passflowBuildCache?: BuildCache };
 
+/** Hits and builds of the process-wide cache, as metrics. */
+const metricsObserver: BuildCacheObserver = {
+  hit: () => metrics().buildCacheHits.inc(),
+  built: (seconds) => {
+    metrics().builds.inc();
+    metrics().buildDuration.observe(seconds);
+  },
+};
+
 /** The process-wide cache (on globalThis: Next.js route bundles and instrumentation share it). */
 export function buildCache(): BuildCache {
-  return (globalForCache.passflowBuildCache ??= new BuildCache(MAX_BYTES));
+  return (globalForCache.passflowBuildCache ??= new BuildCache(MAX_BYTES, metricsObserver));
 }

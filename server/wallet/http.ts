@@ -26,6 +26,7 @@ export function pkpassResponse(body: Buffer, opts: { cached: boolean; lastModifi
   };
   if (opts.lastModified) headers["last-modified"] = opts.lastModified.toUTCString();
   if (opts.filename) headers["content-disposition"] = `attachment; filename="${opts.filename.replace(/[^\w.-]/g, "_")}"`;
-  // Next.js sends no body for HEAD and sets the framing itself (it drops Content-Length).
-  return new Response(new Uint8Array(body), { status: 200, headers });
+  // Next.js sends no body for HEAD and sets the framing itself (it drops Content-Length). A view
+  // of the cached bytes, not a copy: the cache never changes a stored version.
+  return new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), { status: 200, headers });
 }

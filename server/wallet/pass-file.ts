@@ -3,8 +3,9 @@
  * updated pass" endpoint, the signed download link and the APNs sender (to warm the cache before
  * devices ask) all serve.
  */
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { db } from "../db/client";
+import { poolSql } from "../db/sql";
 import { env } from "@/server/platform/env";
 import { decryptSecret } from "@/server/platform/crypto";
 import { buildCache } from "./build-cache";
@@ -29,58 +30,70 @@ export interface PassFileRecord {
   passType: { id: string; updatedAt: Date; passTypeIdentifier: string; teamIdentifier: string };
 }
 
-/** A row of `findPassFile`'s query: the record with its relations flattened. */
-type PassFileRow = Omit<PassFileRecord, "tenant" | "customer" | "passType"> & {
+/** A row of `findPassFile`'s query: the record with its relations flattened, times in epoch ms, the version tag as text. */
+type PassFileRow = Omit<PassFileRecord, "tenant" | "customer" | "passType" | "versionTag" | "modifiedAt" | "updatedAt"> & {
+  versionTag: string;
+  modifiedAt: number | null;
+  updatedAt: number;
   tenantSlug: string;
   customerId: string | null;
   customIdentifiers: Record<string, string>;
   passTypeId: string;
-  passTypeUpdatedAt: Date;
+  passTypeUpdatedAt: number;
   passTypeIdentifier: string;
   teamIdentifier: string;
 };
 
-function erasedCondition(includeErased: boolean | "registered" | undefined): Prisma.Sql {
-  if (includeErased === true) return Prisma.empty;
-  if (includeErased === "registered") return Prisma.sql`AND (p."erasedAt" IS NULL OR EXISTS (SELECT 1 FROM "Registration" r WHERE r."passId" = p.id))`;
-  return Prisma.sql`AND p."erasedAt" IS NULL`;
+function erasedCondition(includeErased: boolean | "registered" | undefined): string {
+  if (includeErased === true) return "";
+  if (includeErased === "registered") return `AND (p."erasedAt" IS NULL OR EXISTS (SELECT 1 FROM "Registration" r WHERE r."passId" = p.id))`;
+  return `AND p."erasedAt" IS NULL`;
 }
+
+/** Epoch milliseconds of a `timestamp` column (stored in UTC), so node-postgres never reads it in the process's time zone. */
+const epochMs = (column: string) => `round(EXTRACT(EPOCH FROM ${column}) * 1000)::float8`;
 
 /**
  * One pass with what a download needs, found by id, or by serial number within a tenant (slug or
- * id) and optionally pass type identifier. One SQL statement: this is every device download's
- * lookup, and Prisma's relation queries cost several times more here. A pass whose customer was
- * erased is not found, unless `includeErased`: `true` (the push of its voided version) or
- * `"registered"` (the web service, while a device still holds it: it fetches the voided version
- * until the erasure's grace period drops its registration).
+ * id) and optionally pass type identifier. One SQL statement over the unique serial number (or
+ * the id), on node-postgres: this is every device download's lookup, where a Prisma query costs
+ * several times the CPU (server/db/sql.ts). A pass whose customer was erased is not found, unless
+ * `includeErased`: `true` (the push of its voided version) or `"registered"` (the web service,
+ * while a device still holds it: it fetches the voided version until the erasure's grace period
+ * drops its registration).
  */
 export async function findPassFile(
   where: { passId: string } | { serialNumber: string; tenant: string; passTypeIdentifier?: string },
   opts: { includeErased?: boolean | "registered" } = {},
 ): Promise<PassFileRecord | undefined> {
-  const condition =
+  const [condition, params] =
     "passId" in where
-      ? Prisma.sql`p.id = ${where.passId}`
-      : Prisma.sql`p."serialNumber" = ${where.serialNumber} AND (t.slug = ${where.tenant} OR t.id = ${where.tenant})
-          ${where.passTypeIdentifier === undefined ? Prisma.empty : Prisma.sql`AND pt."passTypeIdentifier" = ${where.passTypeIdentifier}`}`;
-  const [row] = await db().$queryRaw<PassFileRow[]>`
-    SELECT p.id, p."tenantId", p."serialNumber", p."versionTag", p.voided, p.data, p.metadata, p."authenticationTokenEncrypted",
-      p."modifiedAt", p."updatedAt", t.slug AS "tenantSlug", c."customerId",
-      COALESCE((SELECT jsonb_object_agg(ci.key, ci.value) FROM "CustomerIdentifier" ci WHERE ci."customerRecordId" = c.id), '{}'::jsonb) AS "customIdentifiers",
-      pt.id AS "passTypeId", pt."updatedAt" AS "passTypeUpdatedAt",
-      pt."passTypeIdentifier", pt."teamIdentifier"
-    FROM "Pass" p
-    JOIN "Tenant" t ON t.id = p."tenantId"
-    JOIN "PassType" pt ON pt.id = p."passTypeId"
-    JOIN "Customer" c ON c.id = p."customerRecordId"
-    WHERE ${condition} ${erasedCondition(opts.includeErased)}`;
+      ? [`p.id = $1`, [where.passId]]
+      : where.passTypeIdentifier === undefined
+        ? [`p."serialNumber" = $1 AND (t.slug = $2 OR t.id = $2)`, [where.serialNumber, where.tenant]]
+        : [`p."serialNumber" = $1 AND (t.slug = $2 OR t.id = $2) AND pt."passTypeIdentifier" = $3`, [where.serialNumber, where.tenant, where.passTypeIdentifier]];
+  const [row] = await poolSql().query<PassFileRow>(
+    `SELECT p.id, p."tenantId", p."serialNumber", p."versionTag"::text AS "versionTag", p.voided, p.data, p.metadata, p."authenticationTokenEncrypted",
+       ${epochMs(`p."modifiedAt"`)} AS "modifiedAt", ${epochMs(`p."updatedAt"`)} AS "updatedAt", t.slug AS "tenantSlug", c."customerId",
+       COALESCE((SELECT jsonb_object_agg(ci.key, ci.value) FROM "CustomerIdentifier" ci WHERE ci."customerRecordId" = c.id), '{}'::jsonb) AS "customIdentifiers",
+       pt.id AS "passTypeId", ${epochMs(`pt."updatedAt"`)} AS "passTypeUpdatedAt", pt."passTypeIdentifier", pt."teamIdentifier"
+     FROM "Pass" p
+     JOIN "Tenant" t ON t.id = p."tenantId"
+     JOIN "PassType" pt ON pt.id = p."passTypeId"
+     JOIN "Customer" c ON c.id = p."customerRecordId"
+     WHERE ${condition} ${erasedCondition(opts.includeErased)}`,
+    params,
+  );
   if (!row) return undefined;
-  const { tenantSlug, customerId, customIdentifiers, passTypeId, passTypeUpdatedAt, passTypeIdentifier, teamIdentifier, ...pass } = row;
+  const { tenantSlug, customerId, customIdentifiers, passTypeId, passTypeUpdatedAt, passTypeIdentifier, teamIdentifier, versionTag, modifiedAt, updatedAt, ...pass } = row;
   return {
     ...pass,
+    versionTag: BigInt(versionTag),
+    modifiedAt: modifiedAt === null ? null : new Date(modifiedAt),
+    updatedAt: new Date(updatedAt),
     tenant: { id: row.tenantId, slug: tenantSlug },
     customer: { customerId, identifiers: customIdentifiers ?? {} },
-    passType: { id: passTypeId, updatedAt: passTypeUpdatedAt, passTypeIdentifier, teamIdentifier },
+    passType: { id: passTypeId, updatedAt: new Date(passTypeUpdatedAt), passTypeIdentifier, teamIdentifier },
   };
 }
 

@@ -15,12 +15,15 @@
  * - 410 Unregistered drops that registration. BadDeviceToken, TopicDisallowed and other setup
  *   reasons are reported as the tenant's configuration problem (./config-problems.ts), never
  *   used to delete registrations in bulk.
+ * - Every push sent is counted by its outcome (`passflow_pushes_total`: accepted, unregistered,
+ *   rejected, failed).
  */
 import type { PushStatus } from "@prisma/client";
 import { db } from "../db/client";
 import { poolSql } from "../db/sql";
 import { decryptSecret } from "@/server/platform/crypto";
 import { logger } from "@/server/platform/log";
+import { metrics } from "@/server/platform/metrics";
 import type { ApnsCredentials, PushTarget, PushTransport } from "./apns";
 import { signingCredentials } from "./signing";
 import { isConfigurationReason } from "./config-problems";
@@ -146,13 +149,18 @@ export function createPushSender(transport: PushTransport): PushSender {
     const gone = targets.filter((t) => t.result?.kind === "rejected" && t.result.statusCode === 410);
     if (gone.length) await db().registration.deleteMany({ where: { passId: pass.id, deviceId: { in: gone.map((t) => t.deviceId) } } });
     const reasons = new Set<string>();
+    const sent = { accepted: 0, unregistered: 0, rejected: 0, failed: 0 };
     for (const { result } of targets) {
-      if (result?.kind === "accepted") outcome.accepted++;
+      if (result?.kind === "accepted") sent.accepted++;
       else if (result?.kind === "rejected") {
-        outcome.rejected++;
+        sent[result.statusCode === 410 ? "unregistered" : "rejected"]++;
         if (isConfigurationReason(result.reason)) reasons.add(result.reason);
-      } else outcome.failed++;
+      } else sent.failed++;
     }
+    for (const [kind, count] of Object.entries(sent)) if (count) metrics().pushes.inc({ outcome: kind }, count);
+    outcome.accepted += sent.accepted;
+    outcome.rejected += sent.unregistered + sent.rejected;
+    outcome.failed += sent.failed;
     if (!reasons.size) return outcome;
     logger.warn({ tenantId: pass.tenantId, topic, reasons: [...reasons] }, "APNs rejected pushes for a configuration reason: check the tenant's certificate and APNs environment");
     return { ...outcome, configurationProblem: [...reasons].join(", ") };

@@ -2,10 +2,13 @@
  * The route wrapper every route handler under app/api uses (web-standard Request/Response, no
  * Next.js): it runs the handler and answers whatever it throws through the error table
  * (./errors.ts) as problem+json, so handlers only adapt a request to server code and its result
- * to a response. Like dub's `handleApiError` or cal.com's `defaultResponderForAppDir`.
+ * to a response. Like dub's `handleApiError` or cal.com's `defaultResponderForAppDir`. With a
+ * `metric` (server/platform/metrics.ts), every answer's status and time are recorded, errors too.
  *
  *   export const GET = route(async (request, { params }) => Response.json(await work(await params)));
+ *   export const POST = route(handler, { metric: webhookMetric("pushUpdate") });
  */
+import type { RequestMetric } from "../metrics";
 import { errorResponse } from "./errors";
 
 /** Next.js control flow (redirect(), notFound(), dynamic-usage bail-outs) is thrown with a `digest`: not an error to answer. */
@@ -13,15 +16,23 @@ function isFrameworkSignal(err: unknown): boolean {
   return typeof (err as { digest?: unknown } | null)?.digest === "string";
 }
 
-/** `handler` with every thrown error answered as problem+json; the handler's signature is kept. */
-export function route<Args extends unknown[]>(handler: (...args: Args) => Response | Promise<Response>): (...args: Args) => Promise<Response> {
+/** `handler` with every thrown error answered as problem+json (and its answers recorded in `metric`); the handler's signature is kept. */
+export function route<Args extends unknown[]>(
+  handler: (...args: Args) => Response | Promise<Response>,
+  options: { metric?: RequestMetric } = {},
+): (...args: Args) => Promise<Response> {
+  const { metric } = options;
   return async (...args: Args) => {
+    const started = metric ? performance.now() : 0;
+    let response: Response;
     try {
-      return await handler(...args);
+      response = await handler(...args);
     } catch (err) {
       if (isFrameworkSignal(err)) throw err;
       const request = args[0] instanceof Request ? args[0] : undefined;
-      return errorResponse(err, { log: request ? { method: request.method, path: new URL(request.url).pathname } : undefined });
+      response = errorResponse(err, { log: request ? { method: request.method, path: new URL(request.url).pathname } : undefined });
     }
+    metric?.observe(response.status, (performance.now() - started) / 1000);
+    return response;
   };
 }

@@ -44,6 +44,7 @@ export default async function setup(project: TestProject) {
       OAUTH_AUDIENCE: issuer.audience,
       OAUTH_JWKS_URL: issuer.jwksUrl,
       PASSFLOW_EXECUTOR_RETRY_BASE_MS: "1000", // retry tests wait for real back-off: keep it short
+      TENANT_CACHE_SECONDS: "0", // tests change tenants from their own process and expect the app to see it at once
       ...apnsEnv,
     },
   });

@@ -5,6 +5,7 @@
 import { downloadByLink } from "@/server/wallet/links";
 import { pkpassResponse } from "@/server/wallet/http";
 import { route } from "@/server/platform/http/route";
+import { downloadMetric } from "@/server/platform/metrics";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,7 @@ export const GET = route(async (request: Request, { params }: Params) => {
   const q = new URL(request.url).searchParams;
   const result = await downloadByLink({ tenant: tenantId, file, expires: q.get("expires"), signature: q.get("signature") });
   return pkpassResponse(result.body, { cached: result.cached, filename: `${result.serialNumber}.pkpass` });
-});
+}, { metric: downloadMetric("link") });
 
 /** HEAD: the same status and headers; Next.js sends no body. */
 export const HEAD = GET;

@@ -5,6 +5,7 @@
 import { latestPass } from "@/server/wallet/web-service";
 import { pkpassResponse } from "@/server/wallet/http";
 import { route } from "@/server/platform/http/route";
+import { downloadMetric } from "@/server/platform/metrics";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +24,7 @@ export const GET = route(async (request: Request, { params }: Params) => {
     return new Response(null, { status: 304, headers: { "last-modified": result.lastModified.toUTCString(), "cache-control": "private, no-cache" } });
   }
   return pkpassResponse(result.body, { cached: result.cached, lastModified: result.lastModified, filename: `${result.serialNumber}.pkpass` });
-});
+}, { metric: downloadMetric("web_service") });
 
 /** HEAD: the same status and headers; Next.js sends no body. */
 export const HEAD = GET;

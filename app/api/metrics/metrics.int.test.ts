@@ -135,6 +135,20 @@ describe("GET /api/metrics", () => {
     expect(after.some((s) => s.name === "process_cpu_user_seconds_total")).toBe(true);
   });
 
+  it("the data lifecycle: the latest retention run and the activity rollup's lag", async () => {
+    const startedAt = new Date(Date.now() - 60_000);
+    await db().retentionRun.create({ data: { startedAt, finishedAt: new Date(startedAt.getTime() + 30_000), receiptsDeleted: 7, tasksDeleted: 5 } });
+    const { tenant } = await makeTenant();
+    await db().activityRollup.create({ data: { tenantId: tenant.id, rolledUntil: new Date(Date.now() - 2 * 3_600_000) } });
+    const now = await scrape();
+    expect(valueOf(now, "passflow_retention_last_run_started_seconds")).toBeCloseTo(startedAt.getTime() / 1000, 0);
+    expect(valueOf(now, "passflow_retention_last_run_finished_seconds")).toBeCloseTo(startedAt.getTime() / 1000 + 30, 0);
+    expect(valueOf(now, "passflow_retention_last_run_rows", { kind: "receiptsDeleted" })).toBe(7);
+    expect(valueOf(now, "passflow_retention_last_run_rows", { kind: "tasksDeleted" })).toBe(5);
+    expect(valueOf(now, "passflow_retention_last_run_rows", { kind: "pushDeliveriesDeleted" })).toBe(0);
+    expect(Math.abs(valueOf(now, "passflow_activity_rollup_lag_seconds") - 7200)).toBeLessThan(120);
+  });
+
   it("401 problem+json for a missing or wrong token", async () => {
     const attempts: Record<string, string>[] = [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }];
     for (const headers of attempts) {

@@ -5,7 +5,7 @@
 import { route } from "@/server/platform/http/route";
 import { authorizeScrape, metricsResponse } from "@/server/platform/metrics";
 import { registerPoolMetrics } from "@/server/db/metrics";
-import { registerTaskQueueMetrics } from "@/server/tasks/metrics";
+import { registerDataLifecycleMetrics, registerTaskQueueMetrics } from "@/server/tasks/metrics";
 import { registerWalletMetrics } from "@/server/wallet/metrics";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +14,7 @@ export const GET = route((request: Request) => {
   authorizeScrape(request.headers);
   registerPoolMetrics();
   registerTaskQueueMetrics();
+  registerDataLifecycleMetrics();
   registerWalletMetrics();
   return metricsResponse();
 });

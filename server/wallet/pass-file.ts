@@ -18,6 +18,8 @@ export interface PassFileRecord {
   serialNumber: string;
   versionTag: bigint;
   voided: boolean;
+  alertsMuted: boolean;
+  notice: string | null;
   data: Prisma.JsonValue;
   metadata: Prisma.JsonValue;
   authenticationTokenEncrypted: string;
@@ -64,7 +66,7 @@ export async function findPassFile(
       : Prisma.sql`p."serialNumber" = ${where.serialNumber} AND (t.slug = ${where.tenant} OR t.id = ${where.tenant})
           ${where.passTypeIdentifier === undefined ? Prisma.empty : Prisma.sql`AND pt."passTypeIdentifier" = ${where.passTypeIdentifier}`}`;
   const [row] = await db().$queryRaw<PassFileRow[]>`
-    SELECT p.id, p."tenantId", p."serialNumber", p."versionTag", p.voided, p.data, p.metadata, p."authenticationTokenEncrypted",
+    SELECT p.id, p."tenantId", p."serialNumber", p."versionTag", p.voided, p."alertsMuted", p.notice, p.data, p.metadata, p."authenticationTokenEncrypted",
       p."modifiedAt", p."updatedAt", t.slug AS "tenantSlug", c."customerId",
       COALESCE((SELECT jsonb_object_agg(ci.key, ci.value) FROM "CustomerIdentifier" ci WHERE ci."customerRecordId" = c.id), '{}'::jsonb) AS "customIdentifiers",
       pt.id AS "passTypeId", pt."updatedAt" AS "passTypeUpdatedAt",
@@ -128,6 +130,8 @@ export async function pkpassFile(pass: PassFileRecord): Promise<{ body: Buffer; 
         data: (pass.data ?? {}) as Record<string, unknown>,
         metadata: (pass.metadata ?? {}) as Record<string, unknown>,
         voided: pass.voided,
+        alertsMuted: pass.alertsMuted,
+        notice: pass.notice,
       },
       credentials,
     );

@@ -79,12 +79,12 @@ export function registerPassTypeCommands(program: Command): void {
     .option("--revision <n>", "the revision to publish (default: the latest)", positiveInt(1_000_000))
     .option("--message <text>", "why (kept in the audit log and on the publication)")
     .option("--notify <text>", "a lock-screen message for every holder (muted per pass beyond the tenant's notification budget)")
-    .option("--wait", "wait until every pass is done, printing progress on stderr")
+    .option("--wait", "wait until every pass is done (progress on stderr unless --json)")
     .option("--json", "print the result (with the publication's progress record) as JSON")
     .action(
       withDb(async (opts: { tenant: string; key: string; revision?: number; message?: string; notify?: string; wait?: boolean; json?: boolean }) => {
         const r = await publishPassTypeRevision({ tenant: opts.tenant, key: opts.key, revision: opts.revision, message: opts.message, notify: opts.notify, actor: ACTOR });
-        if (r.publish && opts.wait) r.publish = await waitForPublish(r.publish.id);
+        if (r.publish && opts.wait) r.publish = await waitForPublish(r.publish.id, !opts.json);
         if (opts.json) json(r);
         else if (!r.changed) out(`${r.key} revision ${r.revision} is already published`);
         else out(`published ${r.key} revision ${r.revision}: ${progressLine(r.publish!)}`);
@@ -95,13 +95,13 @@ export function registerPassTypeCommands(program: Command): void {
     .description("the progress of a pass type's latest publication: passes done / total, pushes sent and failed, muted notices, estimate to finish")
     .requiredOption("--tenant <slug>", "tenant slug or id")
     .requiredOption("--key <key>", "pass type key")
-    .option("--wait", "wait until it finishes, printing progress on stderr")
+    .option("--wait", "wait until it finishes (progress on stderr unless --json)")
     .option("--json", "print the progress record as JSON")
     .action(
       withDb(async (opts: { tenant: string; key: string; wait?: boolean; json?: boolean }) => {
         let p = await latestPublishOf(opts.tenant, opts.key);
         if (!p) throw new DomainError("not_found", `pass type ${opts.key} was never published with a publication record`, "key");
-        if (opts.wait) p = await waitForPublish(p.id);
+        if (opts.wait) p = await waitForPublish(p.id, !opts.json);
         if (opts.json) json(p);
         else out(`${p.key} revision ${p.revision}: ${progressLine(p)}`);
       }),
@@ -117,12 +117,12 @@ function progressLine(p: PublishProgress): string {
   );
 }
 
-/** Polls the publication until it is no longer RUNNING, writing a progress line to stderr every 2 s. */
-async function waitForPublish(publishId: string): Promise<PublishProgress> {
-  for (;;) {
+/** Polls the publication until it is no longer RUNNING (every 0.5 s), with a progress line on stderr every 2 s when `report`. */
+async function waitForPublish(publishId: string, report: boolean): Promise<PublishProgress> {
+  for (let i = 0; ; i++) {
     const p = (await getPublish(publishId))!;
     if (p.status !== "RUNNING") return p;
-    process.stderr.write(`${progressLine(p)}\n`);
-    await new Promise((r) => setTimeout(r, 2000));
+    if (report && i % 4 === 0) process.stderr.write(`${progressLine(p)}\n`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

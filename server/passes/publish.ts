@@ -153,8 +153,11 @@ export async function createPublish(sql: Sql, p: NewPublish): Promise<{ id: stri
 export type PublishStep =
   /** Push the range (after, upTo] of the type's passes (ids in text order), then `recordPublishPushes`. */
   | { kind: "push"; tenantId: string; passTypeId: string; after: string | null; upTo: string; pushesPerSecond: number; correlationId: string }
-  /** Every pass has its version and every range was pushed (status SUCCEEDED), or the publication is no longer RUNNING. */
-  | { kind: "finished" | "stopped" };
+  /**
+   * finished: every pass has its version and every range was pushed (status SUCCEEDED); stopped:
+   * the publication is no longer RUNNING; drained (`ahead` only): no pass left to bump.
+   */
+  | { kind: "finished" | "stopped" | "drained" };
 
 interface PublishRow {
   tenantId: string;
@@ -173,8 +176,10 @@ interface PublishRow {
 /**
  * The publication's next step (module comment): a bumped range not yet pushed, else the next
  * batch bumped (one transaction, which also advances the cursor and counts), else finished.
+ * `ahead`: bump the next batch while the range before it is still being pushed (the walk
+ * overlaps the two; after a crash both ranges are pushed again as one), never finishing.
  */
-export async function bumpPublishBatch(publishId: string): Promise<PublishStep> {
+export async function bumpPublishBatch(publishId: string, opts: { ahead?: boolean } = {}): Promise<PublishStep> {
   return pgTransaction(async (sql) => {
     const [p] = await sql.query<PublishRow>(
       `SELECT pp."tenantId", pp."passTypeId", pp.status, pp.cursor, pp."pushedCursor", pp."batchSize", pp.revision, pp."previousRevision", pp.notify, pp."correlationId",
@@ -184,10 +189,11 @@ export async function bumpPublishBatch(publishId: string): Promise<PublishStep> 
     );
     if (!p || p.status !== "RUNNING") return { kind: "stopped" as const };
     const push = (after: string | null, upTo: string): PublishStep => ({ kind: "push", tenantId: p.tenantId, passTypeId: p.passTypeId, after, upTo, pushesPerSecond: p.pushesPerSecond, correlationId: p.correlationId });
-    if (p.cursor !== null && p.pushedCursor !== p.cursor) return push(p.pushedCursor, p.cursor);
+    if (!opts.ahead && p.cursor !== null && p.pushedCursor !== p.cursor) return push(p.pushedCursor, p.cursor);
     const [passType] = await sql.query<Pick<PassType, "style" | "template" | "images" | "fields">>(`SELECT style::text AS style, template, images, fields FROM "PassType" WHERE id = $1`, [p.passTypeId]);
     const bumped = await bumpPasses(sql, passType!, { passTypeId: p.passTypeId, cursor: p.cursor, limit: p.batchSize, from: p.previousRevision, to: p.revision, notify: p.notify });
     if (bumped.count === 0) {
+      if (opts.ahead) return { kind: "drained" as const };
       await sql.query(`UPDATE "PassTypePublish" SET status = 'SUCCEEDED', "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`, [publishId]);
       return { kind: "finished" as const };
     }

@@ -12,7 +12,8 @@
  * the load average (the machine is shared). Target (issue 14): every push accepted within 120 s
  * on this 2-core machine. The tenant's publishPushesPerSecond is BENCH_PUSH_RATE (default: the
  * tenant default, 2,000/s). BENCH_CPU_PROF (a folder): the app writes a V8 CPU profile there when
- * it stops. Builds the app (`next build`) when there is no build yet.
+ * it stops. BENCH_MAX_OLD_SPACE_MB caps the app's V8 heap (a publication holding per-pass state
+ * would run out of memory; one that does not finishes the same). Builds the app (`next build`) when there is no build yet.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -27,6 +28,7 @@ const PASSES = Number(process.env.BENCH_PASSES ?? 100_000);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/passflow_bench_publish";
 const PUSH_RATE = process.env.BENCH_PUSH_RATE ? Number(process.env.BENCH_PUSH_RATE) : undefined;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 900_000);
+const HEAP_MB = process.env.BENCH_MAX_OLD_SPACE_MB ? Number(process.env.BENCH_MAX_OLD_SPACE_MB) : undefined;
 
 /** kB values of /proc/<pid>/status (VmHWM: peak resident set; VmRSS: now). */
 function memoryKb(pid: number): { hwm: number; rss: number } {
@@ -93,7 +95,10 @@ async function main() {
       APNS_CA_FILE: caFile,
       PASSFLOW_DEV_CERTIFICATES: "true",
     },
-    nodeArgs: process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+    nodeArgs: [
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : []),
+    ],
   });
   const pid = app.child.pid!;
   try {
@@ -130,6 +135,11 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const cpu = processCpuMs(pid) - cpu0;
+    // where the walk's time went: the phases each slice step reported (memoized in ExecutorRun)
+    const [run] = await db().$queryRaw<{ steps: Record<string, { data?: { ms?: { bump: number; push: number; record: number } } }> }[]>`
+      SELECT steps FROM "ExecutorRun" WHERE "eventId" = ${`publish-${publish!.id}`}`;
+    const phases = { bump: 0, push: 0, record: 0 };
+    for (const step of Object.values(run?.steps ?? {})) for (const k of ["bump", "push", "record"] as const) phases[k] += step.data?.ms?.[k] ?? 0;
     const final = (await getPublish(publish!.id))!;
     const stats = await control.stats();
     const mem = memoryKb(pid);
@@ -142,6 +152,8 @@ async function main() {
       `time to all pushes accepted:  ${s(acceptedMs)}   (target ≤ 120 s)`,
       `pushes/s:                     ${acceptedMs ? ((total / acceptedMs) * 1000).toFixed(0) : "-"} overall, ${pushWindow ? ((total / pushWindow) * 1000).toFixed(0) : "-"} from the first push (tenant rate ${PUSH_RATE ?? 2000}/s)`,
       `app memory:                   peak ${mb(mem.hwm)} (VmHWM), resident before ${mb(memBefore.rss)}, at ${quarters.join(", ")}; highest sampled ${mb(peakRss)}`,
+      `app heap cap:                 ${HEAP_MB ? `--max-old-space-size=${HEAP_MB}` : "none (V8 default)"}`,
+      `walk phases (wall):           bump ${(phases.bump / 1000).toFixed(1)} s, push ${(phases.push / 1000).toFixed(1)} s, record ${(phases.record / 1000).toFixed(1)} s`,
       `app CPU:                      ${(cpu / 1000).toFixed(1)} s (${((cpu / total) * 1000).toFixed(0)} µs per pass)`,
       `record:                       ${final.status}, done ${final.done}/${final.total}, pushes sent ${final.pushesSent}, failed ${final.pushesFailed}; mock: ${stats.received} received, ${stats.byStatus["200"] ?? 0} accepted`,
     ];

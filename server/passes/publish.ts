@@ -27,6 +27,8 @@
 import type { PassType, PassTypePublish, PublishStatus } from "@prisma/client";
 import { db } from "../db/client";
 import { pgTransaction, type Sql } from "../db/sql";
+import { inngest } from "@/inngest/client";
+import { passTypePublishRequestedEvent } from "@/inngest/events";
 import { computeMetadata } from "@/server/pass-types/pass-types";
 
 /** Passes per batch by default: one transaction and one push round each. */
@@ -263,4 +265,20 @@ export async function failPublish(publishId: string, error: string): Promise<voi
   await db().$executeRaw`
     UPDATE "PassTypePublish" SET status = 'FAILED', "lastError" = ${error.slice(0, 2000)}, "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
      WHERE id = ${publishId} AND status = 'RUNNING'`;
+}
+
+/**
+ * Sends again the event of every publication still RUNNING without a batch done `olderThanMs`
+ * after it started (its event was lost: the send after the commit failed or the process died in
+ * between). The event id names the publication, so a run that exists is not started twice.
+ * Resolves with how many were sent. @throws the send's error (the cron retries next minute)
+ */
+export async function redispatchPublications({ olderThanMs = 60_000 }: { olderThanMs?: number } = {}): Promise<{ dispatched: number }> {
+  const stale = await db().passTypePublish.findMany({
+    where: { status: "RUNNING", cursor: null, startedAt: { lte: new Date(Date.now() - olderThanMs) } },
+    select: { id: true, tenantId: true, correlationId: true },
+    take: 100,
+  });
+  if (stale.length) await inngest.send(stale.map((p) => passTypePublishRequestedEvent({ publishId: p.id, tenantId: p.tenantId, correlationId: p.correlationId })));
+  return { dispatched: stale.length };
 }

@@ -349,7 +349,7 @@ export async function publishPassTypeRevision(input: PublishInput): Promise<Publ
     try {
       await inngest.send(passTypePublishRequestedEvent({ publishId, tenantId: tenant.id, correlationId }));
     } catch (err) {
-      // committed: the redispatcher (tasks-redispatch) sends it again
+      // committed: tasks-redispatch sends it again within a minute
       logger.warn({ correlationId, publishId, err: (err as Error).message }, "pass type published, but its publication event could not be sent yet");
     }
   }

@@ -39,4 +39,19 @@ export function passChangedEvent(data: z.infer<typeof passChangedData>) {
   return passChanged.create(data, { id: `pass-changed-${data.passId}-${data.versionTag}` });
 }
 
+const publishRequestedData = z.object({
+  /** PassTypePublish.id */
+  publishId: z.string(),
+  tenantId: z.string(),
+  correlationId: z.string(),
+});
+
+/** A pass type revision was published: give every live pass its new version and push it (pass-type-publish). */
+export const passTypePublishRequested = eventType("passflow/pass-type.publish.requested", { schema: publishRequestedData });
+
+/** The event of one publication; its id names the publication, so a repeated send starts one run. */
+export function passTypePublishRequestedEvent(data: z.infer<typeof publishRequestedData>) {
+  return passTypePublishRequested.create(data, { id: `publish-${data.publishId}` });
+}
+
 export type TaskEventData = z.infer<typeof taskEventData>;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { db } from "../db/client";
 import { getTenant } from "../tenants/tenants";
 import { DEFAULT_PAGE_SIZE, pageArgs, pageFields, toPage } from "@/server/db/pagination";
+import { latestPublishes } from "@/server/passes/publish";
 import { walletConfigProblems } from "@/server/wallet/config-problems";
 
 /** A certificate expiring within this many days is flagged. */
@@ -62,6 +63,9 @@ const tenantDetailSelect = {
   apiKeyRequestsPerMinute: true,
   retentionDays: true,
   rawBodyRetentionDays: true,
+  notificationsPerDay: true,
+  notificationSpacingMinutes: true,
+  publishPushesPerSecond: true,
   apnsKeyId: true,
   apnsTeamId: true,
   createdAt: true,
@@ -86,7 +90,7 @@ const tenantDetailSelect = {
   _count: { select: { passes: true, customers: true } },
 } satisfies Prisma.TenantSelect;
 
-/** A tenant's integration status, API keys, pass types, throttling limits, retention settings and certificates. @throws DomainError tenant_not_found */
+/** A tenant's integration status, API keys, pass types and their latest publications, throttling limits, retention and notification settings, certificates. @throws DomainError tenant_not_found */
 export async function getTenantDetail(ref: string, now = new Date()) {
   const { id } = await getTenant(ref);
   const t = await db().tenant.findUniqueOrThrow({ where: { id }, select: tenantDetailSelect });
@@ -104,5 +108,7 @@ export async function getTenantDetail(ref: string, now = new Date()) {
     certificates: certificates.map((c) => ({ ...c, state: certificateState(c.expiresAt, now) })),
     /** APNs rejections of the last 24 h that point at the tenant's setup (certificate, topic, environment). */
     pushProblems: await walletConfigProblems(id),
+    /** The latest publication of each pass type: progress, pushes, muted notices, estimate to finish. */
+    publications: await latestPublishes(id),
   };
 }

@@ -31,7 +31,7 @@ import { prismaSql } from "../db/sql";
 import type { TenantScope } from "@/server/tenants/tenants";
 import { applyFieldValues, fieldValue, isNotProvided, type RawFieldValue } from "@/server/pass-types/fields";
 import { fieldDefinitions } from "@/server/pass-types/pass-types";
-import { diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
+import { alertingChange, diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
 import { z } from "zod";
 import { applyConsentChange, channelConsentChange, CONSENT_CHANNELS, readConsent, suppressionReasons } from "./consent";
@@ -231,7 +231,7 @@ async function applyToCustomer(
     const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true, notProvidedValues: notProvided });
     const passChanges = diffData(data, next);
     if (Object.keys(passChanges).length === 0) continue;
-    const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId);
+    const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId, alertingChange(passChanges, fields));
     passes.push({ passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString() });
   }
   return { customerRecordId: customer.id, matchedBy, customerChanges: changes, passes, appliedAt: new Date().toISOString() };

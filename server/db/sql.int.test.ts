@@ -10,7 +10,7 @@ describe("plain SQL on both engines (server/db/sql.ts)", () => {
     const pass = await testPass(tenant, { email: "sql-commit@example.com" });
     const changed = await pgTransaction(async (sql) => {
       const [locked] = await lockCustomerPasses(sql, pass.customerRecordId);
-      return writePassVersion(sql, locked!, { data: { points: 7 }, metadata: locked!.metadata, passTypeId: locked!.passTypeId }, { points: { before: 0, after: 7 } }, null);
+      return writePassVersion(sql, locked!, { data: { points: 7 }, metadata: locked!.metadata, passTypeId: locked!.passTypeId }, { points: { before: 0, after: 7 } }, null, false);
     });
     const after = await db().pass.findUniqueOrThrow({ where: { id: pass.id } });
     expect(after.versionTag).toBe(changed);
@@ -23,7 +23,7 @@ describe("plain SQL on both engines (server/db/sql.ts)", () => {
     await expect(
       pgTransaction(async (sql) => {
         const [locked] = await lockCustomerPasses(sql, pass.customerRecordId);
-        await writePassVersion(sql, locked!, { data: { points: 8 }, metadata: locked!.metadata, passTypeId: locked!.passTypeId }, { points: { before: 7, after: 8 } }, null);
+        await writePassVersion(sql, locked!, { data: { points: 8 }, metadata: locked!.metadata, passTypeId: locked!.passTypeId }, { points: { before: 7, after: 8 } }, null, false);
         throw boom;
       }),
     ).rejects.toBe(boom);

@@ -6,12 +6,10 @@
  *
  * Publishing a revision (`publishPassTypeRevision`), in one transaction: its definition is copied
  * to the PassType (the build cache and prepared models are keyed by the row's updatedAt, so the
- * next download builds anew), every live pass of the type gets the next version tag, its
- * metadata recomputed and a PassChange `passTypeRevision` (one set-based statement:
- * `bumpLivePasses`), and an AuditLog row `passtype.publish`; then `passflow/pass.changed` is sent
- * for each new version (`announcePassVersions`), as pass updates send it, so pass-notify pushes
- * them. `bumpLivePasses` + `announcePassVersions` are the seam a batched, resumable fan-out
- * replaces.
+ * next download builds anew), a PassTypePublish record is created and an AuditLog row
+ * `passtype.publish` written; then the pass-type-publish function gives every live pass of the
+ * type its next version in batches and pushes it (./publish.ts: progress, resumption, the
+ * lock-screen message).
  *
  * Pass types from before revisions got revision 1 (published) in the migration; a row without
  * one (made by code that writes PassType directly) gets it on first read (`ensureFirstRevision`).
@@ -20,13 +18,14 @@ import { randomUUID } from "node:crypto";
 import { Prisma, type PassType } from "@prisma/client";
 import { db } from "../db/client";
 import { inngest } from "@/inngest/client";
-import { passChangedEvent } from "@/inngest/events";
+import { passTypePublishRequestedEvent } from "@/inngest/events";
 import { DomainError, type DomainFieldError } from "@/server/platform/errors";
 import { logger } from "@/server/platform/log";
 import { audit } from "@/server/staff/audit";
 import { DEV_TEAM_IDENTIFIER, getTenant } from "@/server/tenants/tenants";
 import { changedParts, definitionColumns, definitionOf, stableJson, validateDefinition, type PassTypeDefinition } from "@/server/pass-types/definition";
-import { computeMetadata } from "@/server/pass-types/pass-types";
+import { prismaSql } from "../db/sql";
+import { createPublish, getPublish, latestPublish, type PublishProgress } from "./publish";
 
 type Tx = Prisma.TransactionClient;
 
@@ -159,6 +158,17 @@ export async function showPassType(tenantRef: string, key: string, opts: { revis
   });
 }
 
+/**
+ * The progress of a pass type's latest publication, or undefined when it never had one.
+ * @throws DomainError tenant_not_found, pass_type_not_found
+ */
+export async function latestPublishOf(tenantRef: string, key: string): Promise<PublishProgress | undefined> {
+  const tenant = await getTenant(tenantRef);
+  const passType = await db().passType.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key } }, select: { id: true } });
+  if (!passType) throw new DomainError("pass_type_not_found", `tenant ${tenant.slug} has no pass type ${JSON.stringify(key)}`, "key");
+  return latestPublish(passType.id);
+}
+
 export interface SaveRevisionInput {
   tenant: string;
   key: string;
@@ -244,7 +254,13 @@ export interface PublishInput {
   /** Default: the latest revision. */
   revision?: number;
   message?: string;
+  /** A lock-screen message for every holder (the passes' notice; muted per pass beyond the notification budget). */
+  notify?: string;
   actor: string;
+  /** Passes per batch (default DEFAULT_PUBLISH_BATCH). */
+  batchSize?: number;
+  /** Send the publication's event (default true; tests drive the function themselves). */
+  dispatch?: boolean;
 }
 
 export interface PublishResult {
@@ -254,73 +270,25 @@ export interface PublishResult {
   previousRevision: number;
   /** False when the revision was already the published one (nothing written or pushed). */
   changed: boolean;
-  /** Live passes that got a new version. */
+  /** Live passes the publication gives a new version. */
   passes: number;
-  /** Of those, how many `pass.changed` events were sent. */
-  announced: number;
+  /** The publication's progress record (null when nothing changed). */
+  publish: PublishProgress | null;
   correlationId: string;
 }
 
-/** A pass version made by a publication. */
-export interface PassVersion {
-  passId: string;
-  versionTag: string;
-}
-
 /**
- * Gives every live pass of the type the next version tag, its metadata recomputed from the
- * published definition (colors, style, images, which keys fill each slot) and a PassChange
- * `passTypeRevision` { before, after }: one statement. The caller holds the PassType's lock.
- */
-export async function bumpLivePasses(tx: Tx, passType: PassType, before: number, after: number): Promise<PassVersion[]> {
-  const metadata: Partial<ReturnType<typeof computeMetadata>> = computeMetadata(passType, {});
-  delete metadata.layout; // per pass, below
-  const changes = { passTypeRevision: { before, after } };
-  return tx.$queryRaw<PassVersion[]>`
-    WITH updated AS (
-      UPDATE "Pass" p
-         SET "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC'),
-             metadata = ${JSON.stringify(metadata)}::jsonb || jsonb_build_object('layout', COALESCE((
-               SELECT jsonb_object_agg(s.slot, s.keys) FROM (
-                 SELECT f->>'slot' AS slot, jsonb_agg(f->>'key' ORDER BY e.n) AS keys
-                   FROM jsonb_array_elements(${JSON.stringify(passType.fields ?? [])}::jsonb) WITH ORDINALITY AS e(f, n)
-                  WHERE p.data ? (f->>'key') AND jsonb_typeof(p.data->(f->>'key')) <> 'null'
-                  GROUP BY f->>'slot') s), '{}'::jsonb))
-       WHERE p."passTypeId" = ${passType.id} AND NOT p.voided AND p."erasedAt" IS NULL
-   RETURNING p.id, p."versionTag"),
-    changed AS (
-      INSERT INTO "PassChange" (id, "passId", "taskId", "versionTag", changes, "createdAt")
-      SELECT gen_random_uuid()::text, updated.id, NULL, updated."versionTag", ${JSON.stringify(changes)}::jsonb, (now() AT TIME ZONE 'UTC') FROM updated)
-    SELECT id AS "passId", "versionTag"::text AS "versionTag" FROM updated ORDER BY id`;
-}
-
-/**
- * Sends `passflow/pass.changed` for each version (after the commit), in batches; a failed send is
- * logged, not thrown (the versions are committed; devices fetch them on their next listing).
- * Resolves with how many were sent.
- */
-export async function announcePassVersions(versions: PassVersion[], tenantId: string, correlationId: string): Promise<number> {
-  let sent = 0;
-  for (let i = 0; i < versions.length; i += 500) {
-    const batch = versions.slice(i, i + 500);
-    try {
-      await inngest.send(batch.map((v) => passChangedEvent({ passId: v.passId, tenantId, versionTag: v.versionTag, taskId: null, correlationId })));
-      sent += batch.length;
-    } catch (err) {
-      logger.warn({ correlationId, tenantId, err: (err as Error).message, unsent: versions.length - sent }, "pass type published, but pass.changed could not be sent for every pass");
-      break;
-    }
-  }
-  return sent;
-}
-
-/**
- * Publishes a revision (module comment): its definition builds the type's passes from now on and
- * every live pass is pushed. Publishing the published revision changes nothing.
- * @throws DomainError tenant_not_found, pass_type_not_found, not_found (no such revision)
+ * Publishes a revision (module comment): in one transaction its definition is copied to the
+ * PassType (it builds the type's passes from then on), the PassTypePublish record is created and
+ * an AuditLog row written; then `passflow/pass-type.publish.requested` is sent and the
+ * pass-type-publish function gives every live pass its new version and pushes it
+ * (server/passes/publish.ts). Publishing the published revision changes nothing, unless `notify`
+ * is given (the same revision again, with a lock-screen message).
+ * @throws DomainError tenant_not_found, pass_type_not_found, not_found (no such revision), invalid_input (notify)
  */
 export async function publishPassTypeRevision(input: PublishInput): Promise<PublishResult> {
   const tenant = await getTenant(input.tenant);
+  if (input.notify !== undefined && (input.notify.trim() === "" || input.notify.length > 500)) throw new DomainError("invalid_input", "notify is 1-500 characters", "notify");
   const correlationId = randomUUID();
   const outcome = await db().$transaction(async (tx) => {
     const passType = await findPassType(tx, tenant.id, input.key, tenant.slug, true);
@@ -329,9 +297,9 @@ export async function publishPassTypeRevision(input: PublishInput): Promise<Publ
       ? await tx.passTypeRevision.findUnique({ where: { passTypeId_number: { passTypeId: passType.id, number: input.revision } } })
       : await tx.passTypeRevision.findFirst({ where: { passTypeId: passType.id }, orderBy: { number: "desc" } });
     if (!revision) throw new DomainError("not_found", `pass type ${input.key} has no revision ${input.revision}`, "revision");
-    if (revision.number === previous) return { revision: revision.number, previous, versions: [] as PassVersion[], changed: false };
+    if (revision.number === previous && !input.notify) return { revision: revision.number, previous, publish: null };
     const columns = definitionColumns(revision.definition as unknown as PassTypeDefinition);
-    const updated = await tx.passType.update({
+    await tx.passType.update({
       where: { id: passType.id },
       data: {
         style: columns.style,
@@ -342,7 +310,17 @@ export async function publishPassTypeRevision(input: PublishInput): Promise<Publ
       },
     });
     await tx.passTypeRevision.update({ where: { id: revision.id }, data: { publishedAt: new Date() } });
-    const versions = await bumpLivePasses(tx, updated, previous, revision.number);
+    const publish = await createPublish(prismaSql(tx), {
+      tenantId: tenant.id,
+      passTypeId: passType.id,
+      revision: revision.number,
+      previousRevision: previous,
+      actor: input.actor,
+      message: input.message,
+      notify: input.notify?.trim(),
+      correlationId,
+      batchSize: input.batchSize,
+    });
     await audit(
       {
         actor: input.actor,
@@ -350,13 +328,31 @@ export async function publishPassTypeRevision(input: PublishInput): Promise<Publ
         targetType: "PassType",
         targetId: passType.id,
         tenantId: tenant.id,
-        details: { key: input.key, revision: revision.number, previousRevision: previous, passes: versions.length, correlationId, ...(input.message ? { message: input.message } : {}) },
+        details: {
+          key: input.key,
+          revision: revision.number,
+          previousRevision: previous,
+          passes: publish.total,
+          publishId: publish.id,
+          correlationId,
+          ...(input.message ? { message: input.message } : {}),
+          ...(input.notify ? { notify: input.notify } : {}),
+        },
       },
       tx,
     );
-    return { revision: revision.number, previous, versions, changed: true };
+    return { revision: revision.number, previous, publish };
   });
-  const announced = outcome.versions.length ? await announcePassVersions(outcome.versions, tenant.id, correlationId) : 0;
-  if (outcome.changed) logger.info({ tenantId: tenant.id, key: input.key, revision: outcome.revision, passes: outcome.versions.length, correlationId }, "pass type revision published");
-  return { key: input.key, revision: outcome.revision, previousRevision: outcome.previous, changed: outcome.changed, passes: outcome.versions.length, announced, correlationId };
+  if (!outcome.publish) return { key: input.key, revision: outcome.revision, previousRevision: outcome.previous, changed: false, passes: 0, publish: null, correlationId };
+  const { id: publishId } = outcome.publish;
+  if (input.dispatch !== false) {
+    try {
+      await inngest.send(passTypePublishRequestedEvent({ publishId, tenantId: tenant.id, correlationId }));
+    } catch (err) {
+      // committed: tasks-redispatch sends it again within a minute
+      logger.warn({ correlationId, publishId, err: (err as Error).message }, "pass type published, but its publication event could not be sent yet");
+    }
+  }
+  logger.info({ tenantId: tenant.id, key: input.key, revision: outcome.revision, passes: outcome.publish.total, publishId, correlationId }, "pass type revision published");
+  return { key: input.key, revision: outcome.revision, previousRevision: outcome.previous, changed: true, passes: outcome.publish.total, publish: (await getPublish(publishId))!, correlationId };
 }

@@ -147,8 +147,20 @@ async function findPassType(sql: Sql, tenantId: string, key: string): Promise<Pa
 }
 
 /**
+ * Whether a change would show a lock-screen message on the devices: it gives a field with a
+ * `changeMessage` a new, non-empty value (Wallet shows a changeMessage only for a field whose value
+ * changed; a removed field shows nothing).
+ */
+export function alertingChange(changes: PassChanges, fields: readonly { key: string; changeMessage?: string }[]): boolean {
+  return fields.some((f) => f.changeMessage && changes[f.key] !== undefined && changes[f.key]!.after !== null && changes[f.key]!.after !== "");
+}
+
+/**
  * Writes a pass's new state under the next version tag and its PassChange row, in one statement.
- * The caller holds the pass's row lock.
+ * An `alerting` change goes through the tenant's notification budget
+ * (`passflow_alert_muted_reason`, prisma/migrations/…_pass_type_publish): beyond it the version
+ * is built without changeMessage (`Pass.alertsMuted`) and the PassChange says `muted` and why.
+ * The caller holds the pass's row lock (so the budget counts every earlier change of the pass).
  */
 export async function writePassVersion(
   sql: Sql,
@@ -156,18 +168,21 @@ export async function writePassVersion(
   next: { data: Record<string, unknown>; metadata: unknown; passTypeId: string },
   changes: PassChanges,
   taskId: string | null,
+  alerting: boolean,
 ): Promise<bigint> {
   const [row] = await sql.query<{ versionTag: string }>(
-    `WITH updated AS (
+    `WITH decision AS (SELECT CASE WHEN $8::boolean THEN passflow_alert_muted_reason($1::text) END AS reason),
+     updated AS (
        UPDATE "Pass"
-          SET data = $2::jsonb, metadata = $3::jsonb, "passTypeId" = $4::text,
+          SET data = $2::jsonb, metadata = $3::jsonb, "passTypeId" = $4::text, "alertsMuted" = (SELECT reason IS NOT NULL FROM decision),
               "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
         WHERE id = $1::text
     RETURNING id, "versionTag")
-     INSERT INTO "PassChange" (id, "passId", "taskId", "versionTag", changes, "createdAt")
-     SELECT $5::text, updated.id, $6::text, updated."versionTag", $7::jsonb, (now() AT TIME ZONE 'UTC') FROM updated
+     INSERT INTO "PassChange" (id, "passId", "taskId", "versionTag", changes, alerting, muted, "mutedReason", "createdAt")
+     SELECT $5::text, updated.id, $6::text, updated."versionTag", $7::jsonb, $8::boolean, decision.reason IS NOT NULL, decision.reason, (now() AT TIME ZONE 'UTC')
+       FROM updated, decision
   RETURNING "versionTag"::text AS "versionTag"`,
-    [pass.id, JSON.stringify(next.data), JSON.stringify(next.metadata), next.passTypeId, randomUUID(), taskId, JSON.stringify(changes)],
+    [pass.id, JSON.stringify(next.data), JSON.stringify(next.metadata), next.passTypeId, randomUUID(), taskId, JSON.stringify(changes), alerting],
   );
   if (!row) throw new Error(`pass ${pass.id} vanished while locked`);
   return BigInt(row.versionTag);
@@ -205,7 +220,8 @@ export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: Pass
     const changedKeys = Object.keys(changes);
     const result = { passId: pass.id, customerRecordId: customer.id, serialNumber: pass.serialNumber, changedKeys };
     if (changedKeys.length === 0) return { ...result, changed: false, versionTag: pass.versionTag.toString() };
-    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId);
+    const alerting = alertingChange(changes, fieldDefinitions(passType));
+    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId, alerting);
     return { ...result, changed: true, versionTag: versionTag.toString() };
   });
 }

@@ -125,7 +125,7 @@ const retentionDays = z.number().int().min(1).max(MAX_RETENTION_DAYS);
 /**
  * A tenant's settings as staff change them (console and CLI): status, Klaviyo integration,
  * merchant sync-back, phone region, custom identifiers, not-provided values, throttling,
- * retention. Secrets are write-only. Raw-body days may not exceed retention days (checked against
+ * retention, the notification budget and the publication push rate. Secrets are write-only. Raw-body days may not exceed retention days (checked against
  * the stored value of whichever is not given: updateTenantSettings parses the settings as they
  * would be).
  */
@@ -163,6 +163,14 @@ export const tenantSettingsInput = z.object({
   retentionDays: retentionDays.optional(),
   /** Days a receipt keeps its raw body and headers. */
   rawBodyRetentionDays: retentionDays.optional(),
+  /**
+   * Notification budget per pass: alerting updates (a lock-screen changeMessage) per 24 h, and
+   * minutes between two (0: no spacing); updates beyond it are applied and fetched silently.
+   */
+  notificationsPerDay: z.number().int().min(0).max(1000).optional(),
+  notificationSpacingMinutes: z.number().int().min(0).max(1440).optional(),
+  /** Pushes per second of a pass type publication (server/passes/publish.ts). */
+  publishPushesPerSecond: z.number().int().min(1).max(100_000).optional(),
 }).refine(
   (s) => s.rawBodyRetentionDays === undefined || s.retentionDays === undefined || s.rawBodyRetentionDays <= s.retentionDays,
   { path: ["rawBodyRetentionDays"], message: "must not be more than retentionDays" },
@@ -212,6 +220,9 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
     merchantSyncUrl: s.merchantSyncUrl,
     retentionDays: s.retentionDays,
     rawBodyRetentionDays: s.rawBodyRetentionDays,
+    notificationsPerDay: s.notificationsPerDay,
+    notificationSpacingMinutes: s.notificationSpacingMinutes,
+    publishPushesPerSecond: s.publishPushesPerSecond,
   };
   if (s.klaviyoWebhookSecret) {
     data.klaviyoWebhookSecretEncrypted = encryptSecret(s.klaviyoWebhookSecret);
@@ -244,6 +255,9 @@ export const tenantSettingsSelect = {
   apiKeyRequestsPerMinute: true,
   retentionDays: true,
   rawBodyRetentionDays: true,
+  notificationsPerDay: true,
+  notificationSpacingMinutes: true,
+  publishPushesPerSecond: true,
   klaviyoWebhookSecretEncrypted: true,
   klaviyoWebhookSecretPrevEncrypted: true,
   merchantSyncSecretEncrypted: true,

@@ -116,8 +116,14 @@ describe("pass design: import a model folder, build, export, publish", () => {
       [2, "cli", "green", ["backgroundColor"], false],
     ]);
 
-    const published = await cliJson<{ revision: number; previousRevision: number; changed: boolean; passes: number; announced: number }>(["passtype", "publish", "--tenant", tenant.slug, "--key", "lumiere", "--message", "autumn"]);
-    expect(published).toMatchObject({ revision: 2, previousRevision: 1, changed: true, passes: 2, announced: 2 });
+    // --wait: the app's pass-type-publish function gives the passes their version and pushes them
+    const published = await cliJson<{ revision: number; previousRevision: number; changed: boolean; passes: number; publish: Record<string, unknown> }>(
+      ["passtype", "publish", "--tenant", tenant.slug, "--key", "lumiere", "--message", "autumn", "--wait"],
+    );
+    expect(published).toMatchObject({ revision: 2, previousRevision: 1, changed: true, passes: 2 });
+    expect(published.publish).toMatchObject({ status: "SUCCEEDED", total: 2, done: 2, percent: 100, message: "autumn", actor: "cli" });
+    const status = await cliJson<{ status: string; done: number; total: number }>(["passtype", "publish-status", "--tenant", tenant.slug, "--key", "lumiere"]);
+    expect(status).toMatchObject({ status: "SUCCEEDED", done: 2, total: 2, revision: 2 });
     const after = await db().pass.findUniqueOrThrow({ where: { serialNumber }, include: { changes: true } });
     expect(after.versionTag).toBeGreaterThan(before.versionTag);
     expect(after.metadata).toMatchObject({ backgroundColor: "rgb(0, 60, 30)", layout: { primaryFields: ["points"], secondaryFields: ["tier"] } });
@@ -130,7 +136,7 @@ describe("pass design: import a model folder, build, export, publish", () => {
     const twice = await runCli(["passtype", "publish", "--tenant", tenant.slug, "--key", "lumiere"]);
     expect(twice.stdout).toBe("lumiere revision 2 is already published\n");
     // publishing an older revision is a rollback, the same way
-    expect(await cliJson(["passtype", "publish", "--tenant", tenant.slug, "--key", "lumiere", "--revision", "1"])).toMatchObject({ revision: 1, passes: 2 });
+    expect(await cliJson(["passtype", "publish", "--tenant", tenant.slug, "--key", "lumiere", "--revision", "1", "--wait"])).toMatchObject({ revision: 1, passes: 2, publish: { status: "SUCCEEDED", done: 2 } });
     expect((await downloaded(serialNumber, tenant.slug)).check.passJson.backgroundColor).toBe("rgb(40, 20, 10)");
   }, 180_000);
 

@@ -19,6 +19,8 @@ export interface PassFileRecord {
   serialNumber: string;
   versionTag: bigint;
   voided: boolean;
+  alertsMuted: boolean;
+  notice: string | null;
   data: Prisma.JsonValue;
   metadata: Prisma.JsonValue;
   authenticationTokenEncrypted: string;
@@ -73,7 +75,7 @@ export async function findPassFile(
         ? [`p."serialNumber" = $1 AND (t.slug = $2 OR t.id = $2)`, [where.serialNumber, where.tenant]]
         : [`p."serialNumber" = $1 AND (t.slug = $2 OR t.id = $2) AND pt."passTypeIdentifier" = $3`, [where.serialNumber, where.tenant, where.passTypeIdentifier]];
   const [row] = await poolSql().query<PassFileRow>(
-    `SELECT p.id, p."tenantId", p."serialNumber", p."versionTag"::text AS "versionTag", p.voided, p.data, p.metadata, p."authenticationTokenEncrypted",
+    `SELECT p.id, p."tenantId", p."serialNumber", p."versionTag"::text AS "versionTag", p.voided, p."alertsMuted", p.notice, p.data, p.metadata, p."authenticationTokenEncrypted",
        ${epochMs(`p."modifiedAt"`)} AS "modifiedAt", ${epochMs(`p."updatedAt"`)} AS "updatedAt", t.slug AS "tenantSlug", c."customerId",
        COALESCE((SELECT jsonb_object_agg(ci.key, ci.value) FROM "CustomerIdentifier" ci WHERE ci."customerRecordId" = c.id), '{}'::jsonb) AS "customIdentifiers",
        pt.id AS "passTypeId", ${epochMs(`pt."updatedAt"`)} AS "passTypeUpdatedAt", pt."passTypeIdentifier", pt."teamIdentifier"
@@ -141,6 +143,8 @@ export async function pkpassFile(pass: PassFileRecord): Promise<{ body: Buffer; 
         data: (pass.data ?? {}) as Record<string, unknown>,
         metadata: (pass.metadata ?? {}) as Record<string, unknown>,
         voided: pass.voided,
+        alertsMuted: pass.alertsMuted,
+        notice: pass.notice,
       },
       credentials,
     );

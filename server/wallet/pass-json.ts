@@ -106,6 +106,10 @@ export interface PassValues {
   /** The pass's metadata: its colors win over the definition's (they are the pass's look when it was last computed). */
   metadata: Record<string, unknown>;
   voided: boolean;
+  /** The notification budget muted this version: every changeMessage is left out (no lock-screen message). */
+  alertsMuted?: boolean;
+  /** The lock-screen message of the last publication that had one (`NOTICE_FIELD_KEY`). */
+  notice?: string | null;
   /** For barcode templates. */
   customerId: string | null;
   identifiers: Record<string, string>;
@@ -152,9 +156,32 @@ function dateFrom(source: PassTypeDefinition["relevantDate"], data: Record<strin
 }
 
 /**
+ * The back field a publication's lock-screen message is written in (`passtype publish --notify`):
+ * its changeMessage "%@" makes Wallet show the new text on the lock screen when it changes.
+ */
+export const NOTICE_FIELD_KEY = "passflowNotice";
+
+/** The style block with the notice as its last back field, and every changeMessage removed when muted. */
+function withNoticeAndBudget(block: Record<string, unknown>, pass: Pick<PassValues, "notice" | "alertsMuted">): Record<string, unknown> {
+  if (pass.notice) {
+    const back = (block.backFields as PassFieldContent[] | undefined) ?? [];
+    if (!back.some((f) => f.key === NOTICE_FIELD_KEY)) block.backFields = [...back, { key: NOTICE_FIELD_KEY, label: "Update", value: pass.notice, changeMessage: "%@" }];
+  }
+  if (pass.alertsMuted) {
+    for (const slot of FIELD_SLOTS) {
+      const fields = block[slot] as PassFieldContent[] | undefined;
+      if (fields) block[slot] = fields.map((f) => Object.fromEntries(Object.entries(f).filter(([k]) => k !== "changeMessage")) as PassFieldContent);
+    }
+  }
+  return block;
+}
+
+/**
  * The pass.json of one pass version: the definition filled with the pass's values (a field with
  * no value shows its default, or is left out), barcode templates rendered, relevantDate and
- * expirationDate fixed or from their field, voided when the definition or the pass says so.
+ * expirationDate fixed or from their field, voided when the definition or the pass says so; the
+ * publication's notice as the last back field; no changeMessage in a version the notification
+ * budget muted.
  */
 export function passJson(definition: PassTypeDefinition, pass: PassValues): Record<string, unknown> {
   const barcode = definition.barcode === undefined ? DEFAULT_BARCODE : definition.barcode;
@@ -192,7 +219,7 @@ export function passJson(definition: PassTypeDefinition, pass: PassValues): Reco
     ...(relevantDate ? { relevantDate } : {}),
     ...(expirationDate ? { expirationDate } : {}),
     ...(pass.voided || definition.voided ? { voided: true } : {}),
-    [definition.style]: styleBlock(definition, (f) => pass.data[f.key] ?? f.default, false),
+    [definition.style]: withNoticeAndBudget(styleBlock(definition, (f) => pass.data[f.key] ?? f.default, false), pass),
   };
 }
 

@@ -59,6 +59,10 @@ export interface PassContent {
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
   voided: boolean;
+  /** The notification budget muted this version (no changeMessage). */
+  alertsMuted?: boolean;
+  /** The publication's lock-screen message (a back field). */
+  notice?: string | null;
 }
 
 const globalModels = globalThis as unknown as { passflowModels?: Map<string, PassModel> };

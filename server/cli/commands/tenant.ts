@@ -39,7 +39,7 @@ export function registerTenantCommands(program: Command): void {
 
   tenant
     .command("update <slug>")
-    .description("change status, Klaviyo integration, merchant sync-back, not-provided values, throttling and retention settings")
+    .description("change status, Klaviyo integration, merchant sync-back, not-provided values, throttling, retention and notification settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
     .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
@@ -53,6 +53,9 @@ export function registerTenantCommands(program: Command): void {
     .option("--apikey-rpm <n>", "listener requests per minute per credential", Number)
     .option("--retention-days <n>", "days receipts, tasks, pass changes and push deliveries are kept", Number)
     .option("--raw-body-days <n>", "days webhook bodies and headers are kept (at most the retention days)", Number)
+    .option("--notifications-per-day <n>", "alerting pass updates (lock-screen messages) per pass per 24 h; beyond it updates are applied silently", Number)
+    .option("--notification-spacing-minutes <n>", "minimum minutes between two alerting updates of a pass (0: none)", Number)
+    .option("--publish-pushes-per-second <n>", "pushes per second of a pass type publication", Number)
     .option("--json", "print the settings as JSON")
     .action(
       withDb(
@@ -61,7 +64,8 @@ export function registerTenantCommands(program: Command): void {
           opts: {
             status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
             merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
-            tenantRpm?: number; apikeyRpm?: number; retentionDays?: number; rawBodyDays?: number; json?: boolean;
+            tenantRpm?: number; apikeyRpm?: number; retentionDays?: number; rawBodyDays?: number;
+            notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number; json?: boolean;
           },
         ) => {
           if (opts.klaviyoWebhookSecretStdin && opts.merchantSyncSecretStdin) {
@@ -87,6 +91,9 @@ export function registerTenantCommands(program: Command): void {
               apiKeyRequestsPerMinute: opts.apikeyRpm,
               retentionDays: opts.retentionDays,
               rawBodyRetentionDays: opts.rawBodyDays,
+              notificationsPerDay: opts.notificationsPerDay,
+              notificationSpacingMinutes: opts.notificationSpacingMinutes,
+              publishPushesPerSecond: opts.publishPushesPerSecond,
             },
             ACTOR,
           );

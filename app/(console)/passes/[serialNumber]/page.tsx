@@ -16,6 +16,12 @@ export const dynamic = "force-dynamic";
 
 type Change = { before?: unknown; after?: unknown };
 
+/** Why the notification budget muted a change (PassChange.mutedReason): applied and fetched silently. */
+const MUTED_REASONS: Record<string, string> = {
+  daily_limit: "the tenant's alerts per pass per 24 h were spent (applied silently)",
+  spacing: "too soon after the pass's last alert (applied silently)",
+};
+
 /** "points: 980 → 1250" lines for field changes; other entries as JSON. */
 function ChangeList({ changes }: { changes: unknown }) {
   const entries = Object.entries((changes ?? {}) as Record<string, unknown>);
@@ -126,8 +132,15 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
                         · <Mono>{c.task.correlationId}</Mono>
                       </>
                     ) : (
-                      <>· not caused by a task</>
+                      <>· {"passTypeRevision" in ((c.changes ?? {}) as object) ? "a pass type publication" : "not caused by a task"}</>
                     )}
+                    {c.muted ? (
+                      <Badge tone="amber">
+                        muted: {MUTED_REASONS[c.mutedReason ?? ""] ?? c.mutedReason}
+                      </Badge>
+                    ) : c.alerting ? (
+                      <Badge tone="blue">lock-screen message</Badge>
+                    ) : null}
                   </div>
                   <div className="mt-1">
                     <ChangeList changes={c.changes} />

@@ -82,6 +82,18 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
           />
           <p className="mt-3 text-xs text-slate-500">Above a limit the listeners answer 429 with Retry-After; Klaviyo retries.</p>
         </Card>
+        <Card title="Notifications">
+          <Facts
+            rows={[
+              ["Alerting updates per pass per 24 h", String(t.notificationsPerDay)],
+              ["Minimum spacing between alerts", t.notificationSpacingMinutes ? `${t.notificationSpacingMinutes} min` : "none"],
+              ["Publication push rate", `${t.publishPushesPerSecond.toLocaleString("en-US")} / s`],
+            ]}
+          />
+          <p className="mt-3 text-xs text-slate-500">
+            Updates beyond the budget are applied and fetched silently (no lock-screen message); the pass timeline marks them muted and says why.
+          </p>
+        </Card>
         <Card title="Data retention">
           <Facts
             rows={[
@@ -118,6 +130,36 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
                 </Td>
                 <Td className="text-xs">{(p.fields as { key: string; slot: string }[]).map((f) => f.key).join(", ")}</Td>
                 <Td className="tabular-nums">{p._count.passes}</Td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+        <Card title="Publications (latest per pass type)" className="lg:col-span-2">
+          <Table
+            head={["Pass type", "Revision", "Status", "Passes done", "Pushes sent", "Failed", "Muted notices", "Estimate", "Started"]}
+            empty={<p className="text-sm text-slate-500">No revision published to the passes yet (passtype publish).</p>}
+          >
+            {t.publications.map((p) => (
+              <tr key={p.id} data-testid="publication-row">
+                <Td>
+                  <Mono>{p.key}</Mono>
+                </Td>
+                <Td className="tabular-nums">
+                  {p.previousRevision} → {p.revision}
+                </Td>
+                <Td>
+                  <StatusBadge status={p.status} />
+                </Td>
+                <Td className="tabular-nums">
+                  {p.done.toLocaleString("en-US")} / {p.total.toLocaleString("en-US")} ({p.percent} %)
+                </Td>
+                <Td className="tabular-nums">{p.pushesSent.toLocaleString("en-US")}</Td>
+                <Td className="tabular-nums">{p.pushesFailed.toLocaleString("en-US")}</Td>
+                <Td className="tabular-nums">{p.muted.toLocaleString("en-US")}</Td>
+                <Td className="tabular-nums">{p.status === "RUNNING" ? (p.etaSeconds === null ? "…" : `~${p.etaSeconds} s`) : p.finishedAt ? `took ${p.elapsedSeconds} s` : "–"}</Td>
+                <Td>
+                  <Time value={p.startedAt} />
+                </Td>
               </tr>
             ))}
           </Table>

@@ -17,7 +17,7 @@ import { issuePass } from "@/server/passes/passes";
 import { definitionOf } from "@/server/pass-types/definition";
 import { starterPassTypes } from "@/server/pass-types/pass-types";
 
-const starterDefinition = (fx: ConsoleFixtures) => definitionOf(starterPassTypes("Matrix")[0]!);
+const starterDefinition = () => definitionOf(starterPassTypes("Matrix")[0]!);
 
 type Input = (fx: ConsoleFixtures) => unknown;
 const none: Input = () => undefined;
@@ -44,8 +44,8 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "passTypes.list": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "passTypes.get": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, key: "basic" }) },
   "passTypes.blank": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
-  "passTypes.validate": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, definition: starterDefinition(fx) }) },
-  "passTypes.save": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, key: uniqueSlug("matrix"), definition: starterDefinition(fx) }) },
+  "passTypes.validate": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, definition: starterDefinition() }) },
+  "passTypes.save": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, key: uniqueSlug("matrix"), definition: starterDefinition() }) },
   "passTypes.publish": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, key: "basic" }) },
   "passes.get": { min: "VIEWER", input: (fx) => ({ serialNumber: fx.serialNumber }) },
   "customers.get": { min: "VIEWER", input: (fx) => ({ id: fx.customerId }) },

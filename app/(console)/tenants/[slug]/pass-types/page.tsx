@@ -35,7 +35,9 @@ export default async function PassTypesPage({ params }: { params: Promise<{ slug
             </Td>
             <Td>{t.name}</Td>
             <Td>{t.style}</Td>
-            <Td data-testid="published-revision">{t.publishedRevision ? <Badge tone="green">revision {t.publishedRevision}</Badge> : "–"}</Td>
+            <Td>
+              <span data-testid="published-revision">{t.publishedRevision ? <Badge tone="green">revision {t.publishedRevision}</Badge> : "–"}</span>
+            </Td>
             <Td>{t.latestRevision !== t.publishedRevision ? <Badge tone="amber">revision {t.latestRevision} unpublished</Badge> : <span className="text-slate-500">same</span>}</Td>
             <Td className="tabular-nums">{t.livePasses}</Td>
             <Td>

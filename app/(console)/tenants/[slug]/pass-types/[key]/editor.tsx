@@ -179,14 +179,16 @@ export function PassTypeEditor(props: Props) {
             <Section title="Colors">
               <div className="grid gap-3 sm:grid-cols-3">
                 {(["backgroundColor", "foregroundColor", "labelColor"] as const).map((c) => (
-                  <label key={c} className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-                    {c === "backgroundColor" ? "Background" : c === "foregroundColor" ? "Foreground (values)" : "Labels"}
-                    <span className="flex items-center gap-2">
-                      <input type="color" aria-label={`${c} color`} value={rgbToHex(definition[c])} onChange={(e) => set({ [c]: hexToRgb(e.target.value) })} className="h-8 w-12 rounded border border-slate-300" />
-                      <span className="font-mono text-xs text-slate-500">{definition[c]}</span>
-                    </span>
+                  <div key={c} className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+                    <label className="flex flex-col gap-1">
+                      {c === "backgroundColor" ? "Background" : c === "foregroundColor" ? "Foreground (values)" : "Labels"}
+                      <span className="flex items-center gap-2">
+                        <input type="color" value={rgbToHex(definition[c])} onChange={(e) => set({ [c]: hexToRgb(e.target.value) })} className="h-8 w-12 rounded border border-slate-300" />
+                        <span className="font-mono text-xs text-slate-500">{definition[c]}</span>
+                      </span>
+                    </label>
                     <Issues path={c} />
-                  </label>
+                  </div>
                 ))}
               </div>
             </Section>

@@ -18,7 +18,7 @@ export function Issues({ path }: { path: string }) {
   const warned = warnings.filter((w) => w.field === path);
   if (!mine.length && !warned.length) return null;
   return (
-    <>
+    <div id={issuesId(path)} className="space-y-0.5">
       {mine.map((e, i) => (
         <p key={`e${i}`} className="text-xs font-normal text-rose-700" role="alert" data-testid={`error-${path}`}>
           {e.message}
@@ -29,8 +29,13 @@ export function Issues({ path }: { path: string }) {
           {w.message}
         </p>
       ))}
-    </>
+    </div>
   );
+}
+
+/** The id of a path's issues, for `aria-describedby`. */
+export function issuesId(path: string): string {
+  return `issues-${path.replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
 /** True when `path` has an error (the input gets a red border). */
@@ -44,29 +49,33 @@ const labelClass = "flex min-w-0 flex-col gap-1 text-xs font-medium text-slate-6
 export function TextInput({ label, path, value, onChange, placeholder, type = "text", className = "" }: { label: string; path: string; value: string | number | undefined; onChange: (v: string) => void; placeholder?: string; type?: string; className?: string }) {
   const bad = useHasError(path);
   return (
-    <label className={`${labelClass} ${className}`}>
-      {label}
-      <input type={type} value={value ?? ""} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} className={`${inputClass} ${bad ? "border-rose-400" : "border-slate-300"}`} aria-invalid={bad || undefined} step={type === "number" ? "any" : undefined} />
+    <div className={`${labelClass} ${className}`}>
+      <label className={labelClass}>
+        {label}
+        <input type={type} value={value ?? ""} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} className={`${inputClass} ${bad ? "border-rose-400" : "border-slate-300"}`} aria-invalid={bad || undefined} aria-describedby={issuesId(path)} step={type === "number" ? "any" : undefined} />
+      </label>
       <Issues path={path} />
-    </label>
+    </div>
   );
 }
 
 export function Select<T extends string>({ label, path, value, options, onChange, empty, className = "" }: { label: string; path: string; value: T | undefined; options: readonly T[]; onChange: (v: T | undefined) => void; empty?: string; className?: string }) {
   const bad = useHasError(path);
   return (
-    <label className={`${labelClass} ${className}`}>
-      {label}
-      <select value={value ?? ""} onChange={(e) => onChange((e.target.value || undefined) as T | undefined)} className={`${inputClass} bg-white ${bad ? "border-rose-400" : "border-slate-300"}`} aria-invalid={bad || undefined}>
-        {empty !== undefined ? <option value="">{empty}</option> : null}
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
+    <div className={`${labelClass} ${className}`}>
+      <label className={labelClass}>
+        {label}
+        <select value={value ?? ""} onChange={(e) => onChange((e.target.value || undefined) as T | undefined)} className={`${inputClass} bg-white ${bad ? "border-rose-400" : "border-slate-300"}`} aria-invalid={bad || undefined} aria-describedby={issuesId(path)}>
+          {empty !== undefined ? <option value="">{empty}</option> : null}
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </label>
       <Issues path={path} />
-    </label>
+    </div>
   );
 }
 

@@ -72,6 +72,7 @@ test("an OPERATOR creates a pass type, uploads an icon, adds a field, previews, 
   await page.getByRole("button", { name: "Create pass type" }).click();
   await expect(page.getByTestId("editor-notice")).toHaveText("Created giftcard: revision 1, published.");
   await expect(page.getByTestId("revision-1")).toContainText("published");
+  await expect(page.getByRole("heading", { level: 1, name: "Gift card" })).toBeVisible(); // the page now shows the type
 
   // revision 2: a new label, a back field, and French
   await row.getByLabel("Label", { exact: true }).fill("Gift balance");

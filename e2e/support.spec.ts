@@ -65,6 +65,8 @@ test("every main page fits from 390 to 1920 px: collapsible navigation, tables i
     [`/receipts?tenant=${tenant}`, "receipts", /Webhook receipts/],
     [receiptHref, "receipt", /Webhook receipt/],
     [`/tenants/${tenant}`, "tenant", /Demo Coffee/],
+    [`/tenants/${tenant}/pass-types`, "pass-types", /Pass types/],
+    [`/tenants/${tenant}/pass-types/basic`, "pass-type-editor", /Basic loyalty card/],
   ];
   for (const width of [390, 1024, 1440, 1920]) {
     await page.setViewportSize({ width, height: 900 });

@@ -8,6 +8,7 @@
  * previewed and published. Viewers get it read-only.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/app/_trpc/react";
 import { formatTime } from "@/app/_lib/format";
@@ -59,6 +60,7 @@ export function PassTypeEditor(props: Props) {
   const { tenant, passTypeKey: key, vocabulary: v, canEdit } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const [definition, setDefinition] = useState<Definition>(props.initialDefinition);
   const [name, setName] = useState(props.initialName);
   const [message, setMessage] = useState("");
@@ -91,6 +93,7 @@ export function PassTypeEditor(props: Props) {
         setMessage("");
         setNotice(r.passTypeCreated ? `Created ${key}: revision 1, published.` : r.created ? `Saved revision ${r.revision} (not published yet).` : `Nothing changed since revision ${r.revision}.`);
         void refresh();
+        if (r.passTypeCreated) router.refresh(); // the page's heading and links; the form keeps its state
       },
       onError: (err) => {
         const errors = err.data?.errors;

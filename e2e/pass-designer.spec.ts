@@ -94,6 +94,16 @@ test("an OPERATOR creates a pass type, uploads an icon, adds a field, previews, 
   await page.getByLabel("Preview language").selectOption("");
   await expect(field.getByTestId("field-label")).toHaveText("Gift balance");
 
+  // a store nearby: a latitude off the globe is refused beside it
+  await page.getByRole("button", { name: "Add location" }).click();
+  const location = page.getByTestId("location-row-0");
+  await location.getByLabel("Latitude", { exact: true }).fill("100");
+  await location.getByLabel("Longitude", { exact: true }).fill("2.35");
+  await expect(location.getByTestId("error-locations[0].latitude")).toBeVisible();
+  await location.getByLabel("Latitude", { exact: true }).fill("48.85");
+  await location.getByLabel("Relevant text", { exact: true }).fill("Our Paris shop is nearby");
+  await expect(location.getByTestId("error-locations[0].latitude")).toHaveCount(0);
+
   await page.getByLabel("What changed (optional)").fill("gift balance, terms, French");
   await page.getByRole("button", { name: "Save revision" }).click();
   await expect(page.getByTestId("editor-notice")).toHaveText("Saved revision 2 (not published yet).");

@@ -275,9 +275,36 @@ export function PassTypeEditor(props: Props) {
                         <>
                           <Select label="Date style" path={`${at}.dateStyle`} value={f.dateStyle} options={v.dateStyles} onChange={(x) => setField(i, { dateStyle: x })} empty="default" />
                           <Select label="Time style" path={`${at}.timeStyle`} value={f.timeStyle} options={v.dateStyles} onChange={(x) => setField(i, { timeStyle: x })} empty="default" />
+                          <div className="flex flex-col justify-end gap-1 text-xs text-slate-600">
+                            <label className="flex items-center gap-1.5">
+                              <input type="checkbox" checked={!!f.ignoresTimeZone} onChange={(e) => setField(i, { ignoresTimeZone: e.target.checked || undefined })} /> ignores time zone
+                            </label>
+                            <label className="flex items-center gap-1.5">
+                              <input type="checkbox" checked={!!f.isRelative} onChange={(e) => setField(i, { isRelative: e.target.checked || undefined })} /> relative (“in 2 days”)
+                            </label>
+                          </div>
                         </>
                       ) : null}
                     </div>
+                    {f.slot === "backFields" ? (
+                      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600" role="group" aria-label="Data detectors">
+                        <span className="font-medium">Data detectors:</span>
+                        {v.dataDetectorTypes.map((t) => (
+                          <label key={t} className="flex items-center gap-1">
+                            <input
+                              type="checkbox"
+                              checked={!!f.dataDetectorTypes?.includes(t)}
+                              onChange={(e) => {
+                                const next = e.target.checked ? [...(f.dataDetectorTypes ?? []), t] : (f.dataDetectorTypes ?? []).filter((x) => x !== t);
+                                setField(i, { dataDetectorTypes: next.length ? next : undefined });
+                              }}
+                            />{" "}
+                            {t}
+                          </label>
+                        ))}
+                        <Issues path={`${at}.dataDetectorTypes`} />
+                      </div>
+                    ) : null}
                     <div className="flex flex-wrap items-center gap-2">
                       <button type="button" className={buttonClass} disabled={i === 0} onClick={() => setDefinition((d) => ({ ...d, fields: d.fields.map((x, j) => (j === i - 1 ? d.fields[i]! : j === i ? d.fields[i - 1]! : x)) }))}>
                         Move up
@@ -331,7 +358,33 @@ export function PassTypeEditor(props: Props) {
                     <TextInput label="Latitude" path={`locations[${i}].latitude`} value={l.latitude} onChange={(x) => update({ latitude: num(x) })} />
                     <TextInput label="Longitude" path={`locations[${i}].longitude`} value={l.longitude} onChange={(x) => update({ longitude: num(x) })} />
                     <TextInput label="Relevant text" path={`locations[${i}].relevantText`} value={l.relevantText} onChange={(x) => update({ relevantText: x })} />
-                    <button type="button" className={`${buttonClass} self-end`} onClick={() => set({ locations: definition.locations!.filter((_, j) => j !== i) })}>
+                    <button type="button" className={`${buttonClass} self-end`} onClick={() => set({ locations: definition.locations!.length > 1 ? definition.locations!.filter((_, j) => j !== i) : undefined })}>
+                      Remove
+                    </button>
+                  </div>
+                );
+              })}
+            </Section>
+
+            <Section
+              title={`Beacons (${definition.beacons?.length ?? 0} of ${v.maxBeacons})`}
+              actions={
+                <button type="button" className={buttonClass} disabled={(definition.beacons?.length ?? 0) >= v.maxBeacons} onClick={() => set({ beacons: [...(definition.beacons ?? []), { proximityUUID: "" }] })}>
+                  Add beacon
+                </button>
+              }
+            >
+              <Issues path="beacons" />
+              {(definition.beacons ?? []).map((b, i) => {
+                const update = (patch: Partial<typeof b>) => set({ beacons: definition.beacons!.map((x, j) => (j === i ? prune({ ...x, ...patch }) : x)) });
+                const int = (s: string) => (s.trim() === "" ? undefined : Number.isInteger(Number(s)) ? Number(s) : (s as unknown as number));
+                return (
+                  <div key={i} className="grid gap-2 sm:grid-cols-[2fr_1fr_1fr_2fr_auto]" data-testid={`beacon-row-${i}`}>
+                    <TextInput label="Proximity UUID" path={`beacons[${i}].proximityUUID`} value={b.proximityUUID} onChange={(x) => update({ proximityUUID: x })} />
+                    <TextInput label="Major" path={`beacons[${i}].major`} value={b.major} onChange={(x) => update({ major: int(x) })} />
+                    <TextInput label="Minor" path={`beacons[${i}].minor`} value={b.minor} onChange={(x) => update({ minor: int(x) })} />
+                    <TextInput label="Relevant text" path={`beacons[${i}].relevantText`} value={b.relevantText} onChange={(x) => update({ relevantText: x })} />
+                    <button type="button" className={`${buttonClass} self-end`} onClick={() => set({ beacons: definition.beacons!.length > 1 ? definition.beacons!.filter((_, j) => j !== i) : undefined })}>
                       Remove
                     </button>
                   </div>

@@ -40,6 +40,7 @@ async function janesSerial(page: Page, tenant: string): Promise<string> {
 }
 
 test("every main page fits from 390 to 1920 px: collapsible navigation, tables inside their cards, short ids (screenshots)", async ({ page }, testInfo) => {
+  test.slow(); // ten pages at four widths, each a full-page screenshot (the pass type editor is a tall one)
   const tenant = await createSpecTenant("e2e-layout");
   await signIn(page, "OPERATOR");
   const key = await createKeyInConsole(page, tenant, "e2e layout");

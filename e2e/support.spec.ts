@@ -40,6 +40,7 @@ async function janesSerial(page: Page, tenant: string): Promise<string> {
 }
 
 test("every main page fits from 390 to 1920 px: collapsible navigation, tables inside their cards, short ids (screenshots)", async ({ page }, testInfo) => {
+  test.slow(); // ten pages at four widths, each a full-page screenshot (the pass type editor is a tall one)
   const tenant = await createSpecTenant("e2e-layout");
   await signIn(page, "OPERATOR");
   const key = await createKeyInConsole(page, tenant, "e2e layout");
@@ -65,6 +66,8 @@ test("every main page fits from 390 to 1920 px: collapsible navigation, tables i
     [`/receipts?tenant=${tenant}`, "receipts", /Webhook receipts/],
     [receiptHref, "receipt", /Webhook receipt/],
     [`/tenants/${tenant}`, "tenant", /Demo Coffee/],
+    [`/tenants/${tenant}/pass-types`, "pass-types", /Pass types/],
+    [`/tenants/${tenant}/pass-types/basic`, "pass-type-editor", /Basic loyalty card/],
   ];
   for (const width of [390, 1024, 1440, 1920]) {
     await page.setViewportSize({ width, height: 900 });

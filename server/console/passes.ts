@@ -161,7 +161,14 @@ export async function getPassDetail(serialNumber: string, now = new Date()) {
   return {
     ...pass,
     passType: { key, name, style, passTypeIdentifier, teamIdentifier, fields },
-    preview: passPreview({ serialNumber: pass.serialNumber, passType: pass.passType, data: pass.data, metadata: pass.metadata, barcodeAltText: pass.customer.customerId }),
+    preview: passPreview({
+      serialNumber: pass.serialNumber,
+      passType: pass.passType,
+      data: pass.data,
+      metadata: pass.metadata,
+      customerId: pass.customer.customerId,
+      identifiers: Object.fromEntries(pass.customer.identifiers.map((i) => [i.key, i.value])),
+    }),
     registrations: pass.registrations.map((r) => ({ ...r, device: { ...r.device, pushToken: maskToken(r.device.pushToken) } })),
     deliveries,
     funnel: counts,

@@ -43,6 +43,10 @@ import { z } from "zod";
 import { DomainError, type DomainFieldError } from "@/server/platform/errors";
 import { coerceFieldValue } from "./fields";
 import { checkImages, type PassStyle } from "./images";
+import { BUILT_IN_PLACEHOLDERS, PLACEHOLDER, templatePlaceholders } from "./templates";
+
+export { BUILT_IN_PLACEHOLDERS, DEFAULT_BARCODE, renderTemplate, templatePlaceholders } from "./templates";
+export { definitionColumns, definitionOf, type PassTypeColumns } from "./stored";
 
 export const PASS_STYLES = ["storeCard", "coupon", "generic", "eventTicket", "boardingPass"] as const satisfies readonly PassStyle[];
 export const TRANSIT_TYPES = ["air", "boat", "bus", "train", "generic"] as const;
@@ -64,7 +68,6 @@ const RGB = /^rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)$/;
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 const color = z.string().refine((s) => {
   const m = RGB.exec(s);
@@ -150,8 +153,6 @@ export type FieldSlot = FieldDefinition["slot"];
 export type BarcodeDefinition = z.infer<typeof barcodeSchema>;
 export type DateSource = z.infer<typeof dateSource>;
 
-/** The barcode a definition without one shows (what every pass showed before definitions). */
-export const DEFAULT_BARCODE: BarcodeDefinition = { format: "QR", message: "{customerId}", altText: "{customerId}", encoding: "iso-8859-1" };
 
 /**
  * pass.json keys the definition itself sets, or Passflow per pass: `apple.passJson` may not carry
@@ -162,28 +163,6 @@ export const APPLE_RESERVED_KEYS: ReadonlySet<string> = new Set([
   "organizationName", "description", "logoText", "backgroundColor", "foregroundColor", "labelColor",
   "barcode", "barcodes", "locations", "beacons", "relevantDate", "expirationDate", "voided", ...PASS_STYLES,
 ]);
-
-/** Names a placeholder may use besides the tenant's custom identifier keys. */
-export const BUILT_IN_PLACEHOLDERS = ["customerId", "serialNumber"] as const;
-
-/** The placeholder names of a template (`"{customerId}-{loyaltyNumber}"` → customerId, loyaltyNumber). */
-export function templatePlaceholders(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-}
-
-/**
- * Renders a barcode template for one pass: `{customerId}`, `{serialNumber}` and `{<key>}` of the
- * customer's custom identifiers; a placeholder with no value renders empty. A non-empty template
- * that renders empty gives the serial number (a barcode always has a message).
- */
-export function renderTemplate(text: string, values: { serialNumber: string; customerId: string | null; identifiers: Record<string, string> }): string {
-  const out = text.replace(PLACEHOLDER, (_m, name: string) => {
-    if (name === "serialNumber") return values.serialNumber;
-    if (name === "customerId") return values.customerId ?? "";
-    return values.identifiers[name] ?? "";
-  });
-  return out === "" && text !== "" ? values.serialNumber : out;
-}
 
 /** zod's issue path as Passflow names fields: `fields[3].key`, `images.icon.png`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -301,34 +280,6 @@ export function validateDefinition(input: unknown, opts: ValidateOptions = {}): 
 export function invalidDefinition(errors: DomainFieldError[]): DomainError {
   const message = `invalid pass type definition: ${errors.map((e) => `${e.field}: ${e.message}`).join("; ")}`;
   return new DomainError("invalid_input", message, errors[0]?.field, errors);
-}
-
-/** The stored PassType columns a definition is kept in (module comment). */
-export interface PassTypeColumns {
-  style: PassStyle;
-  template: Record<string, unknown>;
-  images: Record<string, string>;
-  fields: FieldDefinition[];
-}
-
-/** A definition as the PassType columns that hold it. */
-export function definitionColumns(definition: PassTypeDefinition): PassTypeColumns {
-  const { style, images, fields, ...template } = definition;
-  return { style, template, images, fields };
-}
-
-/**
- * The definition a PassType row holds (its columns as `definitionColumns` wrote them, or a row
- * from before definitions: its template's colors and texts, images and fields). Not validated:
- * what is stored was validated when saved.
- */
-export function definitionOf(row: { style: string; template: unknown; images: unknown; fields: unknown }): PassTypeDefinition {
-  return {
-    ...((row.template ?? {}) as Omit<PassTypeDefinition, "style" | "images" | "fields">),
-    style: row.style as PassStyle,
-    images: (row.images ?? {}) as Record<string, string>,
-    fields: (row.fields ?? []) as FieldDefinition[],
-  };
 }
 
 /** Top-level parts of a definition that differ between two (a revision's "what changed"). */

@@ -9,15 +9,9 @@ import { PNG } from "pngjs";
 
 export type { FieldDefinition, FieldSlot, FieldType } from "./definition";
 import type { FieldDefinition, FieldSlot, PassTypeDefinition } from "./definition";
+import { fieldDefinitions, passImages, passTemplate, type PassTemplate, type StoredPassType } from "./stored";
 
-export interface PassTemplate {
-  organizationName: string;
-  description: string;
-  logoText?: string;
-  backgroundColor: string;
-  foregroundColor: string;
-  labelColor: string;
-}
+export { fieldDefinitions, passImages, passTemplate, type PassTemplate, type StoredPassType } from "./stored";
 
 /** A built-in pass type as its PassType row's columns (`definitionOf` reads it as a definition). */
 export interface StarterPassType {
@@ -129,28 +123,6 @@ export interface PassMetadata {
   labelColor: string;
   images: string[];
   layout: Partial<Record<FieldSlot, string[]>>;
-}
-
-/** A stored pass type row's JSON columns (Prisma types them as JsonValue). */
-export interface StoredPassType {
-  template: unknown;
-  images: unknown;
-  fields: unknown;
-}
-
-/** The field definitions of a stored pass type (written from its definition's fields). */
-export function fieldDefinitions(passType: Pick<StoredPassType, "fields">): FieldDefinition[] {
-  return (passType.fields ?? []) as FieldDefinition[];
-}
-
-/** The template (colors, texts, barcode) of a stored pass type. */
-export function passTemplate<T extends PassTemplate = PassTemplate>(passType: Pick<StoredPassType, "template">): T {
-  return (passType.template ?? {}) as T;
-}
-
-/** The images of a stored pass type: file name (`icon@2x.png`) → base64 PNG. */
-export function passImages(passType: Pick<StoredPassType, "images">): Record<string, string> {
-  return (passType.images ?? {}) as Record<string, string>;
 }
 
 /** Recomputes a pass's metadata from its pass type and data (fields with no value are left out). */

@@ -14,6 +14,10 @@ import { roleAtLeast } from "../auth/roles";
 import { uniqueSlug } from "@/server/tooling/testing/cli";
 import { db } from "@/server/db/client";
 import { issuePass } from "@/server/passes/passes";
+import { definitionOf } from "@/server/pass-types/definition";
+import { starterPassTypes } from "@/server/pass-types/pass-types";
+
+const starterDefinition = () => definitionOf(starterPassTypes("Matrix")[0]!);
 
 type Input = (fx: ConsoleFixtures) => unknown;
 const none: Input = () => undefined;
@@ -37,6 +41,12 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "staff.create": { min: "ADMIN", input: () => ({ email: `${uniqueSlug("matrix")}@staff.example.com`, role: "VIEWER", password: "a long enough password" }) },
   "staff.update": { min: "ADMIN", input: (fx) => ({ id: fx.staff.VIEWER.id, role: "VIEWER" }) },
   "passes.search": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, q: "(415) 555-0123" }) },
+  "passTypes.list": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "passTypes.get": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, key: "basic" }) },
+  "passTypes.blank": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "passTypes.validate": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, definition: starterDefinition() }) },
+  "passTypes.save": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, key: uniqueSlug("matrix"), definition: starterDefinition() }) },
+  "passTypes.publish": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, key: "basic" }) },
   "passes.get": { min: "VIEWER", input: (fx) => ({ serialNumber: fx.serialNumber }) },
   "customers.get": { min: "VIEWER", input: (fx) => ({ id: fx.customerId }) },
   "customers.erasurePreview": { min: "ADMIN", input: () => ({ id: erasableCustomerId }) },

@@ -5,6 +5,7 @@ import { customersRouter } from "./routers/customers";
 import { meRouter } from "./routers/me";
 import { overviewRouter } from "./routers/overview";
 import { passesRouter } from "./routers/passes";
+import { passTypesRouter } from "./routers/pass-types";
 import { receiptsRouter } from "./routers/receipts";
 import { staffRouter } from "./routers/staff";
 import { tasksRouter } from "./routers/tasks";
@@ -16,6 +17,7 @@ export const appRouter = router({
   tenants: tenantsRouter,
   staff: staffRouter,
   passes: passesRouter,
+  passTypes: passTypesRouter,
   customers: customersRouter,
   receipts: receiptsRouter,
   tasks: tasksRouter,

@@ -113,12 +113,14 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
         <Card title="API keys" className="lg:col-span-2">
           <ApiKeys tenant={t.slug} keys={t.apiKeys} canManage={canOperate} />
         </Card>
-        <Card title="Pass types" className="lg:col-span-2">
+        <Card title="Pass types" className="lg:col-span-2" actions={<TextLink href={`/tenants/${t.slug}/pass-types`}>{canOperate ? "Design pass types →" : "Pass types and revisions →"}</TextLink>}>
           <Table head={["Key", "Name", "Style", "passTypeIdentifier", "Team", "Fields", "Passes"]}>
             {t.passTypes.map((p) => (
               <tr key={p.id}>
                 <Td>
-                  <Mono>{p.key}</Mono>
+                  <TextLink href={`/tenants/${t.slug}/pass-types/${p.key}`}>
+                    <Mono>{p.key}</Mono>
+                  </TextLink>
                 </Td>
                 <Td>{p.name}</Td>
                 <Td>{p.style}</Td>

@@ -38,12 +38,15 @@ async function activityOn(tenant: Tenant, at: Date) {
   return sums;
 }
 
-/** A replay of `taskId` created `age` days ago, in `status`. */
+/**
+ * A replay of `taskId` created `age` days ago, in `status`. Queued just now: a replay QUEUED for
+ * more than 60 s would be re-sent by the app's tasks-redispatch cron and run during the test.
+ */
 async function agedReplay(tenant: Tenant, taskId: string, age: number, status: SyncTaskStatus) {
   const original = await db().syncTask.findUniqueOrThrow({ where: { id: taskId } });
   const at = daysAgo(age);
   const replay = await db().syncTask.create({
-    data: { tenantId: tenant.id, kind: original.kind, receiptId: original.receiptId, input: original.input!, correlationId: `${original.correlationId}.r1`, replayOfId: taskId, status, createdAt: at, queuedAt: at },
+    data: { tenantId: tenant.id, kind: original.kind, receiptId: original.receiptId, input: original.input!, correlationId: `${original.correlationId}.r1`, replayOfId: taskId, status, createdAt: at, queuedAt: new Date() },
   });
   return replay.id;
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import type { Tenant } from "@prisma/client";
 import { db } from "@/server/db/client";
@@ -103,7 +103,8 @@ describe("pass-type-publish", () => {
     expect(await db().passChange.count({ where: { pass: { passTypeId } } })).toBe(120);
   });
 
-  it("keeps a webhook's change made while the publication runs, and the publication's (no lost update)", { timeout: 60_000 }, async () => {
+  // a row lock held by one connection while another waits for it: PGlite runs one session for every connection
+  it.skipIf(inject("databaseEmbedded"))("keeps a webhook's change made while the publication runs, and the publication's (no lost update)", { timeout: 60_000 }, async () => {
     const tenant = await fastTenant();
     const { passTypeId } = await seedHolders({ tenantId: tenant.id, passTypeKey: "basic", count: 150, devices: true, prefix: `lu${Date.now().toString(36)}` });
     const passes = await db().pass.findMany({ where: { passTypeId }, orderBy: { id: "asc" }, include: { customer: true } });

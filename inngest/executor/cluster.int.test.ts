@@ -17,11 +17,11 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Tenant } from "@prisma/client";
-import { closeDb, db } from "@/server/db/client";
+import { db } from "@/server/db/client";
 import { startEmbeddedPostgres } from "@/server/db/embedded";
 import { createApiKey, KLAVIYO_LISTENER_SCOPE } from "@/server/tenants/api-keys";
 import { freePort, startApp, type RunningApp } from "@/server/tooling/testing/app";
-import { scratchDatabase, type ScratchDatabase } from "@/server/tooling/testing/scratch-db";
+import { scratchDatabaseForTests } from "@/server/tooling/testing/scratch-db";
 import { createTask, pushUpdateInput, testPass, testTenant } from "@/server/tooling/testing/tasks";
 
 const embedded = inject("databaseEmbedded");
@@ -53,27 +53,19 @@ describe("npm start on the embedded PostgreSQL", () => {
 });
 
 describe.skipIf(embedded)("embedded executor across processes (skipped on the embedded PostgreSQL: PGlite runs one session for every connection)", () => {
-  let scratch: ScratchDatabase;
-  let runUrl: string | undefined;
+  const scratch = scratchDatabaseForTests();
   const apps: RunningApp[] = [];
   let tenant: Tenant;
   let apiKey: string;
   let next = 0;
 
   beforeAll(async () => {
-    scratch = await scratchDatabase();
-    await closeDb();
-    runUrl = process.env.DATABASE_URL;
-    process.env.DATABASE_URL = scratch.url;
     tenant = await testTenant();
     ({ key: apiKey } = await createApiKey({ tenant: tenant.id, name: "cluster", scopes: [KLAVIYO_LISTENER_SCOPE], actor: "test" }));
   });
 
   afterAll(async () => {
     for (const app of apps) await app.stop();
-    await closeDb();
-    process.env.DATABASE_URL = runUrl;
-    await scratch?.drop();
   });
 
   const env = () => ({ DATABASE_URL: scratch.url, PASSFLOW_EXECUTOR_RETRY_BASE_MS: "200" });

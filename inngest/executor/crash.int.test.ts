@@ -4,32 +4,19 @@
  * acknowledged webhook is processed exactly once. Runs its own app on its own database (one
  * embedded executor per database).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Tenant } from "@prisma/client";
-import { closeDb, db } from "@/server/db/client";
+import { db } from "@/server/db/client";
 import { issuePass } from "@/server/passes/passes";
 import { createApiKey, KLAVIYO_LISTENER_SCOPE } from "@/server/tenants/api-keys";
 import { freePort, startApp, type RunningApp } from "@/server/tooling/testing/app";
-import { scratchDatabase, type ScratchDatabase } from "@/server/tooling/testing/scratch-db";
+import { scratchDatabaseForTests } from "@/server/tooling/testing/scratch-db";
 import { createTask, pushUpdateInput, testTenant } from "@/server/tooling/testing/tasks";
 
-let scratch: ScratchDatabase;
-let runUrl: string | undefined;
+const scratch = scratchDatabaseForTests();
 let app: RunningApp | undefined;
 
-beforeAll(async () => {
-  scratch = await scratchDatabase();
-  await closeDb();
-  runUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = scratch.url;
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await closeDb();
-  process.env.DATABASE_URL = runUrl;
-  await scratch?.drop();
-});
+afterAll(() => app?.stop());
 
 const COUNT = 12;
 

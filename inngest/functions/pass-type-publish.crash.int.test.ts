@@ -6,9 +6,9 @@
  * push pipeline records each slice before sending the next). Runs its own app on its own
  * database (one embedded executor per database).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import path from "node:path";
-import { closeDb, db } from "@/server/db/client";
+import { db } from "@/server/db/client";
 import { embeddedInngest } from "@/inngest/connection";
 import { publishPassTypeRevision, savePassTypeRevision, showPassType } from "@/server/passes/revisions";
 import { getPublish } from "@/server/passes/publish";
@@ -16,26 +16,13 @@ import { updateTenantSettings } from "@/server/tenants/tenants";
 import { apnsMockControl } from "@/server/tooling/mocks/apns";
 import { freePort, startApp, type RunningApp } from "@/server/tooling/testing/app";
 import { seedHolders } from "@/server/tooling/testing/holders";
-import { scratchDatabase, type ScratchDatabase } from "@/server/tooling/testing/scratch-db";
+import { scratchDatabaseForTests } from "@/server/tooling/testing/scratch-db";
 import { testTenant } from "@/server/tooling/testing/tasks";
 
-let scratch: ScratchDatabase;
-let runUrl: string | undefined;
+const scratch = scratchDatabaseForTests();
 let app: RunningApp | undefined;
 
-beforeAll(async () => {
-  scratch = await scratchDatabase();
-  await closeDb();
-  runUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = scratch.url;
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await closeDb();
-  process.env.DATABASE_URL = runUrl;
-  await scratch?.drop();
-});
+afterAll(() => app?.stop());
 
 const PASSES = 400;
 const RATE = 100; // pushes per second: the walk takes seconds, so the kill lands inside it

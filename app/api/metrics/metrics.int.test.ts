@@ -7,25 +7,20 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { closeDb, db } from "@/server/db/client";
+import { db } from "@/server/db/client";
 import { passDownloadLink } from "@/server/wallet/links";
 import { startApp, type RunningApp } from "@/server/tooling/testing/app";
-import { scratchDatabase, type ScratchDatabase } from "@/server/tooling/testing/scratch-db";
+import { scratchDatabaseForTests } from "@/server/tooling/testing/scratch-db";
 import { showPass } from "@/server/passes/passes";
 import { issueJanePass, makeTenant } from "@/server/tooling/testing/tenants";
 import { SimulatedDevice } from "@/server/tooling/testing/wallet-device";
 
 const TOKEN = "metrics-test-token-0123456789";
 
-let scratch: ScratchDatabase;
-let runUrl: string | undefined;
+const scratch = scratchDatabaseForTests();
 let app: RunningApp;
 
 beforeAll(async () => {
-  scratch = await scratchDatabase();
-  await closeDb();
-  runUrl = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = scratch.url;
   const apns = inject("apnsMock");
   app = await startApp({
     name: "metrics",
@@ -40,12 +35,7 @@ beforeAll(async () => {
   });
 }, 180_000);
 
-afterAll(async () => {
-  await app?.stop();
-  await closeDb();
-  process.env.DATABASE_URL = runUrl;
-  await scratch?.drop();
-});
+afterAll(() => app?.stop());
 
 /** The samples of a Prometheus text exposition, each with its name, labels and value. */
 function samples(text: string) {

@@ -18,13 +18,12 @@
  * Builds the app if no build exists. Several processes throttle in PostgreSQL by default
  * (THROTTLE_STORE, passed through).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import autocannon from "autocannon";
 import pg from "pg";
+import { ensureProductionBuild, percentile } from "./load";
 import { benchWorkers, cpuByPid, cpuSince } from "./processes";
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/passflow_bench";
@@ -99,7 +98,7 @@ async function fixedRate(target: Target, rate: number): Promise<Figures> {
   await Promise.all(inFlight);
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN);
+  const at = (q: number) => Math.round(percentile(latencies, q * 100));
   return { rps: latencies.length / SECONDS, p50: at(0.5), p99: at(0.99), ok: latencies.length, errors };
 }
 
@@ -149,11 +148,7 @@ async function main() {
   process.env.PASSFLOW_ENCRYPTION_KEY ??= randomBytes(32).toString("base64");
   const { migrateDeploy } = await import("@/server/db/migrate");
   await migrateDeploy(DATABASE_URL);
-  if (!existsSync(".next/BUILD_ID")) {
-    console.log("building the app (next build)…");
-    const b = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
-    if (b.status !== 0) throw new Error("next build failed");
-  }
+  ensureProductionBuild();
   const { createTenant, updateTenantSettings } = await import("@/server/tenants/tenants");
   const { createApiKey } = await import("@/server/tenants/api-keys");
   const { issuePass } = await import("@/server/passes/passes");

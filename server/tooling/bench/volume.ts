@@ -173,7 +173,7 @@ async function main() {
     const ms: number[] = [];
     for (let i = 0; i < REPEAT; i++) ms.push((await timed(read))[1]);
     ms.sort((a, b) => a - b);
-    const p = (q: number) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)]!;
+    const p = (q: number) => percentile(ms, q * 100);
     if (p(0.95) >= TARGET_MS) slow.push(what);
     console.log(`  ${what.padEnd(28)} p50 ${p(0.5).toFixed(1).padStart(8)} ms   p95 ${p(0.95).toFixed(1).padStart(8)} ms${p(0.95) >= TARGET_MS ? "   OVER TARGET" : ""}`);
   }

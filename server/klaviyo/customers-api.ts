@@ -12,7 +12,7 @@ import { PASSES_WRITE_SCOPE } from "@/server/tenants/api-keys";
 import { eraseCustomer } from "@/server/customers/erasure";
 import { authenticateBearer } from "./credentials";
 import { consumeListenerQuota } from "./quota";
-import { findTenant } from "./listener";
+import { requestTenant } from "./listener";
 
 /**
  * Erases the customer the merchant names by its customerId; the audit row's actor is the
@@ -20,7 +20,7 @@ import { findTenant } from "./listener";
  * @throws HttpProblem 401/403/404/429; DomainError not_found (unknown customer)
  */
 export async function deleteCustomerRequest(request: Request, tenantRef: string, customerId: string): Promise<Response> {
-  const tenant = await findTenant(tenantRef);
+  const tenant = await requestTenant(tenantRef);
   const principal = await authenticateBearer(request.headers, tenant, PASSES_WRITE_SCOPE);
   if (tenant.status === "SUSPENDED") throw new HttpProblem({ status: 403, detail: "the tenant is suspended" });
   const rateHeaders = await consumeListenerQuota(tenant, principal.id);

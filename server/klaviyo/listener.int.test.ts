@@ -11,7 +11,7 @@ import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
 import { uniqueSlug } from "@/server/tooling/testing/cli";
 import { createStaff } from "@/server/staff/staff";
 import { klaviyoSignature } from "./signature";
-import { findTenant } from "./listener";
+import { requestTenant } from "./listener";
 
 const appUrl = inject("appUrl");
 const oauth = inject("oauth");
@@ -170,12 +170,12 @@ describe("pushUpdate: credentials and tenant gate", () => {
 
   it("the listeners remember a tenant for a few seconds, and forget it when it changes through this process", async () => {
     const t = await makeTenant();
-    expect((await findTenant(t.slug)).status).toBe("ACTIVE");
+    expect((await requestTenant(t.slug)).status).toBe("ACTIVE");
     await db().tenant.update({ where: { id: t.tenant.id }, data: { status: "SUSPENDED" } }); // as another process would
-    expect((await findTenant(t.slug)).status).toBe("ACTIVE"); // remembered (TENANT_CACHE_SECONDS, 5 here)
+    expect((await requestTenant(t.slug)).status).toBe("ACTIVE"); // remembered (TENANT_CACHE_SECONDS, 5 here)
     await updateTenantSettings(t.slug, { status: "SUSPENDED" }, "test");
-    expect((await findTenant(t.slug)).status).toBe("SUSPENDED");
-    expect((await findTenant(t.tenant.id)).status).toBe("SUSPENDED");
+    expect((await requestTenant(t.slug)).status).toBe("SUSPENDED");
+    expect((await requestTenant(t.tenant.id)).status).toBe("SUSPENDED");
   });
 
   it("404 unknown tenant; 403 another tenant's key, suspended tenant, integration disabled; the id resolves too", async () => {

@@ -57,7 +57,7 @@ function payloadKind(endpoint: ListenerEndpoint, headers: Headers): PayloadKind 
  * The tenant whose slug or id is `ref`, as read within the last TENANT_CACHE_SECONDS
  * (server/tenants/tenants.ts `rememberedTenants`) or now. @throws HttpProblem 404
  */
-export async function findTenant(ref: string): Promise<Tenant> {
+export async function requestTenant(ref: string): Promise<Tenant> {
   const remembered = rememberedTenants().get(ref);
   if (remembered) return remembered;
   const tenant = await findTenantByRef(ref);
@@ -108,7 +108,7 @@ export function handleKlaviyoListener(endpoint: ListenerEndpoint, request: Reque
   return withCorrelation(correlationId, async () => {
     let rateHeaders: Record<string, string> = {};
     try {
-      const tenant = await findTenant(tenantRef);
+      const tenant = await requestTenant(tenantRef);
       const kind = payloadKind(endpoint, request.headers);
       let rawBody: string | undefined;
       let principal: Principal;

@@ -46,7 +46,7 @@ const globalForTenants = globalThis as unknown as { passflowRememberedTenants?: 
 
 /**
  * Tenants the Klaviyo listeners read, by the reference (slug or id) a request named, kept for
- * TENANT_CACHE_SECONDS (default 5) from the read (server/klaviyo/listener.ts `findTenant`). On
+ * TENANT_CACHE_SECONDS (default 5) from the read (server/klaviyo/listener.ts `requestTenant`). On
  * globalThis, so every route bundle shares it and a change through this process (the console, the
  * API) drops it at once (`forgetTenant`); other processes' copies expire within the TTL.
  */

@@ -11,6 +11,10 @@ describe("issuePass to a customer Passflow already knows", () => {
     const first = await issuePass({ tenant: tenant.slug, passType: "basic", identifiers: { email: "eve@example.com" } });
     const again = await issuePass({ tenant: tenant.slug, passType: "basic", identifiers: { email: "eve@example.com", phone: "(415) 555-0105", customerId: "C-5", loyaltyNumber: "LN-5" } });
     expect(again).toEqual({ serialNumber: first.serialNumber, created: false });
+    // one ISSUED pass event, at the first issue only
+    const events = await db().passEvent.findMany({ where: { tenantId: tenant.id }, include: { pass: { select: { serialNumber: true } } } });
+    expect(events.map((e) => [e.kind, e.pass.serialNumber, e.platform])).toEqual([["ISSUED", first.serialNumber, null]]);
+    expect(Math.abs(events[0]!.occurredAt.getTime() - Date.now())).toBeLessThan(60_000);
 
     const customer = await db().customer.findFirstOrThrow({ where: { tenantId: tenant.id, email: "eve@example.com" }, include: { identifiers: true } });
     expect(customer).toMatchObject({ phone: "+14155550105", customerId: "C-5" });

@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db/client";
+import { prismaSql } from "../db/sql";
+import { recordPassEvent } from "./events";
 import { DomainError } from "@/server/platform/errors";
 import { decryptSecret, encryptSecret, randomToken } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
@@ -60,6 +62,7 @@ export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: 
         metadata: computeMetadata(passType, data) as unknown as Prisma.InputJsonObject,
       },
     });
+    await recordPassEvent(prismaSql(tx), { tenantId: tenant.id, passId: pass.id, passTypeId: passType.id, kind: "ISSUED", dedupeKey: `issued:${pass.id}` });
     return { serialNumber: pass.serialNumber, created: true };
   });
 }

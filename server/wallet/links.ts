@@ -1,9 +1,10 @@
 /**
- * Signed, expiring download links for a pass ("Add to Apple Wallet" links a merchant sends to
- * customers): `GET {PUBLIC_URL}/api/{tenant}/passes/{serialNumber}.pkpass?expires=…&signature=…`.
- * The signature is HMAC-SHA256 over tenant id, serial number and expiry with a key derived from
- * PASSFLOW_ENCRYPTION_KEY, so links survive restarts, work on every instance and still verify
- * during a key rotation.
+ * Signed, expiring links for a pass that a merchant sends to customers:
+ * - the "Add to Wallet" page, `GET {PUBLIC_URL}/p/{tenant}/{serialNumber}?expires=…&signature=…`;
+ * - the pass file, `GET {PUBLIC_URL}/api/{tenant}/passes/{serialNumber}.pkpass?expires=…&signature=…`.
+ * Each signature is HMAC-SHA256 over tenant id, serial number and expiry with a key derived from
+ * PASSFLOW_ENCRYPTION_KEY for that kind of link (a page signature does not open the file), so
+ * links survive restarts, work on every instance and still verify during a key rotation.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { db } from "../db/client";
@@ -13,7 +14,9 @@ import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
 import { findPassFile, pkpassFile, publicBaseUrl } from "./pass-file";
 
-const PURPOSE = "pass-download-link";
+/** The kinds of signed link, each with a key of its own. */
+export type LinkPurpose = "pass-download-link" | "pass-page-link";
+const PURPOSE: LinkPurpose = "pass-download-link";
 /** Default and maximum lifetime of a link, seconds. */
 export const DEFAULT_LINK_TTL_SECONDS = 7 * 24 * 3600;
 export const MAX_LINK_TTL_SECONDS = 366 * 24 * 3600;
@@ -22,22 +25,83 @@ function mac(key: Buffer, tenantId: string, serialNumber: string, expires: numbe
   return createHmac("sha256", key).update(`${tenantId}\n${serialNumber}\n${expires}`).digest();
 }
 
+/** The `signature` query value of a `purpose` link (current key). */
+function sign(purpose: LinkPurpose, tenantId: string, serialNumber: string, expires: number): string {
+  return mac(derivedKeys(purpose)[0]!, tenantId, serialNumber, expires).toString("base64url");
+}
+
+/**
+ * Checks a link's `expires` and `signature` query values (constant time, any current or previous key).
+ * @returns "valid", "unsigned" (missing or malformed values), "expired" or "invalid"
+ */
+export function checkLinkSignature(input: {
+  purpose: LinkPurpose;
+  tenantId: string;
+  serialNumber: string;
+  expires: string | null;
+  signature: string | null;
+  now?: Date;
+}): "valid" | "unsigned" | "expired" | "invalid" {
+  if (!input.signature || !/^\d{1,12}$/.test(input.expires ?? "")) return "unsigned";
+  const expires = Number(input.expires);
+  if (expires * 1000 < (input.now ?? new Date()).getTime()) return "expired";
+  const given = Buffer.from(input.signature, "base64url");
+  const valid = derivedKeys(input.purpose).some((key) => {
+    const expected = mac(key, input.tenantId, input.serialNumber, expires);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  return valid ? "valid" : "invalid";
+}
+
+function checkTtl(ttl: number): void {
+  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_LINK_TTL_SECONDS) {
+    throw new DomainError("invalid_input", `ttl must be 1 to ${MAX_LINK_TTL_SECONDS} seconds`, "ttl");
+  }
+}
+
+/** The tenant and the live (not erased) pass a link is for. @throws DomainError tenant_not_found, pass_not_found */
+async function linkedPass(tenantRef: string, serialNumber: string) {
+  const tenant = await getTenant(tenantRef);
+  const pass = await db().pass.findFirst({ where: { tenantId: tenant.id, serialNumber, erasedAt: null }, select: { id: true } });
+  if (!pass) throw new DomainError("pass_not_found", `tenant ${tenant.slug} has no pass ${JSON.stringify(serialNumber)}`, "serialNumber");
+  return tenant;
+}
+
+/** A pass's links, both valid until `expiresAt` (ISO 8601). */
+export interface PassLinks {
+  /** The "Add to Wallet" page. */
+  page: string;
+  /** The `.pkpass` file. */
+  pkpass: string;
+  expiresAt: string;
+}
+
+/**
+ * The "Add to Wallet" page link and the `.pkpass` link of a pass, valid `ttlSeconds`
+ * (default 7 days, at most 366 days).
+ * @throws DomainError tenant_not_found, pass_not_found, invalid_input (ttl)
+ */
+export async function passLinks(input: { tenant: string; serialNumber: string; ttlSeconds?: number; now?: Date }): Promise<PassLinks> {
+  const ttl = input.ttlSeconds ?? DEFAULT_LINK_TTL_SECONDS;
+  checkTtl(ttl);
+  const tenant = await linkedPass(input.tenant, input.serialNumber);
+  const expires = Math.floor((input.now ?? new Date()).getTime() / 1000) + ttl;
+  const serial = encodeURIComponent(input.serialNumber);
+  const query = (purpose: LinkPurpose) => `expires=${expires}&signature=${sign(purpose, tenant.id, input.serialNumber, expires)}`;
+  return {
+    page: `${publicBaseUrl()}/p/${tenant.slug}/${serial}?${query("pass-page-link")}`,
+    pkpass: `${publicBaseUrl()}/api/${tenant.slug}/passes/${serial}.pkpass?${query(PURPOSE)}`,
+    expiresAt: new Date(expires * 1000).toISOString(),
+  };
+}
+
 /**
  * A download link for a pass valid `ttlSeconds` (default 7 days, at most 366 days).
  * @throws DomainError tenant_not_found, pass_not_found, invalid_input (ttl)
  */
 export async function passDownloadLink(input: { tenant: string; serialNumber: string; ttlSeconds?: number; now?: Date }): Promise<{ url: string; expiresAt: string }> {
-  const ttl = input.ttlSeconds ?? DEFAULT_LINK_TTL_SECONDS;
-  if (!Number.isInteger(ttl) || ttl < 1 || ttl > MAX_LINK_TTL_SECONDS) {
-    throw new DomainError("invalid_input", `ttl must be 1 to ${MAX_LINK_TTL_SECONDS} seconds`, "ttl");
-  }
-  const tenant = await getTenant(input.tenant);
-  const pass = await db().pass.findFirst({ where: { tenantId: tenant.id, serialNumber: input.serialNumber, erasedAt: null }, select: { id: true } });
-  if (!pass) throw new DomainError("pass_not_found", `tenant ${tenant.slug} has no pass ${JSON.stringify(input.serialNumber)}`, "serialNumber");
-  const expires = Math.floor((input.now ?? new Date()).getTime() / 1000) + ttl;
-  const signature = mac(derivedKeys(PURPOSE)[0]!, tenant.id, input.serialNumber, expires).toString("base64url");
-  const url = `${publicBaseUrl()}/api/${tenant.slug}/passes/${encodeURIComponent(input.serialNumber)}.pkpass?expires=${expires}&signature=${signature}`;
-  return { url, expiresAt: new Date(expires * 1000).toISOString() };
+  const links = await passLinks(input);
+  return { url: links.pkpass, expiresAt: links.expiresAt };
 }
 
 /**
@@ -59,12 +123,8 @@ export async function downloadByLink(input: { tenant: string; file: string; expi
   } catch {
     throw new PassKitError(404);
   }
-  const given = Buffer.from(input.signature, "base64url");
-  const valid = derivedKeys(PURPOSE).some((key) => {
-    const expected = mac(key, tenant.id, serialNumber, expires);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
-  if (!valid) throw new PassKitError(401, "the link signature is not valid");
+  const check = checkLinkSignature({ purpose: PURPOSE, tenantId: tenant.id, serialNumber, expires: input.expires, signature: input.signature, now: input.now });
+  if (check !== "valid") throw new PassKitError(401, "the link signature is not valid");
   const pass = await findPassFile({ serialNumber, tenant: tenant.id });
   if (!pass) throw new PassKitError(404);
   const file = await pkpassFile(pass);

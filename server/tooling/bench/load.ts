@@ -4,15 +4,28 @@
  * CPU readings (Linux /proc). Used by bench:pipeline, bench:volume and bench:freshness.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 
 /** Builds the app (`next build`, into `.next`) when there is no production build yet. */
 export function ensureProductionBuild(): void {
-  if (existsSync(".next/BUILD_ID")) return;
-  console.log("building the app (next build)…");
+  if (existsSync(".next/BUILD_ID") && statSync(".next/BUILD_ID").mtimeMs >= newestSourceMs()) return;
+  console.log("building the app (next build: no build, or sources newer than it)…");
   const b = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
   if (b.status !== 0) throw new Error("next build failed");
+}
+
+/** The newest modification time (ms) of what a build compiles: app, server, inngest, prisma, the config files. */
+function newestSourceMs(): number {
+  let newest = 0;
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    const stat = statSync(path);
+    if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(`${path}/${entry}`);
+    else newest = Math.max(newest, stat.mtimeMs);
+  };
+  for (const path of ["app", "server", "inngest", "prisma", "next.config.js", "proxy.ts", "instrumentation.ts", "package-lock.json"]) visit(path);
+  return newest;
 }
 
 /** Busy CPU time of the whole machine so far (every core, everything but idle and iowait), in ms; NaN off Linux. */

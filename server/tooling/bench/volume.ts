@@ -14,7 +14,8 @@
  * 4. The same pipeline run on the filled database (target: p50 within 20 % of step 1).
  * 5. One purge of the 30 oldest days (rows per second) while webhooks arrive at BENCH_PURGE_RATE/s
  *    (default 50): webhook answer p99 before and during the purge (target < 100 ms).
- * Builds the app (`next build`) when there is no build yet.
+ * BENCH_REUSE_FILL=1 keeps a database an earlier run filled (steps 1 and 3–5 only; its purge then
+ * finds less to do). Builds the app (`next build`) when there is no build or the sources are newer.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -28,6 +29,7 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 15);
 const PIPELINE_TASKS = Number(process.env.BENCH_TASKS ?? 1000);
 const PIPELINE_RATE = Number(process.env.BENCH_RATE ?? 100);
 const PURGE_RATE = Number(process.env.BENCH_PURGE_RATE ?? 50);
+const REUSE_FILL = process.env.BENCH_REUSE_FILL === "1";
 const TENANTS = 20;
 const CUSTOMERS = Math.round(200_000 * SCALE);
 const RECEIPTS = Math.round(1_000_000 * SCALE);
@@ -65,6 +67,37 @@ async function pipelineRun(send: (i: number) => Promise<string>, first: number) 
 
 const pipelineLine = (r: Awaited<ReturnType<typeof pipelineRun>>) =>
   `webhook→SUCCEEDED p50 ${r.p50} ms, p99 ${r.p99} ms; webhook answer p99 ${r.ackP99} ms (${r.succeeded}/${r.accepted} SUCCEEDED)`;
+
+/** True when BENCH_DATABASE_URL holds an earlier fill (its tenants). */
+async function filledAlready(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: URL_ });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Tenant" WHERE slug LIKE 'volume-%'`);
+    return rows[0]!.n >= TENANTS;
+  } catch {
+    return false; // no such database yet
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Creates the tenants through the domain, fills the rest in SQL and runs the first rollup. */
+async function fill(createTenant: (typeof import("@/server/tenants/tenants"))["createTenant"]) {
+  const { encryptSecret, randomToken } = await import("@/server/platform/crypto");
+  for (let i = 0; i < TENANTS; i++) await createTenant({ slug: `volume-${String(i).padStart(2, "0")}`, name: `Volume ${i}`, actor: "bench" });
+  const client = new pg.Client({ connectionString: URL_ });
+  await client.connect();
+  console.log(`fill (scale ${SCALE}): ${CUSTOMERS} customers and passes, ${RECEIPTS} receipts and tasks, ${DEVICES} devices, ${DELIVERIES} push deliveries`);
+  for (const [what, sql] of fillStatements(encryptSecret(randomToken(24)))) {
+    const [, ms] = await timed(() => client.query(sql));
+    console.log(`  ${what.padEnd(16)} ${(ms / 1000).toFixed(1)} s`);
+  }
+  await client.end();
+  const { rollUpTenants } = await import("@/server/tasks/activity");
+  const [, rollupMs] = await timed(() => rollUpTenants());
+  console.log(`  ${"first rollup".padEnd(16)} ${(rollupMs / 1000).toFixed(1)} s (90 days of every tenant into hourly counts)`);
+}
 
 /** The fill, in plain SQL: `generate_series` over the tenants the domain created. */
 function fillStatements(tokenEncrypted: string): [string, string][] {
@@ -119,24 +152,16 @@ async function main() {
   await closeDb();
 
   // 2. the fill
-  await freshDatabase(URL_);
   process.env.DATABASE_URL = URL_;
-  await migrateDeploy(URL_);
   const { createTenant, updateTenantSettings } = await import("@/server/tenants/tenants");
-  const { encryptSecret, randomToken } = await import("@/server/platform/crypto");
-  for (let i = 0; i < TENANTS; i++) await createTenant({ slug: `volume-${String(i).padStart(2, "0")}`, name: `Volume ${i}`, actor: "bench" });
-
-  const client = new pg.Client({ connectionString: URL_ });
-  await client.connect();
-  console.log(`fill (scale ${SCALE}): ${CUSTOMERS} customers and passes, ${RECEIPTS} receipts and tasks, ${DEVICES} devices, ${DELIVERIES} push deliveries`);
-  for (const [what, sql] of fillStatements(encryptSecret(randomToken(24)))) {
-    const [, ms] = await timed(() => client.query(sql));
-    console.log(`  ${what.padEnd(16)} ${(ms / 1000).toFixed(1)} s`);
+  if (REUSE_FILL && (await filledAlready())) {
+    console.log(`fill: reusing ${URL_} (BENCH_REUSE_FILL=1)`);
+    await migrateDeploy(URL_);
+  } else {
+    await freshDatabase(URL_);
+    await migrateDeploy(URL_);
+    await fill(createTenant);
   }
-  await client.end();
-  const { rollUpTenants } = await import("@/server/tasks/activity");
-  const [, rollupMs] = await timed(() => rollUpTenants());
-  console.log(`  ${"first rollup".padEnd(16)} ${(rollupMs / 1000).toFixed(1)} s (90 days of every tenant into hourly counts)`);
 
   const { listTasks, countTasks, countReplayable } = await import("@/server/tasks/queries");
   const { listReceipts } = await import("@/server/console/receipts");

@@ -63,7 +63,7 @@ async function issuerOfTenant(tenantId: string): Promise<GoogleIssuer | null> {
 
 /** The public URL of a pass type image (app/api/[tenantId]/pass-types/[key]/images/[name]), versioned by revision so Google refetches a changed one. */
 export function passTypeImageUrl(tenantSlug: string, passTypeKey: string, revision: number | null) {
-  return (name: string) => `${publicBaseUrl()}/api/${tenantSlug}/pass-types/${encodeURIComponent(passTypeKey)}/images/${encodeURIComponent(name)}?v=${revision ?? 0}`;
+  return (name: string) => `${publicBaseUrl()}/api/${tenantSlug}/pass-types/${encodeURIComponent(passTypeKey)}/images/${name}?v=${revision ?? 0}`;
 }
 
 /** Where Google sends a tenant's save and delete callbacks. */
@@ -321,6 +321,13 @@ export async function googlePassView(passId: string, now = new Date()): Promise<
     },
     notifiedLast24h,
   };
+}
+
+/** `googlePassView` of a pass named by tenant and serial number (null: no Google object). */
+export async function googlePassViewBySerial(tenantRef: string, serialNumber: string): Promise<GooglePassView | null> {
+  const tenant = await getTenant(tenantRef);
+  const pass = await db().pass.findFirst({ where: { tenantId: tenant.id, serialNumber }, select: { id: true } });
+  return pass ? googlePassView(pass.id) : null;
 }
 
 export { googleObjectId };

@@ -12,7 +12,11 @@ import { generateServiceAccount, googleWalletMockControl, type ReceivedRequest }
 import { runCli } from "@/server/tooling/testing/cli";
 import { createTask, eventually, pushUpdateInput, testTenant, waitForTask } from "@/server/tooling/testing/tasks";
 import { googleSync } from "@/inngest/functions/google-sync";
-import { passChanged } from "@/inngest/events";
+import { createPassTypePublish } from "@/inngest/functions/pass-type-publish";
+import { passChanged, passTypePublishRequestedEvent } from "@/inngest/events";
+import { publishPassTypeRevision, savePassTypeRevision, showPassType } from "@/server/passes/revisions";
+import { createPushSender } from "@/server/wallet/push";
+import { recordingTransport } from "@/server/tooling/testing/push";
 
 const mock = googleWalletMockControl(inject("googleWalletMock").GOOGLE_WALLET_MOCK_CONTROL_URL);
 const appUrl = inject("appUrl");
@@ -206,6 +210,30 @@ describe("Google Wallet", () => {
     const bad = await post({ protocolVersion: "ECv2SigningOnly" });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("signature");
+  });
+
+  it("a publication writes the published design to the class", async () => {
+    const { tenant, issuerId } = await googleTenant();
+    await issue(tenant, "g6@example.com");
+    const current = await showPassType(tenant.id, "basic");
+    await savePassTypeRevision({ tenant: tenant.id, key: "basic", definition: { ...current.definition, backgroundColor: "rgb(0, 90, 40)", localizations: { fr: { strings: { [current.definition.organizationName]: "Test Durable" } } } }, actor: "test" });
+    const r = await publishPassTypeRevision({ tenant: tenant.id, key: "basic", actor: "test", batchSize: 50, dispatch: false });
+    const seq = (await mock.received()).at(-1)!.seq;
+    const run = new InngestTestEngine({
+      function: createPassTypePublish(createPushSender(recordingTransport())),
+      events: [passTypePublishRequestedEvent({ publishId: r.publish!.id, tenantId: tenant.id, correlationId: r.publish!.correlationId })],
+    });
+    const { error } = await run.execute();
+    expect(error).toBeUndefined();
+    const classCalls = (await mock.received(seq)).filter((c) => c.resource === "loyaltyClass").map((c) => `${c.method} ${c.status}`);
+    expect(classCalls).toEqual(["POST 409", "PATCH 200"]); // it existed: PATCHed
+    const cls = await mock.resource("loyaltyClass", `${issuerId}.basic`);
+    expect(cls).toMatchObject({
+      hexBackgroundColor: "#005a28",
+      localizedIssuerName: { defaultValue: { language: "en", value: "Durable Test" }, translatedValues: [{ language: "fr", value: "Test Durable" }] },
+    });
+    const row = await db().googleWalletClass.findFirstOrThrow({ where: { tenantId: tenant.id } });
+    expect(row).toMatchObject({ classId: `${issuerId}.basic`, revision: r.revision, lastError: null, reviewStatus: "UNDER_REVIEW" });
   });
 
   it("refuses a service account key that is not one, naming the field, and keeps nothing", async () => {

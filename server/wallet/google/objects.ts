@@ -114,6 +114,24 @@ export async function ensureGoogleClass(issuer: GoogleIssuer, passTypeId: string
   return { classId: mapped.id, kind };
 }
 
+/**
+ * Writes the class of a publication's pass type again (the pass-type-publish function, before
+ * its passes): skipped without an issuer; Google refusing it is recorded on the class
+ * (GoogleWalletClass.lastError) and logged, never failing the publication.
+ */
+export async function syncGoogleClassOfPublish(publishId: string): Promise<{ classId: string } | { skipped: "not_configured" | "not_found" } | { error: string }> {
+  const publish = await db().passTypePublish.findUnique({ where: { id: publishId }, select: { tenantId: true, passTypeId: true } });
+  if (!publish) return { skipped: "not_found" };
+  const issuer = await issuerOfTenant(publish.tenantId);
+  if (!issuer) return { skipped: "not_configured" };
+  try {
+    return { classId: (await ensureGoogleClass(issuer, publish.passTypeId, { force: true })).classId };
+  } catch (err) {
+    logger.warn({ publishId, err: message(err) }, "Google Wallet class not written for the publication");
+    return { error: message(err) };
+  }
+}
+
 /** The pass as the mapping reads it, with its pass type row; null when it is gone. */
 async function passForGoogle(passId: string, issuer: GoogleIssuer, now?: Date) {
   const pass = await findPassFile({ passId }, { includeErased: true });

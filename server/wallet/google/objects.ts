@@ -348,4 +348,35 @@ export async function googlePassViewBySerial(tenantRef: string, serialNumber: st
   return pass ? googlePassView(pass.id) : null;
 }
 
+/** A tenant's Google Wallet issuer for the console: its id, service account email, classes and configuration warnings. */
+export async function googleIssuerSummary(tenantId: string) {
+  const tenant = await db().tenant.findUniqueOrThrow({ where: { id: tenantId } });
+  const classes = await db().googleWalletClass.findMany({ where: { tenantId }, include: { passType: { select: { key: true } } }, orderBy: { classId: "asc" } });
+  const warnings: string[] = [];
+  let serviceAccountEmail: string | null = null;
+  if (tenant.googleServiceAccountEncrypted) {
+    try {
+      serviceAccountEmail = (JSON.parse(decryptSecret(tenant.googleServiceAccountEncrypted)) as GoogleServiceAccount).client_email;
+    } catch {
+      warnings.push("the stored service account key cannot be read (encryption key changed?): set it again");
+    }
+  }
+  if (tenant.googleIssuerId && !tenant.googleServiceAccountEncrypted) warnings.push("an issuer id without a service account key: Google Wallet is off until the key is set");
+  if (!tenant.googleIssuerId && tenant.googleServiceAccountEncrypted) warnings.push("a service account key without an issuer id: Google Wallet is off until the issuer id is set");
+  for (const c of classes) {
+    if (c.lastError) warnings.push(`class ${c.classId}: ${c.lastError}`);
+    if (c.reviewStatus === "REJECTED") warnings.push(`class ${c.classId} was rejected by Google's review`);
+  }
+  const lastFailures = await db().googleWalletPatch.count({ where: { pass: { tenantId }, status: { not: 200 }, updatedAt: { gt: new Date(Date.now() - 24 * 3600_000) } } });
+  if (lastFailures) warnings.push(`${lastFailures} object PATCH${lastFailures === 1 ? "" : "es"} failed in the last 24 h`);
+  if (tenant.googleIssuerId && /^http:\/\/(localhost|127\.0\.0\.1)/.test(publicBaseUrl())) warnings.push("PUBLIC_URL is a local address: Google cannot fetch the images or send save callbacks");
+  return {
+    issuerId: tenant.googleIssuerId,
+    serviceAccountEmail,
+    configured: !!googleIssuer(tenant),
+    classes: classes.map((c) => ({ classId: c.classId, resource: c.resource, passType: c.passType.key, revision: c.revision, reviewStatus: c.reviewStatus, lastError: c.lastError, syncedAt: c.syncedAt })),
+    warnings,
+  };
+}
+
 export { googleObjectId };

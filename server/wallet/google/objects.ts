@@ -259,7 +259,7 @@ export async function syncGoogleObject(input: { passId: string; tenantId: string
       if (change.muted) mutedReason = change.mutedReason ?? "muted";
       else {
         const since = new Date((input.now ?? new Date()).getTime() - 24 * 3600_000);
-        const recent = await db().googleWalletPatch.count({ where: { passId: input.passId, notified: true, createdAt: { gt: since } } });
+        const recent = await db().googleWalletPatch.count({ where: { passId: input.passId, notified: true, status: 200, createdAt: { gt: since } } });
         if (recent < GOOGLE_NOTIFICATIONS_PER_DAY) notified = true;
         else mutedReason = "google_daily_limit";
       }

@@ -17,6 +17,10 @@ import { passChanged, passTypePublishRequestedEvent } from "@/inngest/events";
 import { publishPassTypeRevision, savePassTypeRevision, showPassType } from "@/server/passes/revisions";
 import { createPushSender } from "@/server/wallet/push";
 import { recordingTransport } from "@/server/tooling/testing/push";
+import { TestBrowser } from "@/server/tooling/testing/browser";
+import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
+import { createStaff } from "@/server/staff/staff";
+import { uniqueSlug } from "@/server/tooling/testing/cli";
 
 const mock = googleWalletMockControl(inject("googleWalletMock").GOOGLE_WALLET_MOCK_CONTROL_URL);
 const appUrl = inject("appUrl");
@@ -205,6 +209,27 @@ describe("Google Wallet", () => {
     expect((await post(await mock.signCallback({ ...base, eventType: "del", nonce: `n-${pass.id}-2` }))).status).toBe(200);
     expect((await events()).map((e) => e.kind).sort()).toEqual(["INSTALLED", "REMOVED"]);
     expect(await db().googleWalletObject.findUniqueOrThrow({ where: { passId: pass.id } })).toMatchObject({ saved: false });
+
+    // the console: the pass page shows the object, saved, its state; the tenant page the issuer and class
+    const staff = new TestBrowser(appUrl);
+    const staffEmail = `${uniqueSlug("g-viewer")}@staff.example.com`;
+    await createStaff({ email: staffEmail, role: "VIEWER", password: TEST_PASSWORD, actor: "test" });
+    await staff.signIn(staffEmail, TEST_PASSWORD);
+    const text = async (path: string) => {
+      const res = await staff.fetch(path);
+      expect(res.status).toBe(200);
+      return (await res.text()).replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    };
+    const passPage = await text(`/passes/${issued.serialNumber}`);
+    expect(passPage).toContain(objectId);
+    expect(passPage).toContain("ACTIVE");
+    expect(passPage).toContain("removed"); // saved, then deleted
+    expect(passPage).toContain("0 of 3");
+    const tenantPage = await text(`/tenants/${tenant.slug}`);
+    expect(tenantPage).toContain(issuerId);
+    expect(tenantPage).toContain(`${issuerId}.basic`);
+    expect(tenantPage).toContain("UNDER_REVIEW");
+    expect(tenantPage).toContain("PUBLIC_URL is a local address");
 
     // not a callback body: 400 naming the field
     const bad = await post({ protocolVersion: "ECv2SigningOnly" });

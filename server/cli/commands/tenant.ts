@@ -108,4 +108,19 @@ export function registerTenantCommands(program: Command): void {
         },
       ),
     );
+
+  tenant
+    .command("google-check <slug>")
+    .description("check the tenant's Google Wallet issuer and service account key against Google (exit 1 on a problem)")
+    .option("--json", "print { ok, problem, serviceAccountEmail, issuerId } as JSON")
+    .action(
+      withDb(async (slug: string, opts: { json?: boolean }) => {
+        const { checkGoogleConnection } = await import("@/server/wallet/google/objects"); // wallet modules load on use
+        const r = await checkGoogleConnection(slug);
+        if (!r) throw new DomainError("invalid_input", `tenant ${slug} has no Google Wallet issuer: set --google-issuer-id and --google-service-account-stdin`, "googleIssuerId");
+        if (opts.json) json(r);
+        else if (r.ok) out(`ok: ${r.serviceAccountEmail} can use issuer ${r.issuerId}`);
+        if (!r.ok) throw new Error(`Google Wallet: ${r.problem}`); // exit 1, the problem on stderr
+      }),
+    );
 }

@@ -261,6 +261,23 @@ describe("Google Wallet", () => {
     expect(row).toMatchObject({ classId: `${issuerId}.basic`, revision: r.revision, lastError: null, reviewStatus: "UNDER_REVIEW" });
   });
 
+  it("tenant google-check: ok for a known service account; a key Google does not know, or an issuer it may not use, is a problem", async () => {
+    const { tenant } = await googleTenant();
+    const ok = await runCli(["tenant", "google-check", tenant.slug]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^ok: sa-.*can use issuer \d+/);
+    // another issuer id than the one the service account is a user of
+    await runCli(["tenant", "update", tenant.slug, "--google-issuer-id", "3388000000077777"]);
+    const mismatch = await runCli(["tenant", "google-check", tenant.slug, "--json"]);
+    expect(mismatch.code).toBe(1);
+    expect(JSON.parse(mismatch.stdout)).toMatchObject({ ok: false, problem: expect.stringContaining("not allowed for issuer 3388000000077777") });
+    // a key the mock was never told about
+    await runCli(["tenant", "update", tenant.slug, "--google-service-account-stdin"], { input: generateServiceAccount("unknown@passflow-test.iam.gserviceaccount.com").keyJson });
+    const badKey = await runCli(["tenant", "google-check", tenant.slug]);
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toContain("Google refused the service account key");
+  });
+
   it("refuses a service account key that is not one, naming the field, and keeps nothing", async () => {
     const tenant = await testTenant();
     const r = await runCli(["tenant", "update", tenant.slug, "--google-issuer-id", "3388000000099", "--google-service-account-stdin"], { input: '{"type":"user"}' });

@@ -27,7 +27,7 @@ import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../../tenants/tenants";
 import { findPassFile, publicBaseUrl } from "../pass-file";
 import { GoogleApiError, googleWalletClient, pkcs8, type GoogleWalletClient } from "./api";
-import { changedKeys, googleClass, googleKind, googleObject, googleObjectId, savePayloadKey, type GoogleKind } from "./mapping";
+import { changedKeys, googleClass, googleClassId, googleKind, googleObject, googleObjectId, savePayloadKey, type GoogleKind } from "./mapping";
 
 /** Google's limit of notifying updates per object (https://developers.google.com/wallet/retail/loyalty-cards/use-cases/trigger-push-notifications). */
 export const GOOGLE_NOTIFICATIONS_PER_DAY = 3;
@@ -346,6 +346,30 @@ export async function googlePassViewBySerial(tenantRef: string, serialNumber: st
   const tenant = await getTenant(tenantRef);
   const pass = await db().pass.findFirst({ where: { tenantId: tenant.id, serialNumber }, select: { id: true } });
   return pass ? googlePassView(pass.id) : null;
+}
+
+/**
+ * Checks a tenant's Google Wallet setup against Google: a token for the service account (a bad
+ * key fails here) and a read of the first pass type's class (403: the service account is not a
+ * user of the issuer; 404: fine, the class is written on first use).
+ * @returns ok, or the problem in words; null when the tenant has no issuer
+ */
+export async function checkGoogleConnection(tenantRef: string): Promise<{ ok: boolean; problem: string | null; serviceAccountEmail: string; issuerId: string } | null> {
+  const tenant = await getTenant(tenantRef);
+  const issuer = googleIssuer(tenant);
+  if (!issuer) return null;
+  const passType = await db().passType.findFirst({ where: { tenantId: tenant.id }, orderBy: { key: "asc" }, select: { key: true } });
+  const result = (problem: string | null) => ({ ok: problem === null, problem, serviceAccountEmail: issuer.account.client_email, issuerId: issuer.issuerId });
+  try {
+    await issuer.client.get("loyaltyClass", googleClassId(issuer.issuerId, passType?.key ?? "passflow-check"));
+    return result(null);
+  } catch (err) {
+    if (!(err instanceof GoogleApiError)) throw err;
+    if (err.status === 404) return result(null);
+    if (err.status === 403) return result(`the service account is not allowed for issuer ${issuer.issuerId} (add it as a user of the issuer in the Google Pay & Wallet Console): ${err.message}`);
+    if (err.status === 400 || err.status === 401) return result(`Google refused the service account key: ${err.message}`);
+    return result(`Google Wallet did not answer: ${err.message}`);
+  }
 }
 
 /** A tenant's Google Wallet issuer for the console: its id, service account email, classes and configuration warnings. */

@@ -8,6 +8,9 @@
  * or a restart continues from the committed cursor: a batch is bumped once, and a range bumped but
  * not recorded as pushed is pushed again to the devices not yet settled for the pass's version.
  *
+ * Step `google-class` first writes the pass type's Google Wallet class again (tenants with a
+ * Google Wallet issuer; a refusal is recorded on the class, not thrown).
+ *
  * Rate: one publication per tenant at a time (concurrency keyed by tenant), paced at the tenant's
  * publishPushesPerSecond, so a tenant's publications never push faster than that together.
  * Retries: 5; onFailure marks the publication FAILED with the error (a new publish of the type
@@ -19,6 +22,7 @@ import { failPublish, getPublish } from "@/server/passes/publish";
 import { logger, withCorrelation } from "@/server/platform/log";
 import type { PushSender } from "@/server/wallet/push";
 import { runPublishSlice } from "@/server/wallet/publish";
+import { syncGoogleClassOfPublish } from "@/server/wallet/google/objects";
 
 /** How long one step walks before handing over to the next (well within a serve call's time). */
 const SLICE_BUDGET_MS = 20_000;
@@ -40,6 +44,8 @@ export const createPassTypePublish = (sender: PushSender) =>
     },
     async ({ event, step }) => {
       const { publishId, correlationId } = event.data;
+      // the pass type's Google Wallet class gets the published design first (never fails the run)
+      await step.run("google-class", () => withCorrelation(correlationId, () => syncGoogleClassOfPublish(publishId)));
       for (let slice = 0; ; slice++) {
         const r = await step.run(`slice-${slice}`, () => withCorrelation(correlationId, () => runPublishSlice(publishId, sender, SLICE_BUDGET_MS)));
         if (r.finished) break;

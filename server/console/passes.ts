@@ -14,6 +14,7 @@ import { pageArgs, pageFields, toPage } from "@/server/db/pagination";
 import { audit } from "@/server/staff/audit";
 import { passDeliveryFunnel } from "@/server/wallet/funnel";
 import { findPassFile, pkpassFile } from "@/server/wallet/pass-file";
+import { googlePassView } from "@/server/wallet/google/objects";
 
 export const SEARCH_KINDS = ["any", "email", "phone", "customerId", "identifier", "serialNumber"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
@@ -173,6 +174,8 @@ export async function getPassDetail(serialNumber: string, now = new Date()) {
     deliveries,
     funnel: counts,
     tasks,
+    /** The pass's Google Wallet object (null: none yet): saved or not, last PATCH, notifying updates in 24 h. */
+    google: await googlePassView(pass.id, now),
   };
 }
 

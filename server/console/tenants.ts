@@ -6,6 +6,7 @@ import { getTenant } from "../tenants/tenants";
 import { DEFAULT_PAGE_SIZE, pageArgs, pageFields, toPage } from "@/server/db/pagination";
 import { latestPublishes } from "@/server/passes/publish";
 import { walletConfigProblems } from "@/server/wallet/config-problems";
+import { googleIssuerSummary } from "@/server/wallet/google/objects";
 
 /** A certificate expiring within this many days is flagged. */
 export const CERTIFICATE_WARNING_DAYS = 30;
@@ -110,5 +111,7 @@ export async function getTenantDetail(ref: string, now = new Date()) {
     pushProblems: await walletConfigProblems(id),
     /** The latest publication of each pass type: progress, pushes, muted notices, estimate to finish. */
     publications: await latestPublishes(id),
+    /** Google Wallet: the issuer, its classes and their review status, configuration warnings. */
+    google: await googleIssuerSummary(id),
   };
 }

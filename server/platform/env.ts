@@ -171,6 +171,14 @@ const schema = z.object({
   APNS_IDLE_TIMEOUT_SECONDS: integer(1, 86_400, 60, "a number of seconds 1-86400"),
   /** Control URL of the local APNs mock (`npm run dev`, tests): what it received, its behaviour. */
   APNS_MOCK_CONTROL_URL: optionalUrl,
+  /** Google Wallet API base (paths such as `/loyaltyClass`, `/loyaltyObject/{id}` below it). */
+  GOOGLE_WALLET_API_URL: z.string().refine((v) => isUrl(v, HTTP), must("an http:// or https:// URL")).default("https://walletobjects.googleapis.com/walletobjects/v1"),
+  /** Google's OAuth 2.0 token endpoint (service-account JWT bearer grant). */
+  GOOGLE_OAUTH_TOKEN_URL: z.string().refine((v) => isUrl(v, HTTP), must("an http:// or https:// URL")).default("https://oauth2.googleapis.com/token"),
+  /** Google's root signing keys of the save/delete callbacks (ECv2SigningOnly), cached. */
+  GOOGLE_WALLET_ROOT_KEYS_URL: z.string().refine((v) => isUrl(v, HTTP), must("an http:// or https:// URL")).default("https://pay.google.com/gp/m/issuer/keys"),
+  /** Control URL of the local Google Wallet API mock (`npm run dev`, tests). */
+  GOOGLE_WALLET_MOCK_CONTROL_URL: optionalUrl,
 });
 
 export type Env = z.infer<typeof schema>;

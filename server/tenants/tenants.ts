@@ -13,6 +13,7 @@ import { encryptSecret } from "@/server/platform/crypto";
 import { env } from "@/server/platform/env";
 import { TtlCache } from "@/server/platform/ttl-cache";
 import { isSupportedCountry } from "libphonenumber-js";
+import { createPrivateKey } from "node:crypto";
 
 /** What domain work reads of a tenant: its id and the settings Klaviyo's values are read with. */
 export interface TenantScope {
@@ -171,6 +172,16 @@ export const tenantSettingsInput = z.object({
   notificationSpacingMinutes: z.number().int().min(0).max(1440).optional(),
   /** Pushes per second of a pass type publication (server/passes/publish.ts). */
   publishPushesPerSecond: z.number().int().min(1).max(100_000).optional(),
+  /** Google Wallet issuer id (digits, from the Google Pay & Wallet Console); null removes the issuer. */
+  googleIssuerId: z.string().regex(/^\d{6,25}$/, "must be the issuer id (digits) from the Google Pay & Wallet Console").nullable().optional(),
+  /** The issuer's service account key (the JSON file Google Cloud gives), stored encrypted. */
+  googleServiceAccount: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = googleServiceAccountProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
 }).refine(
   (s) => s.rawBodyRetentionDays === undefined || s.retentionDays === undefined || s.rawBodyRetentionDays <= s.retentionDays,
   { path: ["rawBodyRetentionDays"], message: "must not be more than retentionDays" },
@@ -186,6 +197,38 @@ export function isStandardWebhooksSecret(secret: string): boolean {
   if (!m || m[1]!.length % 4 !== 0) return false;
   const bytes = Buffer.from(m[1]!, "base64").length;
   return bytes >= 24 && bytes <= 64;
+}
+
+/** A Google service account key (JSON) as Passflow reads it: its email and RSA private key. */
+export interface GoogleServiceAccount {
+  client_email: string;
+  private_key: string;
+  private_key_id?: string;
+}
+
+/**
+ * What is wrong with a service account key JSON, or undefined when Passflow can sign with it: a
+ * `service_account` with `client_email` and a PEM RSA `private_key` (Google Cloud "Create and
+ * delete service account keys": the JSON key file).
+ */
+export function googleServiceAccountProblem(text: string): string | undefined {
+  let key: Partial<GoogleServiceAccount> & { type?: string };
+  try {
+    key = JSON.parse(text) as typeof key;
+  } catch {
+    return "must be the service account key JSON file";
+  }
+  if (!key || typeof key !== "object") return "must be the service account key JSON file";
+  if (key.type !== "service_account") return 'must be a service account key ("type": "service_account")';
+  if (typeof key.client_email !== "string" || !key.client_email.includes("@")) return "has no client_email";
+  if (typeof key.private_key !== "string") return "has no private_key";
+  try {
+    const k = createPrivateKey(key.private_key);
+    if (k.asymmetricKeyType !== "rsa") return "private_key must be an RSA key";
+  } catch {
+    return "private_key is not a PEM private key";
+  }
+  return undefined;
 }
 
 const RESERVED_IDENTIFIER_KEYS = new Set(["email", "phone", "customerId"]);
@@ -223,7 +266,10 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
     notificationsPerDay: s.notificationsPerDay,
     notificationSpacingMinutes: s.notificationSpacingMinutes,
     publishPushesPerSecond: s.publishPushesPerSecond,
+    googleIssuerId: s.googleIssuerId,
   };
+  if (s.googleServiceAccount !== undefined) data.googleServiceAccountEncrypted = encryptSecret(s.googleServiceAccount);
+  if (s.googleIssuerId === null) data.googleServiceAccountEncrypted = null;
   if (s.klaviyoWebhookSecret) {
     data.klaviyoWebhookSecretEncrypted = encryptSecret(s.klaviyoWebhookSecret);
     data.klaviyoWebhookSecretPrevEncrypted = tenant.klaviyoWebhookSecretEncrypted;
@@ -261,15 +307,18 @@ export const tenantSettingsSelect = {
   klaviyoWebhookSecretEncrypted: true,
   klaviyoWebhookSecretPrevEncrypted: true,
   merchantSyncSecretEncrypted: true,
+  googleIssuerId: true,
+  googleServiceAccountEncrypted: true,
 } satisfies Prisma.TenantSelect;
 
 /** Replaces encrypted secret columns by `…Set` booleans. */
 export function describeTenantSettings(t: Prisma.TenantGetPayload<{ select: typeof tenantSettingsSelect }>) {
-  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, ...rest } = t;
+  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, googleServiceAccountEncrypted, ...rest } = t;
   return {
     ...rest,
     klaviyoWebhookSecretSet: !!klaviyoWebhookSecretEncrypted,
     klaviyoWebhookSecretPreviousSet: !!klaviyoWebhookSecretPrevEncrypted,
     merchantSyncSecretSet: !!merchantSyncSecretEncrypted,
+    googleServiceAccountSet: !!googleServiceAccountEncrypted,
   };
 }

@@ -14,7 +14,7 @@ export function registerPassCommands(program: Command): void {
     .option("--phone <phone>", "any format; read with the tenant's default region")
     .option("--customer-id <id>", "the merchant's customer id")
     .option("--identifier <key=value>", "custom identifier (repeatable)", collect, [])
-    .option("--json", "print { serialNumber, created } as JSON")
+    .option("--json", "print { serialNumber, created, googleSaveUrl, googleObjectId } as JSON (the Google fields when the tenant has a Google Wallet issuer)")
     .action(
       withDb(async (opts: { tenant: string; type: string; email?: string; phone?: string; customerId?: string; identifier: string[]; json?: boolean }) => {
         const r = await issuePass({
@@ -22,8 +22,13 @@ export function registerPassCommands(program: Command): void {
           passType: opts.type,
           identifiers: { ...pairs(opts.identifier), email: opts.email, phone: opts.phone, customerId: opts.customerId },
         });
-        if (opts.json) json(r);
-        else out(r.serialNumber);
+        const { googleSaveLink } = await import("@/server/wallet/google/objects"); // wallet modules load on use
+        const google = await googleSaveLink({ tenant: opts.tenant, serialNumber: r.serialNumber });
+        if (opts.json) json({ ...r, ...(google ? { googleSaveUrl: google.url, googleObjectId: google.objectId } : {}) });
+        else {
+          out(r.serialNumber);
+          if (google) out(google.url);
+        }
       }),
     );
   pass
@@ -34,23 +39,30 @@ export function registerPassCommands(program: Command): void {
     .option("--json", "print JSON (default)")
     .action(
       withDb(async (opts: { tenant: string; serial: string }) => {
-        json(await showPass(opts.tenant, opts.serial));
+        const pass = await showPass(opts.tenant, opts.serial);
+        const { googlePassViewBySerial } = await import("@/server/wallet/google/objects");
+        json({ ...pass, google: await googlePassViewBySerial(opts.tenant, opts.serial) });
       }),
     );
   pass
     .command("link")
-    .description("print a signed, expiring download link for the pass (\"Add to Apple Wallet\")")
+    .description("print a signed, expiring download link for the pass (\"Add to Apple Wallet\") and, for a tenant with a Google Wallet issuer, its \"Save to Google Wallet\" link")
     .requiredOption("--tenant <slug>", "tenant slug or id")
     .requiredOption("--serial <serialNumber>")
     .option("--ttl <seconds>", "how long the link works (default 604800, 7 days)")
-    .option("--json", "print { url, expiresAt } as JSON")
+    .option("--json", "print { url, expiresAt, googleSaveUrl } as JSON (googleSaveUrl when the tenant has a Google Wallet issuer)")
     .action(
       withDb(async (opts: { tenant: string; serial: string; ttl?: string; json?: boolean }) => {
         const ttlSeconds = opts.ttl === undefined ? undefined : Number(opts.ttl);
         const { passDownloadLink } = await import("@/server/wallet/links"); // wallet modules load on use
         const link = await passDownloadLink({ tenant: opts.tenant, serialNumber: opts.serial, ttlSeconds });
-        if (opts.json) json(link);
-        else out(link.url);
+        const { googleSaveLink } = await import("@/server/wallet/google/objects");
+        const google = await googleSaveLink({ tenant: opts.tenant, serialNumber: opts.serial });
+        if (opts.json) json({ ...link, ...(google ? { googleSaveUrl: google.url } : {}) });
+        else {
+          out(link.url);
+          if (google) out(google.url);
+        }
       }),
     );
 }

@@ -39,7 +39,7 @@ export function registerTenantCommands(program: Command): void {
 
   tenant
     .command("update <slug>")
-    .description("change status, Klaviyo integration, merchant sync-back, not-provided values, throttling, retention and notification settings")
+    .description("change status, Klaviyo integration, Google Wallet issuer, merchant sync-back, not-provided values, throttling, retention and notification settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
     .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
@@ -56,6 +56,8 @@ export function registerTenantCommands(program: Command): void {
     .option("--notifications-per-day <n>", "alerting pass updates (lock-screen messages) per pass per 24 h; beyond it updates are applied silently", Number)
     .option("--notification-spacing-minutes <n>", "minimum minutes between two alerting updates of a pass (0: none)", Number)
     .option("--publish-pushes-per-second <n>", "pushes per second of a pass type publication", Number)
+    .option("--google-issuer-id <id>", "Google Wallet issuer id (`none` removes the issuer and its key)")
+    .option("--google-service-account-stdin", "read the Google Wallet service account key (JSON) from stdin")
     .option("--json", "print the settings as JSON")
     .action(
       withDb(
@@ -65,16 +67,18 @@ export function registerTenantCommands(program: Command): void {
             status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
             merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
             tenantRpm?: number; apikeyRpm?: number; retentionDays?: number; rawBodyDays?: number;
-            notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number; json?: boolean;
+            notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number;
+            googleIssuerId?: string; googleServiceAccountStdin?: boolean; json?: boolean;
           },
         ) => {
-          if (opts.klaviyoWebhookSecretStdin && opts.merchantSyncSecretStdin) {
-            throw new DomainError("invalid_input", "read one secret from stdin at a time", "stdin");
-          }
+          const stdinFlags = ([
+            [opts.klaviyoWebhookSecretStdin, "--klaviyo-webhook-secret-stdin"],
+            [opts.merchantSyncSecretStdin, "--merchant-sync-secret-stdin"],
+            [opts.googleServiceAccountStdin, "--google-service-account-stdin"],
+          ] as const).filter(([on]) => on);
+          if (stdinFlags.length > 1) throw new DomainError("invalid_input", "read one secret from stdin at a time", "stdin");
           if (opts.klaviyo && !["on", "off"].includes(opts.klaviyo)) throw new DomainError("invalid_input", "--klaviyo takes on or off", "klaviyo");
-          const secret = opts.klaviyoWebhookSecretStdin || opts.merchantSyncSecretStdin
-              ? await readStdin(opts.klaviyoWebhookSecretStdin ? "--klaviyo-webhook-secret-stdin" : "--merchant-sync-secret-stdin")
-              : undefined;
+          const secret = stdinFlags.length ? await readStdin(stdinFlags[0]![1]) : undefined;
           const updated = await updateTenantSettings(
             slug,
             {
@@ -94,6 +98,8 @@ export function registerTenantCommands(program: Command): void {
               notificationsPerDay: opts.notificationsPerDay,
               notificationSpacingMinutes: opts.notificationSpacingMinutes,
               publishPushesPerSecond: opts.publishPushesPerSecond,
+              googleIssuerId: opts.googleIssuerId === undefined ? undefined : opts.googleIssuerId === "none" ? null : opts.googleIssuerId,
+              googleServiceAccount: opts.googleServiceAccountStdin ? secret?.trim() : undefined,
             },
             ACTOR,
           );
@@ -101,5 +107,20 @@ export function registerTenantCommands(program: Command): void {
           else out(updated.slug);
         },
       ),
+    );
+
+  tenant
+    .command("google-check <slug>")
+    .description("check the tenant's Google Wallet issuer and service account key against Google (exit 1 on a problem)")
+    .option("--json", "print { ok, problem, serviceAccountEmail, issuerId } as JSON")
+    .action(
+      withDb(async (slug: string, opts: { json?: boolean }) => {
+        const { checkGoogleConnection } = await import("@/server/wallet/google/objects"); // wallet modules load on use
+        const r = await checkGoogleConnection(slug);
+        if (!r) throw new DomainError("invalid_input", `tenant ${slug} has no Google Wallet issuer: set --google-issuer-id and --google-service-account-stdin`, "googleIssuerId");
+        if (opts.json) json(r);
+        else if (r.ok) out(`ok: ${r.serviceAccountEmail} can use issuer ${r.issuerId}`);
+        if (!r.ok) throw new Error(`Google Wallet: ${r.problem}`); // exit 1, the problem on stderr
+      }),
     );
 }

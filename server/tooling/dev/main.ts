@@ -3,7 +3,9 @@
  *
  * Supervises the local processes: serves the embedded PostgreSQL (this process owns the data
  * directory), applies migrations, seeds the demo tenant when absent, creates development wallet
- * certificates, runs a local APNs mock (unless APNS_HOST is set), starts Next.js, and prints
+ * certificates, runs a local APNs mock (unless APNS_HOST is set) and a local Google Wallet API
+ * mock with a development issuer for the demo tenant (unless GOOGLE_WALLET_API_URL or
+ * GOOGLE_OAUTH_TOKEN_URL is set), starts Next.js, and prints
  * the console URL, a demo staff login, a fresh demo API key and a ready `curl`. Ctrl-C stops all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -47,12 +49,17 @@ async function main() {
   const { devSecrets, dataDir } = await import("@/server/platform/data-dir");
   const { ensureDevelopmentCertificates } = await import("@/server/wallet/dev-certificates");
   const { startApnsMock } = await import("@/server/tooling/mocks/apns");
+  const { startGoogleWalletMock } = await import("@/server/tooling/mocks/google-wallet");
 
   await claimDevLock(dataDir());
   const database = await resolveDatabase();
   if ((await pendingMigrations(db())).length) await migrateDeploy(database.url);
   const access = await seedForDevelopment();
   await ensureDevelopmentCertificates();
+  // Google Wallet calls go to a local mock unless a Google endpoint is configured; the demo
+  // tenant gets a development issuer whose service account key is made anew at each start.
+  const googleMock = process.env.GOOGLE_WALLET_API_URL || process.env.GOOGLE_OAUTH_TOKEN_URL ? undefined : await startGoogleWalletMock();
+  if (googleMock) await configureDevGoogleIssuer(googleMock.controlUrl);
   await closeDb();
   // Pushes go to a local APNs mock unless a real APNs host is configured.
   const apnsMock = env.APNS_HOST ? undefined : await startApnsMock();
@@ -76,6 +83,14 @@ async function main() {
       ...(apnsMock
         ? { APNS_HOST: apnsMock.host, APNS_PORT: String(apnsMock.port), APNS_CA_FILE: apnsCaFile, APNS_MOCK_CONTROL_URL: apnsMock.controlUrl }
         : {}),
+      ...(googleMock
+        ? {
+            GOOGLE_WALLET_API_URL: googleMock.apiUrl,
+            GOOGLE_OAUTH_TOKEN_URL: googleMock.tokenUrl,
+            GOOGLE_WALLET_ROOT_KEYS_URL: googleMock.rootKeysUrl,
+            GOOGLE_WALLET_MOCK_CONTROL_URL: googleMock.controlUrl,
+          }
+        : {}),
     },
   });
 
@@ -86,6 +101,7 @@ async function main() {
     child.kill("SIGTERM");
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     await apnsMock?.close();
+    await googleMock?.close();
     await database.release();
     process.exit(code);
   };
@@ -109,6 +125,7 @@ async function main() {
       `  Staff login: ${access.email} / ${access.password}`,
       `  API key:     ${access.apiKey}   (tenant demo, scope KlaviyoListener.Write)`,
       `  APNs:        ${apnsMock ? `local mock, received pushes at ${apnsMock.controlUrl}/received` : `${env.APNS_HOST}:${env.APNS_PORT}`}`,
+      `  Google:      ${googleMock ? `local Google Wallet API mock (issuer ${DEV_GOOGLE_ISSUER_ID} for demo), received calls at ${googleMock.controlUrl}/received` : env.GOOGLE_WALLET_API_URL}`,
       "",
       "  Send a Klaviyo pushUpdate webhook:",
       curl.replace(/^/gm, "    "),
@@ -116,6 +133,28 @@ async function main() {
       "",
     ].join("\n"),
   );
+}
+
+/** The demo tenant's development Google Wallet issuer id (the mock's, never Google's). */
+const DEV_GOOGLE_ISSUER_ID = "3388000000000000001";
+
+/**
+ * Gives the demo tenant the development issuer and a fresh service account key, which the mock
+ * is told to accept; a demo tenant with an issuer of its own is left as it is.
+ */
+async function configureDevGoogleIssuer(controlUrl: string): Promise<void> {
+  const { db } = await import("@/server/db/client");
+  const { updateTenantSettings } = await import("@/server/tenants/tenants");
+  const { generateServiceAccount, googleWalletMockControl } = await import("@/server/tooling/mocks/google-wallet");
+  const { DEMO_TENANT } = await import("@/server/tooling/seed");
+  const demo = await db().tenant.findUnique({ where: { slug: DEMO_TENANT } });
+  if (!demo || (demo.googleIssuerId && demo.googleIssuerId !== DEV_GOOGLE_ISSUER_ID)) return;
+  const account = generateServiceAccount();
+  await googleWalletMockControl(controlUrl).registerServiceAccount(account.email, account.publicKeyPem, [DEV_GOOGLE_ISSUER_ID]);
+  await updateTenantSettings(demo.id, { googleIssuerId: DEV_GOOGLE_ISSUER_ID, googleServiceAccount: account.keyJson }, "npm run dev");
+  // the mock starts empty: classes are written again on first use
+  await db().googleWalletClass.deleteMany({ where: { tenantId: demo.id } });
+  await db().googleWalletObject.deleteMany({ where: { tenantId: demo.id } });
 }
 
 async function waitForReady(url: string) {

@@ -33,6 +33,16 @@ export default async function setup(project: TestProject) {
   writeFileSync(apnsCaFile, apns.caPem);
   const apnsEnv = { APNS_HOST: apns.host, APNS_PORT: String(apns.port), APNS_CA_FILE: apnsCaFile, APNS_MOCK_CONTROL_URL: apns.controlUrl };
   project.provide("apnsMock", { host: apns.host, port: apns.port, caPem: apns.caPem, controlUrl: apns.controlUrl });
+  // a local Google Wallet API (token exchange, classes, objects, callback root keys)
+  const { startGoogleWalletMock } = await import("@/server/tooling/mocks/google-wallet");
+  const google = await startGoogleWalletMock();
+  const googleEnv = {
+    GOOGLE_WALLET_API_URL: google.apiUrl,
+    GOOGLE_OAUTH_TOKEN_URL: google.tokenUrl,
+    GOOGLE_WALLET_ROOT_KEYS_URL: google.rootKeysUrl,
+    GOOGLE_WALLET_MOCK_CONTROL_URL: google.controlUrl,
+  };
+  project.provide("googleWalletMock", googleEnv);
   // one app for the whole run, for tests over real HTTP
   const { startApp } = await import("./app");
   const app = await startApp({
@@ -46,6 +56,7 @@ export default async function setup(project: TestProject) {
       PASSFLOW_EXECUTOR_RETRY_BASE_MS: "1000", // retry tests wait for real back-off: keep it short
       TENANT_CACHE_SECONDS: "0", // tests change tenants from their own process and expect the app to see it at once
       ...apnsEnv,
+      ...googleEnv,
     },
   });
   project.provide("appUrl", app.url);
@@ -54,6 +65,7 @@ export default async function setup(project: TestProject) {
     await app.stop();
     await issuer.stop();
     await apns.close();
+    await google.close();
     await embedded?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -71,5 +83,7 @@ declare module "vitest" {
     oauth: { issuer: string; audience: string; privateKeyPem: string };
     /** The APNs mock the app pushes to (server/wallet/apns-mock.ts): endpoint and control URL. */
     apnsMock: { host: string; port: number; caPem: string; controlUrl: string };
+    /** The Google Wallet API mock (server/tooling/mocks/google-wallet.ts) as the app's settings. */
+    googleWalletMock: { GOOGLE_WALLET_API_URL: string; GOOGLE_OAUTH_TOKEN_URL: string; GOOGLE_WALLET_ROOT_KEYS_URL: string; GOOGLE_WALLET_MOCK_CONTROL_URL: string };
   }
 }

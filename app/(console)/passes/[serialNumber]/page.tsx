@@ -187,6 +187,37 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
           </Card>
         </div>
 
+        <Card title="Google Wallet">
+          {pass.google ? (
+            <div data-testid="google-object">
+              <Facts
+                rows={[
+                  ["Object", <Mono key="o">{pass.google.objectId}</Mono>],
+                  ["State", <Badge key="s" tone={pass.google.state === "ACTIVE" ? "green" : "slate"}>{pass.google.state}</Badge>],
+                  ["Saved", pass.google.saved ? <span key="sv">yes, <Time value={pass.google.savedAt} /></span> : pass.google.removedAt ? <span key="sv">removed <Time value={pass.google.removedAt} /></span> : "not saved"],
+                  [
+                    "Last PATCH",
+                    pass.google.lastPatch ? (
+                      <span key="p" className="flex flex-wrap items-center gap-2">
+                        <Time value={pass.google.lastPatch.at} />
+                        <Badge tone={pass.google.lastPatch.status === 200 ? "green" : "red"}>{pass.google.lastPatch.status ?? "not sent"}</Badge>
+                        <Mono>{pass.google.lastPatch.keys.join(", ")}</Mono>
+                        {pass.google.lastPatch.notified ? <Badge tone="blue">notified</Badge> : pass.google.lastPatch.mutedReason ? <Badge tone="amber">silent: {pass.google.lastPatch.mutedReason}</Badge> : null}
+                        {pass.google.lastPatch.error ? <span className="text-xs text-red-700">{pass.google.lastPatch.error}</span> : null}
+                      </span>
+                    ) : (
+                      "none yet"
+                    ),
+                  ],
+                  ["Notifying updates (24 h)", `${pass.google.notifiedLast24h} of 3`],
+                ]}
+              />
+            </div>
+          ) : (
+            <p className="text-sm text-slate-500">No Google Wallet object: the tenant has no Google Wallet issuer, or no Save to Google Wallet link was made for this pass yet.</p>
+          )}
+        </Card>
+
         <Card title="Push deliveries">
           <Table head={["Sent", "Device", "Version", "APNs", "Reason", "Stage", "Listed", "Downloaded"]} empty={<p className="text-sm text-slate-500">No push has been sent for this pass.</p>}>
             {pass.deliveries.map((d) => (

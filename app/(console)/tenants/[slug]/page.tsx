@@ -73,6 +73,35 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
             ]}
           />
         </Card>
+        <Card title="Google Wallet">
+          <div data-testid="google-wallet">
+            <Facts
+              rows={[
+                ["Issuer", t.google.issuerId ? <Mono key="i">{t.google.issuerId}</Mono> : <Badge key="i" tone="slate">none</Badge>],
+                ["Service account", t.google.serviceAccountEmail ? <Mono key="s">{t.google.serviceAccountEmail}</Mono> : <Badge key="s" tone="slate">not set</Badge>],
+                ["Status", <YesNo key="c" value={t.google.configured} yes="on" no="off" />],
+                ...t.google.classes.map((c): [string, React.ReactNode] => [
+                  `Class (${c.passType})`,
+                  <span key={c.classId} className="flex flex-wrap gap-2">
+                    <Mono>{c.classId}</Mono>
+                    {c.reviewStatus ? <Badge tone={c.reviewStatus === "APPROVED" ? "green" : c.reviewStatus === "REJECTED" ? "red" : "blue"}>{c.reviewStatus}</Badge> : null}
+                    {c.lastError ? <Badge tone="red">error</Badge> : null}
+                  </span>,
+                ]),
+              ]}
+            />
+            {t.google.warnings.length ? (
+              <ul className="mt-3 space-y-1 text-xs text-amber-700">
+                {t.google.warnings.map((w) => (
+                  <li key={w}>⚠ {w}</li>
+                ))}
+              </ul>
+            ) : null}
+            <p className="mt-3 text-xs text-slate-500">
+              Set with <Mono>tenant update {t.slug} --google-issuer-id &lt;id&gt; --google-service-account-stdin</Mono>; the key is stored encrypted and never shown again.
+            </p>
+          </div>
+        </Card>
         <Card title="Throttling limits">
           <Facts
             rows={[

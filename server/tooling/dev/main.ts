@@ -3,7 +3,8 @@
  *
  * Supervises the local processes: serves the embedded PostgreSQL (this process owns the data
  * directory), applies migrations, seeds the demo tenant when absent, creates development wallet
- * certificates, runs a local APNs mock (unless APNS_HOST is set), starts Next.js, and prints
+ * certificates, runs a local APNs mock (unless APNS_HOST is set) and a local Klaviyo API mock
+ * (unless KLAVIYO_API_URL is set; it accepts the key DEV_KLAVIYO_API_KEY), starts Next.js, and prints
  * the console URL, a demo staff login, a fresh demo API key and a ready `curl`. Ctrl-C stops all.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -47,6 +48,7 @@ async function main() {
   const { devSecrets, dataDir } = await import("@/server/platform/data-dir");
   const { ensureDevelopmentCertificates } = await import("@/server/wallet/dev-certificates");
   const { startApnsMock } = await import("@/server/tooling/mocks/apns");
+  const { startKlaviyoMock, DEV_KLAVIYO_API_KEY } = await import("@/server/tooling/mocks/klaviyo");
 
   await claimDevLock(dataDir());
   const database = await resolveDatabase();
@@ -58,6 +60,8 @@ async function main() {
   const apnsMock = env.APNS_HOST ? undefined : await startApnsMock();
   const apnsCaFile = path.join(dataDir(), "apns-mock-ca.pem");
   if (apnsMock) writeFileSync(apnsCaFile, apnsMock.caPem);
+  // Events and profile properties go to a local Klaviyo API mock unless KLAVIYO_API_URL is set.
+  const klaviyoMock = process.env.KLAVIYO_API_URL ? undefined : await startKlaviyoMock({ keys: [DEV_KLAVIYO_API_KEY] });
 
   const port = env.PORT;
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -76,6 +80,7 @@ async function main() {
       ...(apnsMock
         ? { APNS_HOST: apnsMock.host, APNS_PORT: String(apnsMock.port), APNS_CA_FILE: apnsCaFile, APNS_MOCK_CONTROL_URL: apnsMock.controlUrl }
         : {}),
+      ...(klaviyoMock ? { KLAVIYO_API_URL: klaviyoMock.url, KLAVIYO_MOCK_CONTROL_URL: klaviyoMock.controlUrl } : {}),
     },
   });
 
@@ -86,6 +91,7 @@ async function main() {
     child.kill("SIGTERM");
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     await apnsMock?.close();
+    await klaviyoMock?.close();
     await database.release();
     process.exit(code);
   };
@@ -109,6 +115,7 @@ async function main() {
       `  Staff login: ${access.email} / ${access.password}`,
       `  API key:     ${access.apiKey}   (tenant demo, scope KlaviyoListener.Write)`,
       `  APNs:        ${apnsMock ? `local mock, received pushes at ${apnsMock.controlUrl}/received` : `${env.APNS_HOST}:${env.APNS_PORT}`}`,
+      `  Klaviyo API: ${klaviyoMock ? `local mock at ${klaviyoMock.url} (private key ${DEV_KLAVIYO_API_KEY}), received requests at ${klaviyoMock.controlUrl}/received` : env.KLAVIYO_API_URL}`,
       "",
       "  Send a Klaviyo pushUpdate webhook:",
       curl.replace(/^/gm, "    "),

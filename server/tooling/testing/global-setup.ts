@@ -2,7 +2,7 @@
  * Vitest global setup: a real PostgreSQL for the run. With DATABASE_URL set (CI: the local
  * server) it is migrated and used; otherwise a throwaway in-memory embedded PostgreSQL is started
  * on a free port. A temporary data directory keeps test secrets away from `.data/`. The app is
- * pointed at a local APNs mock started here.
+ * pointed at a local APNs mock and a local Klaviyo API mock started here.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +33,11 @@ export default async function setup(project: TestProject) {
   writeFileSync(apnsCaFile, apns.caPem);
   const apnsEnv = { APNS_HOST: apns.host, APNS_PORT: String(apns.port), APNS_CA_FILE: apnsCaFile, APNS_MOCK_CONTROL_URL: apns.controlUrl };
   project.provide("apnsMock", { host: apns.host, port: apns.port, caPem: apns.caPem, controlUrl: apns.controlUrl });
+  // a local Klaviyo API the app sends events and profile properties to; tests add their keys
+  const { startKlaviyoMock } = await import("@/server/tooling/mocks/klaviyo");
+  const klaviyo = await startKlaviyoMock();
+  const klaviyoEnv = { KLAVIYO_API_URL: klaviyo.url, KLAVIYO_MOCK_CONTROL_URL: klaviyo.controlUrl };
+  project.provide("klaviyoMock", { url: klaviyo.url, controlUrl: klaviyo.controlUrl });
   // one app for the whole run, for tests over real HTTP
   const { startApp } = await import("./app");
   const app = await startApp({
@@ -46,6 +51,7 @@ export default async function setup(project: TestProject) {
       PASSFLOW_EXECUTOR_RETRY_BASE_MS: "1000", // retry tests wait for real back-off: keep it short
       TENANT_CACHE_SECONDS: "0", // tests change tenants from their own process and expect the app to see it at once
       ...apnsEnv,
+      ...klaviyoEnv,
     },
   });
   project.provide("appUrl", app.url);
@@ -54,6 +60,7 @@ export default async function setup(project: TestProject) {
     await app.stop();
     await issuer.stop();
     await apns.close();
+    await klaviyo.close();
     await embedded?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -71,5 +78,7 @@ declare module "vitest" {
     oauth: { issuer: string; audience: string; privateKeyPem: string };
     /** The APNs mock the app pushes to (server/wallet/apns-mock.ts): endpoint and control URL. */
     apnsMock: { host: string; port: number; caPem: string; controlUrl: string };
+    /** The Klaviyo API mock the app sends to (server/tooling/mocks/klaviyo.ts): API and control URLs. */
+    klaviyoMock: { url: string; controlUrl: string };
   }
 }

@@ -3,11 +3,13 @@ import type { PushSender } from "@/server/wallet/push";
 import { activityRollup } from "./activity-rollup";
 import { createPassNotify } from "./pass-notify";
 import { dataRetention } from "./data-retention";
+import { klaviyoEvent } from "./klaviyo-event";
+import { klaviyoProfile } from "./klaviyo-profile";
 import { createPassTypePublish } from "./pass-type-publish";
 import { passUpdate } from "./pass-update";
 import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
 export function createFunctions(deps: { pushSender: PushSender }) {
-  return [passUpdate, profileSync, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), tasksRedispatch, dataRetention, activityRollup];
+  return [passUpdate, profileSync, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), tasksRedispatch, dataRetention, activityRollup, klaviyoEvent, klaviyoProfile];
 }

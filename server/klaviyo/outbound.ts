@@ -34,7 +34,8 @@ import { decryptSecret } from "@/server/platform/crypto";
 import { FinalTaskError, RetriableTaskError } from "@/server/platform/errors";
 import { limiter } from "@/server/platform/rate-limit";
 import { passLinks } from "@/server/wallet/links";
-import { createKlaviyoEvent, importKlaviyoProfile, type KlaviyoProfileIdentity } from "./api";
+import { getTenant } from "@/server/tenants/tenants";
+import { createKlaviyoEvent, importKlaviyoProfile, testKlaviyoKey, type KlaviyoKeyCheck, type KlaviyoProfileIdentity } from "./api";
 import { z } from "zod";
 
 /** Input of a KLAVIYO_EVENT or KLAVIYO_PROFILE task. */
@@ -221,4 +222,16 @@ export async function sendKlaviyoProfile(input: KlaviyoOutboundInput): Promise<K
   await throttle(event.tenant.id, "profiles");
   const { status, profileId } = await importKlaviyoProfile(apiKey, profile, properties);
   return { sent: true, status, profileId, properties: Object.keys(properties) };
+}
+
+/**
+ * "Test connection": proves the tenant's stored Klaviyo private API key and its two scopes with
+ * calls that write nothing (server/klaviyo/api.ts testKlaviyoKey).
+ * @throws DomainError tenant_not_found
+ */
+export async function testTenantKlaviyoKey(tenantRef: string): Promise<KlaviyoKeyCheck> {
+  const tenant = await getTenant(tenantRef);
+  const row = await db().tenant.findUniqueOrThrow({ where: { id: tenant.id }, select: { klaviyoApiKeyEncrypted: true } });
+  if (!row.klaviyoApiKeyEncrypted) return { ok: false, reason: "no Klaviyo private API key is set" };
+  return testKlaviyoKey(decryptSecret(row.klaviyoApiKeyEncrypted));
 }

@@ -137,7 +137,7 @@ export async function registerDevice(input: PassAddress & { deviceLibraryIdentif
  * and "last device" are decided once when devices register or unregister at the same moment.
  */
 async function lockRegistrations(sql: Sql, passId: string): Promise<void> {
-  await sql.query(`SELECT pg_advisory_xact_lock(hashtext('pass-registrations'), hashtext($1::text))`, [passId]);
+  await sql.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('pass-registrations'), hashtext($1::text))`, [passId]);
 }
 
 /**

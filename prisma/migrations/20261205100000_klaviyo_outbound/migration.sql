@@ -3,6 +3,3 @@
 ALTER TABLE "Tenant" ADD COLUMN "klaviyoApiKeyEncrypted" TEXT;
 ALTER TYPE "SyncTaskKind" ADD VALUE 'KLAVIYO_EVENT';
 ALTER TYPE "SyncTaskKind" ADD VALUE 'KLAVIYO_PROFILE';
-
--- Retention deletes pass events past the retention period too (server/tasks/retention.ts).
-ALTER TABLE "RetentionRun" ADD COLUMN "passEventsDeleted" INTEGER NOT NULL DEFAULT 0;

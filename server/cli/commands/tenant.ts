@@ -41,7 +41,7 @@ export function registerTenantCommands(program: Command): void {
     .command("update <slug>")
     .description("change status, Klaviyo integration, merchant sync-back, not-provided values, throttling, retention and notification settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
-    .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
+    .option("--klaviyo <on|off>", "enable or disable the Klaviyo integration (off: the listeners answer 403 and nothing is sent to Klaviyo)")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
     .option("--drop-previous-webhook-secret", "stop accepting the previous system-webhook secret")
     .option("--merchant-sync-url <url>", "merchant endpoint for profile changes (`none` to remove)")

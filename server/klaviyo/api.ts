@@ -26,6 +26,7 @@
  */
 import { env } from "@/server/platform/env";
 import { FinalTaskError, RetriableTaskError } from "@/server/platform/errors";
+import { retryAfterSeconds } from "@/server/platform/http/retry-after";
 
 /** The API revision Passflow is written against (Klaviyo's `revision` header, YYYY-MM-DD). */
 export const KLAVIYO_REVISION = "2026-10-15";
@@ -61,15 +62,6 @@ export interface KlaviyoApiError {
 }
 
 const JSON_API = "application/vnd.api+json";
-
-/** Seconds from a Retry-After header (delta-seconds or an HTTP date), at least 1. */
-export function retryAfterSeconds(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const n = Number(value);
-  if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - Date.now()) / 1000));
-}
 
 function describeErrors(errors: KlaviyoApiError[], status: number): string {
   const first = errors[0];

@@ -66,7 +66,8 @@ const JSON_API = "application/vnd.api+json";
 function describeErrors(errors: KlaviyoApiError[], status: number): string {
   const first = errors[0];
   if (!first) return `HTTP ${status}`;
-  const where = first.source?.pointer ?? first.source?.parameter;
+  const pointer = first.source?.pointer ?? first.source?.parameter;
+  const where = pointer && pointer !== "/data/" ? pointer : undefined; // "/data/" names no field
   return `HTTP ${status} ${first.code ?? ""}: ${first.detail ?? first.title ?? ""}${where ? ` (${where})` : ""}`.replace(/\s+:/, ":");
 }
 

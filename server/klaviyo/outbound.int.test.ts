@@ -15,7 +15,7 @@ import { replayTask } from "@/server/tasks/replay";
 import { dispatchTasks } from "@/inngest/dispatch";
 import { klaviyoMockControl, type ReceivedKlaviyoRequest } from "@/server/tooling/mocks/klaviyo";
 import { SimulatedDevice } from "@/server/tooling/testing/wallet-device";
-import { createTask, eventually, pushUpdateInput, testPass, testTenant, waitForTask } from "@/server/tooling/testing/tasks";
+import { createTask, eventually, profileInput, pushUpdateInput, testPass, testTenant, waitForTask } from "@/server/tooling/testing/tasks";
 import { KLAVIYO_REVISION } from "./api";
 
 const mock = klaviyoMockControl(inject("klaviyoMock").controlUrl);
@@ -151,6 +151,18 @@ describe("Klaviyo outbound", () => {
     });
     // an update does not rewrite the profile properties
     expect(await db().syncTask.count({ where: { passId: pass.id, kind: "KLAVIYO_PROFILE" } })).toBe(1);
+  });
+
+  it("a profile sync that changes a pass sends Pass Updated too, with the correlation id of its task", async () => {
+    const { tenant, key } = await klaviyoTenant();
+    const email = `profile-${randomBytes(4).toString("hex")}@example.com`;
+    const pass = await testPass(tenant, { email });
+    const sync = await createTask(tenant.id, "PROFILE_SYNC", profileInput({ email, properties: { tier: "Platinum" } }));
+    expect(await waitForTask(sync.id)).toMatchObject({ status: "SUCCEEDED" });
+    const task = await outboundTask(pass.id, "UPDATED", "KLAVIYO_EVENT");
+    expect(task).toMatchObject({ status: "SUCCEEDED", correlationId: sync.correlationId });
+    const [sent] = accepted(await events(key), "Pass Updated");
+    expect((sent!.body as { data: { attributes: { properties: unknown } } }).data.attributes.properties).toMatchObject({ changed_keys: ["tier"], changes: { tier: "Platinum" } });
   });
 
   it("honours Klaviyo's 429 Retry-After: the event arrives after at least 2 s, exactly once", async () => {

@@ -18,6 +18,12 @@ export const passUpdateRequested = eventType("passflow/pass.update.requested", {
 /** A profiles/sync webhook (flow or system webhook event) was accepted: run profile-sync. */
 export const profileSyncRequested = eventType("passflow/profile.sync.requested", { schema: taskEventData });
 
+/** A pass event is to be sent to Klaviyo as an event of its metric (SyncTask KLAVIYO_EVENT): run klaviyo-event. */
+export const klaviyoEventRequested = eventType("passflow/klaviyo.event.requested", { schema: taskEventData });
+
+/** A pass's profile properties are to be written to Klaviyo (SyncTask KLAVIYO_PROFILE): run klaviyo-profile. */
+export const klaviyoProfileRequested = eventType("passflow/klaviyo.profile.requested", { schema: taskEventData });
+
 const passChangedData = z.object({
   passId: z.string(),
   tenantId: z.string(),

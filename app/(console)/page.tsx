@@ -45,6 +45,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 ["Receipts deleted", retention.receiptsDeleted.toLocaleString("en-US")],
                 ["Sync tasks deleted", retention.tasksDeleted.toLocaleString("en-US")],
                 ["Pass changes deleted", retention.passChangesDeleted.toLocaleString("en-US")],
+                ["Pass events deleted", retention.passEventsDeleted.toLocaleString("en-US")],
                 ["Push deliveries deleted", retention.pushDeliveriesDeleted.toLocaleString("en-US")],
               ]}
             />

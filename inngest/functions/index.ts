@@ -4,11 +4,13 @@ import { activityRollup } from "./activity-rollup";
 import { createPassNotify } from "./pass-notify";
 import { dataRetention } from "./data-retention";
 import { googleSync } from "./google-sync";
+import { klaviyoEvent } from "./klaviyo-event";
+import { klaviyoProfile } from "./klaviyo-profile";
 import { createPassTypePublish } from "./pass-type-publish";
 import { passUpdate } from "./pass-update";
 import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
 export function createFunctions(deps: { pushSender: PushSender }) {
-  return [passUpdate, profileSync, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), googleSync, tasksRedispatch, dataRetention, activityRollup];
+  return [passUpdate, profileSync, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), googleSync, tasksRedispatch, dataRetention, activityRollup, klaviyoEvent, klaviyoProfile];
 }

@@ -18,6 +18,8 @@ import { emitPassChanged, failTaskOnFailure, taskWork } from "@/inngest/task-run
 import { pgTransaction } from "@/server/db/sql";
 import { applyPassUpdate, passUpdateInput } from "@/server/passes/update";
 import { completeTask, runTaskOnce } from "@/server/tasks/lifecycle";
+import type { QueuedTask } from "@/server/passes/events";
+import { dispatchTasks } from "../dispatch";
 
 export const passUpdate = inngest.createFunction(
   {
@@ -31,7 +33,9 @@ export const passUpdate = inngest.createFunction(
   async ({ event, attempt }) =>
     taskWork(event.data, attempt, async () => {
       // plain SQL on node-postgres: this is the hot path of every pushUpdate (server/db/sql.ts)
-      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id), (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }));
+      const outbox: QueuedTask[] = [];
+      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id, outbox), (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }));
+      await dispatchTasks(outbox); // "Pass Updated" for Klaviyo, when the tenant sends to it
       if (run.duplicate) return { duplicate: true as const, status: run.status };
       const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;
       if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);

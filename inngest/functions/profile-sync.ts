@@ -25,6 +25,8 @@ import { prismaTransaction } from "@/server/db/sql";
 import { applyProfileSync, profileSyncInput } from "@/server/customers/profile-sync";
 import { syncBackToMerchant } from "@/server/merchant/sync-back";
 import { completeTask, runTaskOnce, startTask } from "@/server/tasks/lifecycle";
+import type { QueuedTask } from "@/server/passes/events";
+import { dispatchTasks } from "../dispatch";
 
 export const profileSync = inngest.createFunction(
   {
@@ -39,7 +41,9 @@ export const profileSync = inngest.createFunction(
     const { taskId } = event.data;
     const run = await step.run("apply-profile", () =>
       taskWork(event.data, attempt, async () => {
-        const applied = await runTaskOnce(taskId, attempt, prismaTransaction, (tx, task) => applyProfileSync(tx, task.tenant, profileSyncInput.parse(task.input), task.id), (r) => ({ passId: r.passes[0]?.passId, customerRecordId: r.customerRecordId }));
+        const outbox: QueuedTask[] = [];
+        const applied = await runTaskOnce(taskId, attempt, prismaTransaction, (tx, task) => applyProfileSync(tx, task.tenant, profileSyncInput.parse(task.input), task.id, outbox), (r) => ({ passId: r.passes[0]?.passId, customerRecordId: r.customerRecordId }));
+        await dispatchTasks(outbox); // "Pass Updated" for Klaviyo, when the tenant sends to it
         if (applied.duplicate) return applied;
         await emitPassChanged(event.data, applied.value.passes);
         if (applied.value.skipped) await completeTask(taskId, applied.value);

@@ -2,7 +2,7 @@
 import type { Prisma } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { getTenant } from "../tenants/tenants";
+import { getTenant, secretEnding } from "../tenants/tenants";
 import { DEFAULT_PAGE_SIZE, pageArgs, pageFields, toPage } from "@/server/db/pagination";
 import { latestPublishes } from "@/server/passes/publish";
 import { walletConfigProblems } from "@/server/wallet/config-problems";
@@ -76,6 +76,7 @@ const tenantDetailSelect = {
   klaviyoWebhookSecretPrevEncrypted: true,
   merchantSyncSecretEncrypted: true,
   apnsKeyEncrypted: true,
+  klaviyoApiKeyEncrypted: true,
   apiKeys: {
     select: { id: true, name: true, prefix: true, scopes: true, lastUsedAt: true, revokedAt: true, createdAt: true },
     orderBy: { createdAt: "desc" },
@@ -95,7 +96,7 @@ const tenantDetailSelect = {
 export async function getTenantDetail(ref: string, now = new Date()) {
   const { id } = await getTenant(ref);
   const t = await db().tenant.findUniqueOrThrow({ where: { id }, select: tenantDetailSelect });
-  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, apnsKeyEncrypted, certificates, ...rest } = t;
+  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, apnsKeyEncrypted, klaviyoApiKeyEncrypted, certificates, ...rest } = t;
   return {
     ...rest,
     integration: {
@@ -105,6 +106,8 @@ export async function getTenantDetail(ref: string, now = new Date()) {
       merchantSyncUrl: t.merchantSyncUrl,
       merchantSyncSecretSet: !!merchantSyncSecretEncrypted,
       apnsTokenKeySet: !!apnsKeyEncrypted,
+      /** The Klaviyo private API key's last 4 characters when one is set (the key itself is never shown). */
+      klaviyoApiKeyEnding: secretEnding(klaviyoApiKeyEncrypted),
     },
     certificates: certificates.map((c) => ({ ...c, state: certificateState(c.expiresAt, now) })),
     /** APNs rejections of the last 24 h that point at the tenant's setup (certificate, topic, environment). */

@@ -150,6 +150,8 @@ describe("customer erasure", () => {
       counts: { customers: 1, identifiers: 1, passes: 1, registrations: 1, tasks: 3, receipts: 4 },
     });
     expect(erased.counts.passChanges).toBeGreaterThanOrEqual(2);
+    // issued, installed (first device), updated twice by pushUpdate
+    expect(erased.counts.passEvents).toBeGreaterThanOrEqual(4);
     expect(erased.counts.pushDeliveries).toBeGreaterThanOrEqual(2);
     expect(erased.counts.executorRuns).toBeGreaterThanOrEqual(3);
   });
@@ -172,6 +174,7 @@ describe("customer erasure", () => {
     const pass = await db().pass.findUniqueOrThrow({ where: { id: passes.gone.passId } });
     expect(pass).toMatchObject({ voided: true, data: {}, metadata: {} });
     expect(await db().passChange.count({ where: { passId: pass.id } })).toBe(0);
+    expect(await db().passEvent.count({ where: { passId: pass.id } })).toBe(0);
     const tasks = await db().syncTask.findMany({ where: { tenantId: t.tenant.id, erasedAt: { not: null } } });
     expect(tasks).toHaveLength(3);
     for (const task of tasks) expect(task).toMatchObject({ input: {}, output: null, lastError: null, dedupeKey: null });
@@ -185,6 +188,7 @@ describe("customer erasure", () => {
     expect(otherPass).toMatchObject({ voided: false, erasedAt: null, data: { memberName: `${kept.first} ${kept.last}`, points: 30 } });
     expect(await db().syncTask.count({ where: { tenantId: t.tenant.id, erasedAt: null } })).toBe(3);
     expect(await db().registration.count({ where: { passId: otherPass.id } })).toBe(1);
+    expect(await db().passEvent.count({ where: { passId: otherPass.id } })).toBeGreaterThanOrEqual(4);
   });
 
   it("pushes the voided version; the device fetches it voided and empty; after the grace period the web service answers as for an unknown pass", async () => {

@@ -7,7 +7,7 @@
  *   emptied (the row stays, `erasedAt` set, only so its passes can be pushed once); its custom
  *   identifiers deleted;
  * - its passes: voided, data and metadata emptied, a new version (`erasedAt` set); their pass
- *   changes, push deliveries and device log lines deleted. `pass.changed` is sent for each, and
+ *   changes, pass events (the funnel's and Klaviyo's), push deliveries and device log lines deleted. `pass.changed` is sent for each, and
  *   the push pipeline (server/wallet/push.ts) drops an erased pass's registrations once it has
  *   pushed it; from then on the PassKit web service answers for it as for an unknown pass;
  * - sync tasks that carried it (of its passes, recording it as the customer, or whose input
@@ -43,6 +43,8 @@ export interface ErasureCounts {
   identifiers: number;
   passes: number;
   passChanges: number;
+  /** PassEvent rows of the passes (issued, installed, updated…). */
+  passEvents: number;
   pushDeliveries: number;
   /** Device registrations of the passes, dropped when the grace period after the push ends. */
   registrations: number;
@@ -171,6 +173,7 @@ async function plan(tx: Tx, s: Subject): Promise<Plan> {
     identifiers: s.custom.length,
     passes: passIds.length,
     passChanges: await tx.passChange.count({ where: inPasses }),
+    passEvents: await tx.passEvent.count({ where: inPasses }),
     pushDeliveries: await tx.pushDelivery.count({ where: inPasses }),
     registrations: await tx.registration.count({ where: inPasses }),
     deviceLogs: await tx.passKitLog.count({ where: inPasses }),
@@ -214,6 +217,7 @@ export async function eraseCustomer(target: ErasureTarget & { actor: string }): 
       RETURNING id AS "passId", "versionTag"::text AS "versionTag"`;
     const inPasses = { passId: { in: p.passIds } };
     await tx.passChange.deleteMany({ where: inPasses });
+    await tx.passEvent.deleteMany({ where: inPasses });
     await tx.pushDelivery.deleteMany({ where: inPasses });
     await tx.passKitLog.deleteMany({ where: inPasses });
     await tx.customerIdentifier.deleteMany({ where: { customerRecordId: s.id } });

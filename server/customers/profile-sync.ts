@@ -31,6 +31,7 @@ import { prismaSql } from "../db/sql";
 import type { TenantScope } from "@/server/tenants/tenants";
 import { applyFieldValues, fieldValue, isNotProvided, type RawFieldValue } from "@/server/pass-types/fields";
 import { fieldDefinitions } from "@/server/pass-types/pass-types";
+import type { QueuedTask } from "../passes/events";
 import { alertingChange, diffData, jsonEqual, lockCustomerPasses, writePassVersion, type PassChanges } from "../passes/update";
 import { normalizeEmail, normalizePhone } from "@/server/identifiers/identifiers";
 import { z } from "zod";
@@ -125,7 +126,7 @@ function olderThanStored(occurredAt: string | null | undefined, storedAt: string
 /**
  * Applies the profile change (module comment for the rules). A DomainError thrown once the
  * customer is found carries it (and the pass being changed) as its `subjects`, so the failed task
- * still names them.
+ * still names them. The Klaviyo tasks of changed passes ("Pass Updated") go onto `outbox`.
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, invalid_field_value
  */
 export async function applyProfileSync(
@@ -133,6 +134,7 @@ export async function applyProfileSync(
   tenant: Pick<TenantScope, "id" | "defaultPhoneRegion" | "notProvidedValues">,
   input: ProfileSyncInput,
   taskId: string | null,
+  outbox?: QueuedTask[],
 ): Promise<ProfileSyncResult> {
   const tenantId = tenant.id;
   const notProvided = tenant.notProvidedValues;
@@ -144,7 +146,7 @@ export async function applyProfileSync(
   const found = await findProfileCustomer(tx, tenantId, { klaviyoProfileId, customerId: externalId, email, phone });
   if (!found) return { skipped: "customer_not_found", customerChanges: {}, passes: [] };
   const subjects: TaskSubjects = { customerRecordId: found.customer.id }; // and the pass being changed
-  return withTaskSubjects(subjects, () => applyToCustomer(tx, { tenantId, input, keys: { email, phone, externalId, klaviyoProfileId }, found, taskId, subjects, notProvided }));
+  return withTaskSubjects(subjects, () => applyToCustomer(tx, { tenantId, input, keys: { email, phone, externalId, klaviyoProfileId }, found, taskId, subjects, notProvided, outbox }));
 }
 
 /** applyProfileSync once the customer is found; `subjects.passId` follows the pass being changed. */
@@ -159,9 +161,10 @@ async function applyToCustomer(
     subjects: TaskSubjects;
     /** The tenant's values that mean "not provided". */
     notProvided: readonly string[];
+    outbox?: QueuedTask[];
   },
 ): Promise<ProfileSyncResult> {
-  const { tenantId, input, keys: { email, phone, externalId, klaviyoProfileId }, found: { customer, matchedBy }, taskId, subjects, notProvided } = args;
+  const { tenantId, input, keys: { email, phone, externalId, klaviyoProfileId }, found: { customer, matchedBy }, taskId, subjects, notProvided, outbox } = args;
   const externalOwner = externalId && externalId !== customer.customerId
     ? await tx.customer.findFirst({ where: { tenantId, customerId: externalId }, select: { id: true } })
     : null;
@@ -231,7 +234,7 @@ async function applyToCustomer(
     const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true, notProvidedValues: notProvided });
     const passChanges = diffData(data, next);
     if (Object.keys(passChanges).length === 0) continue;
-    const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId, alertingChange(passChanges, fields));
+    const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId, alertingChange(passChanges, fields), outbox);
     passes.push({ passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString() });
   }
   return { customerRecordId: customer.id, matchedBy, customerChanges: changes, passes, appliedAt: new Date().toISOString() };

@@ -19,6 +19,7 @@ import { decryptSecret } from "@/server/platform/crypto";
 import { env } from "@/server/platform/env";
 import { logger } from "@/server/platform/log";
 import { FinalTaskError, RetriableTaskError } from "@/server/platform/errors";
+import { retryAfterSeconds } from "@/server/platform/http/retry-after";
 import type { ProfileSyncInput, ProfileSyncResult } from "@/server/customers/profile-sync";
 import { readConsent, type CustomerConsent } from "@/server/customers/consent";
 
@@ -52,14 +53,6 @@ export interface MerchantSyncPayload {
   };
   /** What this change did: `{ field: { before, after } }`. */
   changes: ProfileSyncResult["customerChanges"];
-}
-
-function retryAfterSeconds(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const n = Number(value);
-  if (Number.isFinite(n)) return Math.max(1, Math.ceil(n));
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(1, Math.ceil((at - Date.now()) / 1000));
 }
 
 /**

@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import { db } from "../db/client";
 import { prismaSql } from "../db/sql";
-import { recordPassEvent } from "./events";
+import { recordPassEvent, type QueuedTask } from "./events";
+import { dispatchTasks } from "@/inngest/dispatch";
 import { DomainError } from "@/server/platform/errors";
 import { decryptSecret, encryptSecret, randomToken } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
@@ -44,7 +45,8 @@ export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: 
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("invalid_input", "give at least one identifier (email, phone, customer id)", "identifiers");
   if (ids.email && !isEmailAddress(ids.email)) throw new DomainError("invalid_input", `not an email address: ${JSON.stringify(ids.email)}`, "identifiers.email");
-  return db().$transaction(async (tx) => {
+  const outbox: QueuedTask[] = [];
+  const issued = await db().$transaction(async (tx) => {
     const passType = await tx.passType.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key: input.passType } } });
     if (!passType) throw new DomainError("pass_type_not_found", `tenant ${tenant.slug} has no pass type ${JSON.stringify(input.passType)}`, "passType");
     const customer = await findOrCreateCustomer(tenant.id, ids, tx);
@@ -62,9 +64,11 @@ export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: 
         metadata: computeMetadata(passType, data) as unknown as Prisma.InputJsonObject,
       },
     });
-    await recordPassEvent(prismaSql(tx), { tenantId: tenant.id, passId: pass.id, passTypeId: passType.id, kind: "ISSUED", dedupeKey: `issued:${pass.id}` });
+    await recordPassEvent(prismaSql(tx), { tenantId: tenant.id, passId: pass.id, passTypeId: passType.id, kind: "ISSUED", dedupeKey: `issued:${pass.id}`, outbox });
     return { serialNumber: pass.serialNumber, created: true };
   });
+  await dispatchTasks(outbox); // the Klaviyo tasks queued with ISSUED, if the tenant sends to Klaviyo
+  return issued;
 }
 
 /** Everything about one pass that operators and scripts need (`pass show --json`). */

@@ -18,6 +18,7 @@
 import { randomUUID } from "node:crypto";
 import type { PassType } from "@prisma/client";
 import type { Sql } from "../db/sql";
+import { recordPassEvent, type QueuedTask } from "./events";
 import { DomainError, withTaskSubjects, type TaskSubjects } from "@/server/platform/errors";
 import { hasIdentifier, normalizeIdentifiers, type Identifiers } from "@/server/identifiers/identifiers";
 import { findCustomer } from "@/server/identifiers/resolve";
@@ -161,6 +162,9 @@ export function alertingChange(changes: PassChanges, fields: readonly { key: str
  * (`passflow_alert_muted_reason`, prisma/migrations/…_pass_type_publish): beyond it the version
  * is built without changeMessage (`Pass.alertsMuted`) and the PassChange says `muted` and why.
  * The caller holds the pass's row lock (so the budget counts every earlier change of the pass).
+ * Also records the UPDATED pass event (`{ changedKeys, versionTag }`; with its Klaviyo tasks onto
+ * `outbox` when the tenant sends to Klaviyo: server/passes/events.ts), one more INSERT in the
+ * caller's transaction.
  */
 export async function writePassVersion(
   sql: Sql,
@@ -169,33 +173,47 @@ export async function writePassVersion(
   changes: PassChanges,
   taskId: string | null,
   alerting: boolean,
+  outbox?: QueuedTask[],
 ): Promise<bigint> {
-  const [row] = await sql.query<{ versionTag: string }>(
+  const [row] = await sql.query<{ versionTag: string; tenantId: string }>(
     `WITH decision AS (SELECT CASE WHEN $8::boolean THEN passflow_alert_muted_reason($1::text) END AS reason),
      updated AS (
        UPDATE "Pass"
           SET data = $2::jsonb, metadata = $3::jsonb, "passTypeId" = $4::text, "alertsMuted" = (SELECT reason IS NOT NULL FROM decision),
               "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
         WHERE id = $1::text
-    RETURNING id, "versionTag")
-     INSERT INTO "PassChange" (id, "passId", "taskId", "versionTag", changes, alerting, muted, "mutedReason", "createdAt")
-     SELECT $5::text, updated.id, $6::text, updated."versionTag", $7::jsonb, $8::boolean, decision.reason IS NOT NULL, decision.reason, (now() AT TIME ZONE 'UTC')
-       FROM updated, decision
-  RETURNING "versionTag"::text AS "versionTag"`,
+    RETURNING id, "versionTag", "tenantId"),
+     change AS (
+       INSERT INTO "PassChange" (id, "passId", "taskId", "versionTag", changes, alerting, muted, "mutedReason", "createdAt")
+       SELECT $5::text, updated.id, $6::text, updated."versionTag", $7::jsonb, $8::boolean, decision.reason IS NOT NULL, decision.reason, (now() AT TIME ZONE 'UTC')
+         FROM updated, decision
+    RETURNING "versionTag")
+     SELECT change."versionTag"::text AS "versionTag", updated."tenantId" FROM change, updated`,
     [pass.id, JSON.stringify(next.data), JSON.stringify(next.metadata), next.passTypeId, randomUUID(), taskId, JSON.stringify(changes), alerting],
   );
   if (!row) throw new Error(`pass ${pass.id} vanished while locked`);
+  await recordPassEvent(sql, {
+    tenantId: row.tenantId,
+    passId: pass.id,
+    passTypeId: next.passTypeId,
+    kind: "UPDATED",
+    detail: { changedKeys: Object.keys(changes), versionTag: row.versionTag },
+    dedupeKey: `updated:${pass.id}:${row.versionTag}`,
+    causeTaskId: taskId,
+    outbox,
+  });
   return BigInt(row.versionTag);
 }
 
 /**
  * Applies a pushUpdate to the pass its identifiers name (module comment for the rules). A
  * DomainError thrown once the customer (and then the pass) is found carries them as its
- * `subjects`, so the failed task still names them.
+ * `subjects`, so the failed task still names them. Outbound Klaviyo tasks of the change go onto
+ * `outbox`, for the caller to dispatch after its transaction commits.
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, pass_not_found,
  *   ambiguous_pass, pass_type_not_found, invalid_field_value (the field named)
  */
-export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: PassUpdateInput, taskId: string | null): Promise<PassUpdateResult> {
+export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: PassUpdateInput, taskId: string | null, outbox?: QueuedTask[]): Promise<PassUpdateResult> {
   const tenantId = tenant.id;
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");
@@ -221,7 +239,7 @@ export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: Pass
     const result = { passId: pass.id, customerRecordId: customer.id, serialNumber: pass.serialNumber, changedKeys };
     if (changedKeys.length === 0) return { ...result, changed: false, versionTag: pass.versionTag.toString() };
     const alerting = alertingChange(changes, fieldDefinitions(passType));
-    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId, alerting);
+    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId, alerting, outbox);
     return { ...result, changed: true, versionTag: versionTag.toString() };
   });
 }

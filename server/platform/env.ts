@@ -122,6 +122,12 @@ const schema = z.object({
   PASSFLOW_EXECUTOR_RETRY_BASE_MS: integer(1, 600_000, 10_000, "a number of milliseconds 1-600000"),
   /** Outbound merchant sync-back: request timeout in milliseconds. */
   MERCHANT_SYNC_TIMEOUT_MS: integer(100, 120_000, 10_000, "a number of milliseconds 100-120000"),
+  /** Klaviyo's REST API (events and profile properties sent back, server/klaviyo/api.ts); the local mock's URL in dev and tests. */
+  KLAVIYO_API_URL: z.string(must("an http:// or https:// URL")).refine((v) => isUrl(v, HTTP), must("an http:// or https:// URL")).default("https://a.klaviyo.com"),
+  /** Outbound Klaviyo API calls: request timeout in milliseconds. */
+  KLAVIYO_API_TIMEOUT_MS: integer(100, 120_000, 10_000, "a number of milliseconds 100-120000"),
+  /** Control URL of the local Klaviyo API mock (`npm run dev`, tests): what it received, its behaviour. */
+  KLAVIYO_MOCK_CONTROL_URL: optionalUrl,
   /** Optional Redis for shared throttling across instances. */
   REDIS_URL: z.string(must("a URL such as redis://127.0.0.1:6379")).refine((v) => URL.canParse(v), must("a URL such as redis://127.0.0.1:6379")).optional(),
   /** Where listener throttling counts: memory (one instance), postgres or redis (shared). Default: redis when REDIS_URL is set, else memory. */

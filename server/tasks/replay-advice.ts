@@ -15,6 +15,9 @@ export const FINAL_ERROR_CODES = [
   "invalid_input",
   "merchant_rejected",
   "merchant_sync_not_configured",
+  "klaviyo_key_rejected",
+  "klaviyo_not_configured",
+  "klaviyo_rejected",
 ] as const;
 export type FinalErrorCode = (typeof FINAL_ERROR_CODES)[number];
 
@@ -31,6 +34,10 @@ const FIX: Record<FinalErrorCode, string> = {
   merchant_rejected:
     "The merchant's system refused the sync-back (a 4xx): fix what it refused on the merchant's side, or the sync-back URL or secret in the tenant's integration settings.",
   merchant_sync_not_configured: "The tenant has no merchant sync-back URL or secret: set both in the tenant's integration settings.",
+  klaviyo_key_rejected:
+    "Klaviyo refused the tenant's private API key (unknown, revoked, or missing profiles:write / events:write): set a working key on the tenant page (Test connection proves it), then replay.",
+  klaviyo_not_configured: "The tenant has no Klaviyo private API key: set one on the tenant page or with tenant update --klaviyo-api-key-stdin, then replay.",
+  klaviyo_rejected: "Klaviyo refused what was sent (the error keeps Klaviyo's code and detail): fix the customer's identifiers or the field named, then replay.",
 };
 
 export function isFinalErrorCode(code: string | null | undefined): code is FinalErrorCode {

@@ -9,6 +9,8 @@ import { InngestTestEngine } from "@inngest/test";
 import { dataRetention } from "@/inngest/functions/data-retention";
 import type { SyncTaskStatus, Tenant } from "@prisma/client";
 import { db } from "../db/client";
+import { poolSql } from "../db/sql";
+import { recordPassEvent } from "../passes/events";
 import { updateTenantSettings } from "../tenants/tenants";
 import { getReceipt } from "../console/receipts";
 import { overviewStats } from "../console/overview";
@@ -70,8 +72,18 @@ async function seed(tenant: Tenant) {
   const oldPush = await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: 1n, status: "ACCEPTED", createdAt: daysAgo(100) } });
   const oldFailedPush = await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: 3n, status: "REJECTED", createdAt: daysAgo(100) } });
   const newPush = await db().pushDelivery.create({ data: { passId: pass.id, deviceId: device.id, versionTag: 2n, status: "ACCEPTED", createdAt: daysAgo(10) } });
+  const event = (label: string, age: number) =>
+    recordPassEvent(poolSql(), { tenantId: tenant.id, passId: pass.id, passTypeId: pass.passTypeId, kind: "PAGE_OPENED", dedupeKey: `retention:${label}:${pass.id}`, occurredAt: daysAgo(age) });
+  const oldEvent = (await event("old", 100))!;
+  const newEvent = (await event("new", 10))!;
   await forgetActivity(tenant.id);
-  return { rows, pendingReplay, passChanges: { oldChange: oldChange.id, newChange: newChange.id }, pushes: { oldPush: oldPush.id, oldFailedPush: oldFailedPush.id, newPush: newPush.id } };
+  return {
+    rows,
+    pendingReplay,
+    passChanges: { oldChange: oldChange.id, newChange: newChange.id },
+    pushes: { oldPush: oldPush.id, oldFailedPush: oldFailedPush.id, newPush: newPush.id },
+    passEvents: { oldEvent, newEvent },
+  };
 }
 type Seeded = Awaited<ReturnType<typeof seed>>;
 
@@ -88,6 +100,7 @@ async function remains(s: Seeded) {
   }
   for (const [name, id] of Object.entries(s.passChanges)) rows[name] = (await db().passChange.count({ where: { id } })) ? "kept" : "deleted";
   for (const [name, id] of Object.entries(s.pushes)) rows[name] = (await db().pushDelivery.count({ where: { id } })) ? "kept" : "deleted";
+  for (const [name, id] of Object.entries(s.passEvents)) rows[name] = (await db().passEvent.count({ where: { id } })) ? "kept" : "deleted";
   return rows;
 }
 
@@ -112,8 +125,10 @@ const EXPECTED_AFTER_PURGE = {
   oldPush: "deleted",
   oldFailedPush: "deleted",
   newPush: "kept",
+  oldEvent: "deleted",
+  newEvent: "kept",
 };
-const EXPECTED_COUNTS = { receiptBodiesPurged: 6, pushDeliveriesDeleted: 2, passChangesDeleted: 1, tasksDeleted: 2, receiptsDeleted: 2 };
+const EXPECTED_COUNTS = { receiptBodiesPurged: 6, pushDeliveriesDeleted: 2, passChangesDeleted: 1, passEventsDeleted: 1, tasksDeleted: 2, receiptsDeleted: 2 };
 
 describe("retention", () => {
   it("removes bodies after the raw-body period and rows after the retention period, keeping replayable failures, running tasks and pending replays' originals", async () => {
@@ -139,7 +154,7 @@ describe("retention", () => {
     // once the replay finishes, the original goes; the receipt stays while the replay references it
     await db().syncTask.update({ where: { id: s.pendingReplay }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
     const again = await purgeTenant({ runId, tenantId: tenant.id });
-    expect(again.counts).toEqual({ receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, tasksDeleted: 1, receiptsDeleted: 0 });
+    expect(again.counts).toEqual({ receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, passEventsDeleted: 0, tasksDeleted: 1, receiptsDeleted: 0 });
     expect((await remains(s)).replayedPending).toEqual({ task: "deleted", receipt: "body purged" });
     expect(await db().syncTask.findUniqueOrThrow({ where: { id: s.pendingReplay }, select: { replayOfId: true, receiptId: true } })).toEqual({
       replayOfId: null,
@@ -158,10 +173,12 @@ describe("retention", () => {
     expect(left.replayable).toEqual({ task: "deleted", receipt: "deleted" });
     expect(left.newChange).toBe("kept");
     expect(left.newPush).toBe("kept");
+    expect(left.oldEvent).toBe("deleted");
+    expect(left.newEvent).toBe("kept");
   });
 
   it("a purge stopped after one batch and run again ends as one full run, and the next run continues the unfinished one", async () => {
-    const EXPECTED_ZERO = { receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, tasksDeleted: 0, receiptsDeleted: 0 };
+    const EXPECTED_ZERO = { receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, passEventsDeleted: 0, tasksDeleted: 0, receiptsDeleted: 0 };
     const [whole, halves] = [await testTenant(), await testTenant()];
     const [a, b] = [await seed(whole), await seed(halves)];
     const fullRun = await newRun();

@@ -5,7 +5,8 @@
  * - After `rawBodyRetentionDays` a receipt loses its raw body and headers (set to null,
  *   `bodyPurgedAt` set); its metadata (endpoint, status, correlation id, times, tasks) stays.
  * - After `retentionDays` the rows go, in an order the foreign keys allow: push deliveries, pass
- *   changes (they reference tasks), finished sync tasks, then receipts no task references any more.
+ *   changes (they reference tasks), pass events (a Klaviyo task whose event is gone sends nothing),
+ *   finished sync tasks, then receipts no task references any more.
  *   A task still QUEUED or RUNNING is never deleted, nor a task whose replay has not finished
  *   (the replay is its continuation); a FAILED task that could be replayed is kept like any other
  *   task until retentionDays have passed, whatever happened to its receipt's body.
@@ -28,7 +29,7 @@ export const RETENTION_BATCH = 1000;
 const DAY_MS = 86_400_000;
 
 /** What retention removes, in the order it does (the `RetentionRun` count column of each). */
-export const RETENTION_KINDS = ["receiptBodiesPurged", "pushDeliveriesDeleted", "passChangesDeleted", "tasksDeleted", "receiptsDeleted"] as const;
+export const RETENTION_KINDS = ["receiptBodiesPurged", "pushDeliveriesDeleted", "passChangesDeleted", "passEventsDeleted", "tasksDeleted", "receiptsDeleted"] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 export type RetentionCounts = Record<RetentionKind, number>;
 
@@ -78,6 +79,16 @@ const BATCHES: Record<RetentionKind, (a: BatchArgs) => Prisma.Sql> = {
     ), gone AS (
       DELETE FROM "PassChange" c USING batch WHERE c.id = batch.id RETURNING c.id
     ), run AS (${countInRun("passChangesDeleted", runId, "gone")})
+    SELECT count(*)::int AS n FROM gone`,
+
+  passEventsDeleted: ({ runId, tenantId, before, limit }) => Prisma.sql`
+    WITH batch AS (
+      SELECT e.id FROM "PassEvent" e
+       WHERE e."tenantId" = ${tenantId} AND e."occurredAt" < ${before}
+       LIMIT ${limit} FOR UPDATE OF e SKIP LOCKED
+    ), gone AS (
+      DELETE FROM "PassEvent" e USING batch WHERE e.id = batch.id RETURNING e.id
+    ), run AS (${countInRun("passEventsDeleted", runId, "gone")})
     SELECT count(*)::int AS n FROM gone`,
 
   tasksDeleted: ({ runId, tenantId, before, counted, limit }) => Prisma.sql`

@@ -9,7 +9,7 @@ import { DomainError } from "@/server/platform/errors";
 import { audit } from "@/server/staff/audit";
 import { starterPassTypes } from "@/server/pass-types/pass-types";
 import { definitionOf } from "@/server/pass-types/definition";
-import { encryptSecret } from "@/server/platform/crypto";
+import { decryptSecret, encryptSecret } from "@/server/platform/crypto";
 import { env } from "@/server/platform/env";
 import { TtlCache } from "@/server/platform/ttl-cache";
 import { isSupportedCountry } from "libphonenumber-js";
@@ -138,6 +138,16 @@ export const tenantSettingsInput = z.object({
   /** Forget the previous webhook secret once Klaviyo uses only the new one. */
   dropPreviousWebhookSecret: z.boolean().optional(),
   merchantSyncUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  /**
+   * Klaviyo private API key (scopes profiles:write, events:write) for the events and profile
+   * properties sent back to Klaviyo (server/klaviyo/outbound.ts); null removes it (nothing is sent).
+   */
+  klaviyoApiKey: z
+    .string()
+    .trim()
+    .regex(/^pk_[A-Za-z0-9_-]{8,200}$/, "must be a Klaviyo private API key (pk_ followed by letters and digits)")
+    .nullable()
+    .optional(),
   merchantSyncSecret: z
     .string()
     .refine(isStandardWebhooksSecret, "must be a Standard Webhooks secret: whsec_ followed by 24 to 64 base64-encoded random bytes (e.g. whsec_$(openssl rand -base64 32))")
@@ -275,6 +285,7 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
     data.klaviyoWebhookSecretPrevEncrypted = tenant.klaviyoWebhookSecretEncrypted;
   }
   if (s.dropPreviousWebhookSecret) data.klaviyoWebhookSecretPrevEncrypted = null;
+  if (s.klaviyoApiKey !== undefined) data.klaviyoApiKeyEncrypted = s.klaviyoApiKey === null ? null : encryptSecret(s.klaviyoApiKey);
   if (s.merchantSyncSecret !== undefined) data.merchantSyncSecretEncrypted = s.merchantSyncSecret === null ? null : encryptSecret(s.merchantSyncSecret);
   const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
   const updated = await db().$transaction(async (tx) => {
@@ -309,13 +320,21 @@ export const tenantSettingsSelect = {
   merchantSyncSecretEncrypted: true,
   googleIssuerId: true,
   googleServiceAccountEncrypted: true,
+  klaviyoApiKeyEncrypted: true,
 } satisfies Prisma.TenantSelect;
+
+/** The last 4 characters of a stored secret, to recognize it by ("set, ending …"), or null when unset. */
+export function secretEnding(sealed: string | null): string | null {
+  return sealed ? decryptSecret(sealed).slice(-4) : null;
+}
 
 /** Replaces encrypted secret columns by `…Set` booleans. */
 export function describeTenantSettings(t: Prisma.TenantGetPayload<{ select: typeof tenantSettingsSelect }>) {
-  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, googleServiceAccountEncrypted, ...rest } = t;
+  const { klaviyoWebhookSecretEncrypted, klaviyoWebhookSecretPrevEncrypted, merchantSyncSecretEncrypted, googleServiceAccountEncrypted, klaviyoApiKeyEncrypted, ...rest } = t;
   return {
     ...rest,
+    klaviyoApiKeySet: !!klaviyoApiKeyEncrypted,
+    klaviyoApiKeyEnding: secretEnding(klaviyoApiKeyEncrypted),
     klaviyoWebhookSecretSet: !!klaviyoWebhookSecretEncrypted,
     klaviyoWebhookSecretPreviousSet: !!klaviyoWebhookSecretPrevEncrypted,
     merchantSyncSecretSet: !!merchantSyncSecretEncrypted,

@@ -29,7 +29,9 @@
  */
 import { z } from "zod";
 import { db } from "../db/client";
-import { poolSql } from "../db/sql";
+import { poolSql, prismaTransaction, type Sql } from "../db/sql";
+import { recordPassEvent, type QueuedTask } from "../passes/events";
+import { dispatchTasks } from "@/inngest/dispatch";
 import { decryptSecret, safeEqual } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
 import { PassKitError } from "./errors";
@@ -89,7 +91,9 @@ const registerBody = z.object({ pushToken: z.string().regex(/^[0-9a-fA-F]{64,200
 
 /**
  * Registers a device for update notifications of a pass (Apple: "Register a pass for update
- * notifications"). Stores the push token on the registration and as the device's latest.
+ * notifications"). Stores the push token on the registration and as the device's latest. The
+ * pass's first registered device records INSTALLED (APPLE) in the same transaction, once per
+ * registration (a repeated register is no new install).
  * @param bodyText the raw JSON body `{ "pushToken": "<hex>" }`
  * @returns 201 when the device was not registered for the pass, 200 when it was
  * @throws PassKitError 400 (ids, push token), 401, 404; HttpProblem 400 (not JSON)
@@ -100,27 +104,64 @@ export async function registerDevice(input: PassAddress & { deviceLibraryIdentif
   const body = registerBody.safeParse(parseJson(input.bodyText));
   if (!body.success) throw new PassKitError(400, "the body must be { \"pushToken\": \"<hex>\" }");
   const pushToken = body.data.pushToken.toLowerCase();
-  const device = await db().device.upsert({
-    where: { deviceLibraryIdentifier },
-    create: { deviceLibraryIdentifier, pushToken },
-    update: { pushToken },
-    select: { id: true },
+  const outbox: QueuedTask[] = [];
+  const status = await prismaTransaction(async (tx, sql) => {
+    await lockRegistrations(sql, pass.id);
+    const device = await tx.device.upsert({
+      where: { deviceLibraryIdentifier },
+      create: { deviceLibraryIdentifier, pushToken },
+      update: { pushToken },
+      select: { id: true },
+    });
+    const [created] = await sql.query<{ id: string }>(
+      `INSERT INTO "Registration" (id, "deviceId", "passId", "pushToken", "createdAt") VALUES (gen_random_uuid()::text, $1, $2, $3, now() AT TIME ZONE 'UTC')
+       ON CONFLICT ("deviceId", "passId") DO NOTHING RETURNING id`,
+      [device.id, pass.id, pushToken],
+    );
+    if (!created) {
+      await tx.registration.update({ where: { deviceId_passId: { deviceId: device.id, passId: pass.id } }, data: { pushToken } });
+      return 200 as const;
+    }
+    // the pass's first device: it is in Apple Wallet now
+    if ((await tx.registration.count({ where: { passId: pass.id } })) === 1) {
+      await recordPassEvent(sql, { tenantId: pass.tenantId, passId: pass.id, passTypeId: pass.passType.id, kind: "INSTALLED", platform: "APPLE", dedupeKey: `installed:apple:${created.id}`, outbox });
+    }
+    return 201 as const;
   });
-  const { count } = await db().registration.createMany({ data: [{ deviceId: device.id, passId: pass.id, pushToken }], skipDuplicates: true });
-  if (count) return 201;
-  await db().registration.update({ where: { deviceId_passId: { deviceId: device.id, passId: pass.id } }, data: { pushToken } });
-  return 200;
+  await dispatchTasks(outbox);
+  return status;
+}
+
+/**
+ * Serializes registration changes of one pass (to the end of the transaction), so "first device"
+ * and "last device" are decided once when devices register or unregister at the same moment.
+ */
+async function lockRegistrations(sql: Sql, passId: string): Promise<void> {
+  await sql.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('pass-registrations'), hashtext($1::text))`, [passId]);
 }
 
 /**
  * Unregisters a device from a pass's updates (Apple: "Unregister a pass for update
- * notifications"). 200 whether or not it was registered.
+ * notifications"). 200 whether or not it was registered. When the pass's last device goes, the
+ * same transaction records REMOVED (APPLE).
  * @throws PassKitError 400, 401, 404
  */
 export async function unregisterDevice(input: PassAddress & { deviceLibraryIdentifier: string; authorization: string | null }): Promise<200> {
   const deviceLibraryIdentifier = check(input.deviceLibraryIdentifier, DEVICE_ID, "device library identifier");
   const pass = await authenticatedPass(input, input.authorization);
-  await db().registration.deleteMany({ where: { passId: pass.id, device: { deviceLibraryIdentifier } } });
+  const outbox: QueuedTask[] = [];
+  await prismaTransaction(async (tx, sql) => {
+    await lockRegistrations(sql, pass.id);
+    const deleted = await sql.query<{ id: string }>(
+      `DELETE FROM "Registration" r USING "Device" d WHERE r."deviceId" = d.id AND r."passId" = $1 AND d."deviceLibraryIdentifier" = $2 RETURNING r.id`,
+      [pass.id, deviceLibraryIdentifier],
+    );
+    // the pass's last device is gone: it was removed from Apple Wallet
+    if (deleted[0] && (await tx.registration.count({ where: { passId: pass.id } })) === 0) {
+      await recordPassEvent(sql, { tenantId: pass.tenantId, passId: pass.id, passTypeId: pass.passType.id, kind: "REMOVED", platform: "APPLE", dedupeKey: `removed:apple:${deleted[0].id}`, outbox });
+    }
+  });
+  await dispatchTasks(outbox);
   return 200;
 }
 

@@ -3,8 +3,11 @@ import type { Command } from "commander";
 import { DomainError } from "@/server/platform/errors";
 import { getTask, listTasks } from "@/server/tasks/queries";
 import { replayTask, replayTasks } from "@/server/tasks/replay";
-import { type SyncTaskKind, type SyncTaskStatus } from "@prisma/client";
+import { SyncTaskKind, type SyncTaskStatus } from "@prisma/client";
 import { ACTOR, out, json, withDb, time, oneOf, positiveInt } from "../common";
+
+/** Every kind of sync task (PASS_UPDATE, PROFILE_SYNC, KLAVIYO_EVENT, KLAVIYO_PROFILE). */
+const KINDS = Object.values(SyncTaskKind);
 
 export function registerTaskCommands(program: Command): void {
   const task = program.command("task").description("sync tasks (the durable work behind each webhook)");
@@ -13,7 +16,7 @@ export function registerTaskCommands(program: Command): void {
     .description("list tasks, newest first")
     .option("--status <status>", "QUEUED, RUNNING, SUCCEEDED or FAILED", oneOf(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]))
     .option("--tenant <slug>", "tenant slug or id")
-    .option("--kind <kind>", "PASS_UPDATE or PROFILE_SYNC", oneOf(["PASS_UPDATE", "PROFILE_SYNC"]))
+    .option("--kind <kind>", KINDS.join(", "), oneOf(KINDS))
     .option("--error-code <code>", "only tasks with this error code")
     .option("--limit <n>", "at most this many, 1-1000 (default 50)", positiveInt(1000))
     .option("--json", "print JSON")
@@ -46,7 +49,7 @@ export function registerTaskCommands(program: Command): void {
     .option("--force", "also replay a SUCCEEDED task")
     .option("--filter", "bulk: replay the FAILED tasks matching --tenant, --kind, --error-code, --from, --to")
     .option("--tenant <slug>", "with --filter: tenant slug or id")
-    .option("--kind <kind>", "with --filter: PASS_UPDATE or PROFILE_SYNC", oneOf(["PASS_UPDATE", "PROFILE_SYNC"]))
+    .option("--kind <kind>", `with --filter: ${KINDS.join(", ")}`, oneOf(KINDS))
     .option("--error-code <code>", "with --filter: error code")
     .option("--from <time>", "with --filter: created at or after (ISO 8601)")
     .option("--to <time>", "with --filter: created before (ISO 8601)")

@@ -41,11 +41,13 @@ export function registerTenantCommands(program: Command): void {
     .command("update <slug>")
     .description("change status, Klaviyo integration, Google Wallet issuer, merchant sync-back, not-provided values, throttling, retention and notification settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
-    .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
+    .option("--klaviyo <on|off>", "enable or disable the Klaviyo integration (off: the listeners answer 403 and nothing is sent to Klaviyo)")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
     .option("--drop-previous-webhook-secret", "stop accepting the previous system-webhook secret")
     .option("--merchant-sync-url <url>", "merchant endpoint for profile changes (`none` to remove)")
     .option("--merchant-sync-secret-stdin", "read the merchant sync signing secret from stdin")
+    .option("--klaviyo-api-key-stdin", "read the Klaviyo private API key (scopes profiles:write, events:write) from stdin: wallet events and profile properties are then sent to Klaviyo")
+    .option("--no-klaviyo-api-key", "remove the Klaviyo private API key (nothing is sent to Klaviyo)")
     .option("--phone-region <code>", "default phone region, e.g. US")
     .option("--custom-identifier <key>", "custom identifier key (repeatable; replaces the list)", collect, [])
     .option("--not-provided-values <list>", 'comma-separated values that mean "not provided" besides the blank string, e.g. "-,N/A" (repeatable; replaces the list; "" clears it)', collect, [])
@@ -65,7 +67,7 @@ export function registerTenantCommands(program: Command): void {
           slug: string,
           opts: {
             status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
-            merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
+            merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; klaviyoApiKeyStdin?: boolean; klaviyoApiKey?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
             tenantRpm?: number; apikeyRpm?: number; retentionDays?: number; rawBodyDays?: number;
             notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number;
             googleIssuerId?: string; googleServiceAccountStdin?: boolean; json?: boolean;
@@ -74,9 +76,11 @@ export function registerTenantCommands(program: Command): void {
           const stdinFlags = ([
             [opts.klaviyoWebhookSecretStdin, "--klaviyo-webhook-secret-stdin"],
             [opts.merchantSyncSecretStdin, "--merchant-sync-secret-stdin"],
+            [opts.klaviyoApiKeyStdin, "--klaviyo-api-key-stdin"],
             [opts.googleServiceAccountStdin, "--google-service-account-stdin"],
           ] as const).filter(([on]) => on);
           if (stdinFlags.length > 1) throw new DomainError("invalid_input", "read one secret from stdin at a time", "stdin");
+          if (opts.klaviyoApiKeyStdin && opts.klaviyoApiKey === false) throw new DomainError("invalid_input", "--klaviyo-api-key-stdin and --no-klaviyo-api-key contradict each other", "klaviyoApiKey");
           if (opts.klaviyo && !["on", "off"].includes(opts.klaviyo)) throw new DomainError("invalid_input", "--klaviyo takes on or off", "klaviyo");
           const secret = stdinFlags.length ? await readStdin(stdinFlags[0]![1]) : undefined;
           const updated = await updateTenantSettings(
@@ -88,6 +92,7 @@ export function registerTenantCommands(program: Command): void {
               dropPreviousWebhookSecret: opts.dropPreviousWebhookSecret,
               merchantSyncUrl: opts.merchantSyncUrl === undefined ? undefined : opts.merchantSyncUrl === "none" ? null : opts.merchantSyncUrl,
               merchantSyncSecret: opts.merchantSyncSecretStdin ? secret : undefined,
+              klaviyoApiKey: opts.klaviyoApiKeyStdin ? secret : opts.klaviyoApiKey === false ? null : undefined,
               defaultPhoneRegion: opts.phoneRegion?.toUpperCase(),
               customIdentifierKeys: opts.customIdentifier.length ? opts.customIdentifier : undefined,
               notProvidedValues: opts.notProvidedValues.length ? opts.notProvidedValues.flatMap((list) => list.split(",")) : undefined,

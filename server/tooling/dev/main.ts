@@ -3,7 +3,8 @@
  *
  * Supervises the local processes: serves the embedded PostgreSQL (this process owns the data
  * directory), applies migrations, seeds the demo tenant when absent, creates development wallet
- * certificates, runs a local APNs mock (unless APNS_HOST is set) and a local Google Wallet API
+ * certificates, runs a local APNs mock (unless APNS_HOST is set), a local Klaviyo API mock (unless
+ * KLAVIYO_API_URL is set; it accepts the key DEV_KLAVIYO_API_KEY) and a local Google Wallet API
  * mock with a development issuer for the demo tenant (unless GOOGLE_WALLET_API_URL or
  * GOOGLE_OAUTH_TOKEN_URL is set), starts Next.js, and prints
  * the console URL, a demo staff login, a fresh demo API key and a ready `curl`. Ctrl-C stops all.
@@ -41,17 +42,19 @@ async function claimDevLock(dir: string): Promise<void> {
 }
 
 async function main() {
+  // the lock first, before loading modules that set up this data directory (dev secrets)
+  const { devSecrets, dataDir } = await import("@/server/platform/data-dir");
+  await claimDevLock(dataDir());
   const { env } = await import("@/server/platform/env");
   const { resolveDatabase } = await import("@/server/db/url");
   const { db, closeDb } = await import("@/server/db/client");
   const { migrateDeploy, pendingMigrations } = await import("@/server/db/migrate");
   const { seedForDevelopment } = await import("./demo-access");
-  const { devSecrets, dataDir } = await import("@/server/platform/data-dir");
   const { ensureDevelopmentCertificates } = await import("@/server/wallet/dev-certificates");
   const { startApnsMock } = await import("@/server/tooling/mocks/apns");
   const { startGoogleWalletMock } = await import("@/server/tooling/mocks/google-wallet");
+  const { startKlaviyoMock, DEV_KLAVIYO_API_KEY } = await import("@/server/tooling/mocks/klaviyo");
 
-  await claimDevLock(dataDir());
   const database = await resolveDatabase();
   if ((await pendingMigrations(db())).length) await migrateDeploy(database.url);
   const access = await seedForDevelopment();
@@ -65,6 +68,8 @@ async function main() {
   const apnsMock = env.APNS_HOST ? undefined : await startApnsMock();
   const apnsCaFile = path.join(dataDir(), "apns-mock-ca.pem");
   if (apnsMock) writeFileSync(apnsCaFile, apnsMock.caPem);
+  // Events and profile properties go to a local Klaviyo API mock unless KLAVIYO_API_URL is set.
+  const klaviyoMock = process.env.KLAVIYO_API_URL ? undefined : await startKlaviyoMock({ keys: [DEV_KLAVIYO_API_KEY] });
 
   const port = env.PORT;
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${port}`;
@@ -91,6 +96,7 @@ async function main() {
             GOOGLE_WALLET_MOCK_CONTROL_URL: googleMock.controlUrl,
           }
         : {}),
+      ...(klaviyoMock ? { KLAVIYO_API_URL: klaviyoMock.url, KLAVIYO_MOCK_CONTROL_URL: klaviyoMock.controlUrl } : {}),
     },
   });
 
@@ -102,6 +108,7 @@ async function main() {
     await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
     await apnsMock?.close();
     await googleMock?.close();
+    await klaviyoMock?.close();
     await database.release();
     process.exit(code);
   };
@@ -126,6 +133,7 @@ async function main() {
       `  API key:     ${access.apiKey}   (tenant demo, scope KlaviyoListener.Write)`,
       `  APNs:        ${apnsMock ? `local mock, received pushes at ${apnsMock.controlUrl}/received` : `${env.APNS_HOST}:${env.APNS_PORT}`}`,
       `  Google:      ${googleMock ? `local Google Wallet API mock (issuer ${DEV_GOOGLE_ISSUER_ID} for demo), received calls at ${googleMock.controlUrl}/received` : env.GOOGLE_WALLET_API_URL}`,
+      `  Klaviyo API: ${klaviyoMock ? `local mock at ${klaviyoMock.url} (private key ${DEV_KLAVIYO_API_KEY}), received requests at ${klaviyoMock.controlUrl}/received` : env.KLAVIYO_API_URL}`,
       "",
       "  Send a Klaviyo pushUpdate webhook:",
       curl.replace(/^/gm, "    "),

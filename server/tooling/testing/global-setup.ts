@@ -2,7 +2,7 @@
  * Vitest global setup: a real PostgreSQL for the run. With DATABASE_URL set (CI: the local
  * server) it is migrated and used; otherwise a throwaway in-memory embedded PostgreSQL is started
  * on a free port. A temporary data directory keeps test secrets away from `.data/`. The app is
- * pointed at a local APNs mock started here.
+ * pointed at a local APNs mock and a local Klaviyo API mock started here.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +43,11 @@ export default async function setup(project: TestProject) {
     GOOGLE_WALLET_MOCK_CONTROL_URL: google.controlUrl,
   };
   project.provide("googleWalletMock", googleEnv);
+  // a local Klaviyo API the app sends events and profile properties to; tests add their keys
+  const { startKlaviyoMock } = await import("@/server/tooling/mocks/klaviyo");
+  const klaviyo = await startKlaviyoMock();
+  const klaviyoEnv = { KLAVIYO_API_URL: klaviyo.url, KLAVIYO_MOCK_CONTROL_URL: klaviyo.controlUrl };
+  project.provide("klaviyoMock", { url: klaviyo.url, controlUrl: klaviyo.controlUrl });
   // one app for the whole run, for tests over real HTTP
   const { startApp } = await import("./app");
   const app = await startApp({
@@ -57,6 +62,7 @@ export default async function setup(project: TestProject) {
       TENANT_CACHE_SECONDS: "0", // tests change tenants from their own process and expect the app to see it at once
       ...apnsEnv,
       ...googleEnv,
+      ...klaviyoEnv,
     },
   });
   project.provide("appUrl", app.url);
@@ -66,6 +72,7 @@ export default async function setup(project: TestProject) {
     await issuer.stop();
     await apns.close();
     await google.close();
+    await klaviyo.close();
     await embedded?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
@@ -85,5 +92,7 @@ declare module "vitest" {
     apnsMock: { host: string; port: number; caPem: string; controlUrl: string };
     /** The Google Wallet API mock (server/tooling/mocks/google-wallet.ts) as the app's settings. */
     googleWalletMock: { GOOGLE_WALLET_API_URL: string; GOOGLE_OAUTH_TOKEN_URL: string; GOOGLE_WALLET_ROOT_KEYS_URL: string; GOOGLE_WALLET_MOCK_CONTROL_URL: string };
+    /** The Klaviyo API mock the app sends to (server/tooling/mocks/klaviyo.ts): API and control URLs. */
+    klaviyoMock: { url: string; controlUrl: string };
   }
 }

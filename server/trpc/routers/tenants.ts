@@ -3,6 +3,7 @@ import { z } from "zod";
 import { createTenant, describeTenantSettings, updateTenantSettings, type TenantSettingsInput } from "../../tenants/tenants";
 import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../../tenants/api-keys";
 import { getTenantDetail, listTenants, tenantChoices, tenantListInput } from "../../console/tenants";
+import { testTenantKlaviyoKey } from "../../klaviyo/outbound";
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from "../init";
 
 const tenantRef = z.object({ tenant: z.string().min(1) });
@@ -26,6 +27,8 @@ export const tenantsRouter = router({
     // the settings are validated once, by updateTenantSettings (tenantSettingsInput), naming the field
     .input(z.custom<{ tenant: string } & Omit<TenantSettingsInput, "status">>((v) => tenantRef.safeParse(v).success, "tenant is required"))
     .mutation(async ({ input: { tenant, ...settings }, ctx }) => describeTenantSettings(await updateTenantSettings(tenant, settings, ctx.staff.email))),
+  /** "Test connection": proves the stored Klaviyo private API key and its scopes, writing nothing in Klaviyo. */
+  testKlaviyoKey: operatorProcedure.input(tenantRef).mutation(({ input }) => testTenantKlaviyoKey(input.tenant)),
   /** Suspends or reactivates a tenant. */
   setStatus: adminProcedure
     .input(tenantRef.extend({ status: z.enum(["ACTIVE", "SUSPENDED"]) }))

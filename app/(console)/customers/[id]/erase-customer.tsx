@@ -15,6 +15,7 @@ const LABELS: Record<string, string> = {
   identifiers: "custom identifiers",
   passes: "passes (voided and pushed, then unregistered)",
   passChanges: "pass changes",
+  passEvents: "pass events (issued, installed, updated…)",
   pushDeliveries: "push deliveries",
   registrations: "device registrations",
   deviceLogs: "device log lines",

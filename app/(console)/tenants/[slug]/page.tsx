@@ -6,6 +6,7 @@ import { roleAtLeast } from "@/server/auth/roles";
 import { CERTIFICATE_WARNING_DAYS } from "@/server/console/tenants";
 import { Badge, Card, ErrorState, Facts, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { ApiKeys } from "./api-keys";
+import { KlaviyoConnectionTest } from "./klaviyo-connection";
 import { SettingsForm } from "./settings-form";
 
 export const dynamic = "force-dynamic";
@@ -66,6 +67,13 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               ["Webhook secret", <span key="w" className="flex gap-2"><YesNo value={t.integration.webhookSecretSet} />{t.integration.previousWebhookSecretSet ? <Badge tone="blue">rotating: previous kept</Badge> : null}</span>],
               ["Merchant sync-back URL", t.integration.merchantSyncUrl ? <Mono key="m">{t.integration.merchantSyncUrl}</Mono> : <Badge key="m" tone="slate">none</Badge>],
               ["Merchant sync secret", <YesNo key="ms" value={t.integration.merchantSyncSecretSet} />],
+              [
+                "Klaviyo private API key",
+                <span key="kk" className="flex flex-wrap items-center gap-2" data-testid="klaviyo-api-key">
+                  {t.integration.klaviyoApiKeyEnding ? <Badge tone="green">set, ending …{t.integration.klaviyoApiKeyEnding}</Badge> : <Badge tone="slate">not set: nothing is sent to Klaviyo</Badge>}
+                  {canOperate && t.integration.klaviyoApiKeyEnding ? <KlaviyoConnectionTest tenant={t.slug} /> : null}
+                </span>,
+              ],
               ["Phone region", t.defaultPhoneRegion],
               ["Custom identifiers", t.customIdentifierKeys.length ? t.customIdentifierKeys.join(", ") : "–"],
               ["Not provided", <Mono key="np">{["", ...t.notProvidedValues].map((v) => JSON.stringify(v)).join(", ")}</Mono>],

@@ -50,6 +50,7 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
       // blank secrets stay as they are
       ...(text("klaviyoWebhookSecret") ? { klaviyoWebhookSecret: text("klaviyoWebhookSecret") } : {}),
       ...(text("merchantSyncSecret") ? { merchantSyncSecret: text("merchantSyncSecret") } : {}),
+      ...(text("klaviyoApiKey") ? { klaviyoApiKey: text("klaviyoApiKey") } : d.get("removeKlaviyoApiKey") === "on" ? { klaviyoApiKey: null } : {}),
       ...(d.get("dropPreviousWebhookSecret") === "on" ? { dropPreviousWebhookSecret: true } : {}),
     });
   }
@@ -71,6 +72,13 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
         <label className={label}>
           New merchant sync secret (blank: unchanged)
           <input name="merchantSyncSecret" type="password" autoComplete="off" placeholder="whsec_…" pattern="whsec_[A-Za-z0-9+/]{32,}={0,2}" title="whsec_ followed by base64 of 24 to 64 random bytes" className={field} />
+        </label>
+        <label className={label}>
+          New Klaviyo private API key, scopes profiles:write and events:write (blank: unchanged)
+          <input name="klaviyoApiKey" type="password" autoComplete="off" placeholder="pk_…" pattern="pk_[A-Za-z0-9_\-]{8,200}" title="a Klaviyo private API key: pk_ followed by letters and digits" className={field} />
+        </label>
+        <label className="flex items-center gap-2 self-end text-sm">
+          <input type="checkbox" name="removeKlaviyoApiKey" /> Remove the Klaviyo private API key (stop sending to Klaviyo)
         </label>
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
           <input type="checkbox" name="dropPreviousWebhookSecret" /> Forget the previous webhook secret (rotation finished)

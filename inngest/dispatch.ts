@@ -8,7 +8,7 @@
  */
 import type { SyncTask } from "@prisma/client";
 import { inngest } from "./client";
-import { passUpdateRequested, profileSyncRequested } from "./events";
+import { passIssueRequested, passUpdateRequested, profileSyncRequested } from "./events";
 import { logger } from "@/server/platform/log";
 
 type DispatchableTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "correlationId">;
@@ -17,9 +17,12 @@ type DispatchableTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "correlation
 const BATCH_WINDOW_MS = 5;
 const MAX_BATCH = 500;
 
+/** The event type that runs a task of each kind. */
+const TASK_EVENT = { PASS_UPDATE: passUpdateRequested, PROFILE_SYNC: profileSyncRequested, PASS_ISSUE: passIssueRequested } satisfies Record<SyncTask["kind"], unknown>;
+
 /** The Inngest event that runs `task`. */
 export function taskEvent(task: DispatchableTask) {
-  const type = task.kind === "PASS_UPDATE" ? passUpdateRequested : profileSyncRequested;
+  const type = TASK_EVENT[task.kind];
   return type.create({ taskId: task.id, tenantId: task.tenantId, correlationId: task.correlationId }, { id: `task-${task.id}` });
 }
 

@@ -18,6 +18,9 @@ export const passUpdateRequested = eventType("passflow/pass.update.requested", {
 /** A profiles/sync webhook (flow or system webhook event) was accepted: run profile-sync. */
 export const profileSyncRequested = eventType("passflow/profile.sync.requested", { schema: taskEventData });
 
+/** A passes/issue webhook was accepted: run pass-issue (issue or find the pass, make its links). */
+export const passIssueRequested = eventType("passflow/pass.issue.requested", { schema: taskEventData });
+
 const passChangedData = z.object({
   passId: z.string(),
   tenantId: z.string(),

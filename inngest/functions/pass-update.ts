@@ -31,7 +31,10 @@ export const passUpdate = inngest.createFunction(
   async ({ event, attempt }) =>
     taskWork(event.data, attempt, async () => {
       // plain SQL on node-postgres: this is the hot path of every pushUpdate (server/db/sql.ts)
-      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id), (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }));
+      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, async (sql, task) => {
+        // the PassChange row holds the before and after; the task keeps the keys (undefined is not stored)
+        return { ...(await applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id)), changes: undefined };
+      }, (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }));
       if (run.duplicate) return { duplicate: true as const, status: run.status };
       const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;
       if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);

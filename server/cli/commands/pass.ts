@@ -39,18 +39,18 @@ export function registerPassCommands(program: Command): void {
     );
   pass
     .command("link")
-    .description("print a signed, expiring download link for the pass (\"Add to Apple Wallet\")")
+    .description("print the pass's signed, expiring links: the Add to Wallet page (first line) and the .pkpass file (second line)")
     .requiredOption("--tenant <slug>", "tenant slug or id")
     .requiredOption("--serial <serialNumber>")
-    .option("--ttl <seconds>", "how long the link works (default 604800, 7 days)")
-    .option("--json", "print { url, expiresAt } as JSON")
+    .option("--ttl <seconds>", "how long the links work (default: the tenant's passLinkTtlDays, 7 days unless changed)")
+    .option("--json", "print { page, pkpass, expiresAt } as JSON")
     .action(
       withDb(async (opts: { tenant: string; serial: string; ttl?: string; json?: boolean }) => {
         const ttlSeconds = opts.ttl === undefined ? undefined : Number(opts.ttl);
-        const { passDownloadLink } = await import("@/server/wallet/links"); // wallet modules load on use
-        const link = await passDownloadLink({ tenant: opts.tenant, serialNumber: opts.serial, ttlSeconds });
-        if (opts.json) json(link);
-        else out(link.url);
+        const { passLinks } = await import("@/server/wallet/links"); // wallet modules load on use
+        const links = await passLinks({ tenant: opts.tenant, serialNumber: opts.serial, ttlSeconds });
+        if (opts.json) json(links);
+        else out(`${links.page}\n${links.pkpass}`);
       }),
     );
 }

@@ -39,7 +39,7 @@ export function registerTenantCommands(program: Command): void {
 
   tenant
     .command("update <slug>")
-    .description("change status, Klaviyo integration, merchant sync-back, not-provided values, throttling, retention and notification settings")
+    .description("change status, Klaviyo integration, merchant sync-back, not-provided values, throttling, retention, notification and pass link settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
     .option("--klaviyo <on|off>", "enable or disable the Klaviyo listeners")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
@@ -56,6 +56,7 @@ export function registerTenantCommands(program: Command): void {
     .option("--notifications-per-day <n>", "alerting pass updates (lock-screen messages) per pass per 24 h; beyond it updates are applied silently", Number)
     .option("--notification-spacing-minutes <n>", "minimum minutes between two alerting updates of a pass (0: none)", Number)
     .option("--publish-pushes-per-second <n>", "pushes per second of a pass type publication", Number)
+    .option("--pass-link-ttl-days <n>", "days the links made for a pass (Add to Wallet page, .pkpass) stay valid (1-366, default 7)", Number)
     .option("--json", "print the settings as JSON")
     .action(
       withDb(
@@ -65,7 +66,7 @@ export function registerTenantCommands(program: Command): void {
             status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
             merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
             tenantRpm?: number; apikeyRpm?: number; retentionDays?: number; rawBodyDays?: number;
-            notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number; json?: boolean;
+            notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number; passLinkTtlDays?: number; json?: boolean;
           },
         ) => {
           if (opts.klaviyoWebhookSecretStdin && opts.merchantSyncSecretStdin) {
@@ -94,6 +95,7 @@ export function registerTenantCommands(program: Command): void {
               notificationsPerDay: opts.notificationsPerDay,
               notificationSpacingMinutes: opts.notificationSpacingMinutes,
               publishPushesPerSecond: opts.publishPushesPerSecond,
+              passLinkTtlDays: opts.passLinkTtlDays,
             },
             ACTOR,
           );

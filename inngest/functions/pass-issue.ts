@@ -1,0 +1,58 @@
+/**
+ * pass-issue: a Klaviyo passes/issue task (SyncTask PASS_ISSUE) issues the customer's pass of the
+ * pass type, or finds the live one it holds and applies `additionalData` to it as an update
+ * (server/passes/passes.ts `issueOrUpdatePassIn`; never a second pass per customer and pass type).
+ *
+ * No step, like pass-update: in one transaction the body marks the task RUNNING, issues or
+ * updates and stores the result on the task (runTaskOnce: a retry finds it and never issues or
+ * changes twice); then it sends `pass.changed` when a found pass changed (the event id names the
+ * version), makes the pass's links (server/wallet/links.ts `passLinks`: the Add to Wallet page
+ * and the .pkpass, valid the tenant's passLinkTtlDays) and marks the task SUCCEEDED with
+ * `{ created, changed, passId, serialNumber, passType, versionTag, changedKeys, links }`. The
+ * ISSUED pass event is written with the pass; writing the links onto the Klaviyo profile follows
+ * from it elsewhere.
+ *
+ * Failures: domain errors are final (NonRetriableError); anything else is retried 3 times with
+ * back-off, then onFailure marks the task FAILED (replayable from the console or the CLI).
+ * Concurrency: at most 25 runs per tenant; two issues for one customer and pass type take turns
+ * on an advisory lock.
+ */
+import { inngest } from "../client";
+import { passIssueRequested } from "../events";
+import { emitPassChanged, failTaskOnFailure, taskWork } from "@/inngest/task-run";
+import { prismaTransaction } from "@/server/db/sql";
+import { issueOrUpdateInput, issueOrUpdatePassIn } from "@/server/passes/passes";
+import { getTenant } from "@/server/tenants/tenants";
+import { passLinks } from "@/server/wallet/links";
+import { completeTask, runTaskOnce } from "@/server/tasks/lifecycle";
+
+export const passIssue = inngest.createFunction(
+  {
+    id: "pass-issue",
+    name: "Pass issue (Klaviyo passes/issue)",
+    triggers: [passIssueRequested],
+    retries: 3,
+    concurrency: [{ key: "event.data.tenantId", limit: 25 }],
+    onFailure: failTaskOnFailure,
+  },
+  async ({ event, attempt }) =>
+    taskWork(event.data, attempt, async () => {
+      const run = await runTaskOnce(
+        event.data.taskId,
+        attempt,
+        prismaTransaction,
+        async (tx, task) => {
+          const { changes, ...result } = await issueOrUpdatePassIn(tx, await getTenant(task.tenantId), issueOrUpdateInput.parse(task.input), task.id);
+          return { ...result, changedKeys: Object.keys(changes) };
+        },
+        (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }),
+      );
+      if (run.duplicate) return { duplicate: true as const, status: run.status };
+      const { created, changed, passId, serialNumber, passType, versionTag, changedKeys } = run.value;
+      if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);
+      const links = await passLinks({ tenant: event.data.tenantId, serialNumber });
+      const output = { created, changed, passId, serialNumber, passType, versionTag, changedKeys, links };
+      await completeTask(event.data.taskId, output);
+      return output;
+    }),
+);

@@ -227,3 +227,61 @@ describe("?dryRun=1", () => {
     expect(await rowCounts(t.tenant.id)).toEqual(before);
   });
 });
+
+describe("the Add to Wallet page", () => {
+  const events = (passId: string, kind: "PAGE_OPENED" | "DOWNLOADED") => db().passEvent.findMany({ where: { passId, kind }, select: { platform: true, detail: true } });
+
+  it("opens from the page link (PAGE_OPENED per GET, not HEAD) and its button downloads the .pkpass (DOWNLOADED, APPLE); a page signature does not open the .pkpass", async () => {
+    const t = await distributionTenant();
+    const issued = await (await call("POST", t.slug, "v1/passes", t.passesKey, { passType: "basic", identifiers: { email: "page@example.com" }, data: { memberName: "Page Reader", points: 4321 } })).json();
+    const pass = await db().pass.findUniqueOrThrow({ where: { serialNumber: issued.serialNumber } });
+
+    const page = await fetch(issued.links.page);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain("Add to Apple Wallet");
+    expect(html).toContain("Page Reader");
+    expect(html).toContain("4,321");
+    expect(html).toContain(`href="${issued.links.pkpass.replaceAll("&", "&amp;")}"`);
+    expect(await events(pass.id, "PAGE_OPENED")).toEqual([{ platform: null, detail: null }]);
+    expect((await fetch(issued.links.page, { method: "HEAD" })).status).toBe(200);
+    expect(await events(pass.id, "PAGE_OPENED")).toHaveLength(1);
+    expect((await fetch(issued.links.page)).status).toBe(200);
+    expect(await events(pass.id, "PAGE_OPENED")).toHaveLength(2);
+
+    expect((await fetch(issued.links.pkpass, { method: "HEAD" })).status).toBe(200);
+    expect(await events(pass.id, "DOWNLOADED")).toHaveLength(0);
+    const download = await fetch(issued.links.pkpass);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-type")).toBe("application/vnd.apple.pkpass");
+    expect(await events(pass.id, "DOWNLOADED")).toEqual([{ platform: "APPLE", detail: { via: "link" } }]);
+
+    // each link's signature opens only its own kind of link
+    const pageQuery = new URL(issued.links.page).search;
+    expect((await fetch(`${issued.links.pkpass.split("?")[0]}${pageQuery}`)).status).toBe(401);
+    const pkpassQuery = new URL(issued.links.pkpass).search;
+    const wrongKind = await fetch(`${issued.links.page.split("?")[0]}${pkpassQuery}`);
+    expect(wrongKind.status).toBe(404);
+    expect(await wrongKind.text()).toContain("This link does not work");
+    expect((await fetch(issued.links.page.replace(/signature=(.)/, (_m: string, c: string) => `signature=${c === "A" ? "B" : "A"}`))).status).toBe(404);
+    expect((await fetch(issued.links.page.split("?")[0]!)).status).toBe(404);
+    expect(await events(pass.id, "PAGE_OPENED")).toHaveLength(2);
+    expect(await events(pass.id, "DOWNLOADED")).toHaveLength(1);
+  });
+
+  it("an expired link says to ask for a new one, with 410", async () => {
+    const t = await distributionTenant();
+    const { serialNumber } = await issueJanePass(t.slug);
+    const { passLinks } = await import("@/server/wallet/links");
+    const old = await passLinks({ tenant: t.slug, serialNumber, ttlSeconds: 3600, now: new Date(Date.now() - 2 * 3600_000) });
+    const url = new URL(old.page);
+    const res = await fetch(`${appUrl}${url.pathname}${url.search}`);
+    expect(res.status).toBe(410);
+    const html = await res.text();
+    expect(html).toContain("This link has expired");
+    expect(html).toContain("Ask the sender for a new link");
+    expect(html).not.toContain("Add to Apple Wallet");
+    expect(await db().passEvent.count({ where: { tenantId: t.tenant.id, kind: "PAGE_OPENED" } })).toBe(0);
+  });
+});

@@ -83,7 +83,7 @@ export interface PassLinks {
 }
 
 /** The signed link of `purpose` for a pass of `tenant`, valid until `expires` (Unix seconds). */
-function signedLink(purpose: LinkPurpose, tenant: { id: string; slug: string }, serialNumber: string, expires: number): string {
+export function signedLink(purpose: LinkPurpose, tenant: { id: string; slug: string }, serialNumber: string, expires: number): string {
   const serial = encodeURIComponent(serialNumber);
   const path = purpose === "pass-page-link" ? `/p/${tenant.slug}/${serial}` : `/api/${tenant.slug}/passes/${serial}.pkpass`;
   return `${publicBaseUrl()}${path}?expires=${expires}&signature=${sign(purpose, tenant.id, serialNumber, expires)}`;

@@ -4,6 +4,7 @@ import { createApiKey, PASSES_WRITE_SCOPE } from "../tenants/api-keys";
 import { klaviyoSample, type RejectedSamples } from "@/server/tooling/testing/klaviyo-samples";
 import { issueJanePass, makeTenant } from "@/server/tooling/testing/tenants";
 import { waitForTask } from "@/server/tooling/testing/tasks";
+import { replayTask } from "@/server/tasks/replay";
 
 const appUrl = inject("appUrl");
 const ISSUE = "webhooks/listeners/klaviyo/passes/issue";
@@ -166,6 +167,22 @@ describe("POST …/klaviyo/passes/issue", () => {
     expect(await db().pass.count({ where: { tenantId: t.tenant.id } })).toBe(1);
     expect((await db().pass.findUniqueOrThrow({ where: { id: pass.id } })).data).toMatchObject({ points: 150 });
     expect(await db().passEvent.count({ where: { passId: pass.id, kind: "ISSUED" } })).toBe(1);
+  });
+
+  it("a failed issue is replayable once its cause is fixed, and a replay never issues a second pass", async () => {
+    const t = await distributionTenant();
+    const res = await call("POST", t.slug, ISSUE, t.apiKey, { identifiers: { email: "replay@example.com" }, passType: "vip" });
+    expect(res.status).toBe(202);
+    const task = await db().syncTask.findFirstOrThrow({ where: { tenantId: t.tenant.id } });
+    expect(await waitForTask(task.id)).toMatchObject({ status: "FAILED", errorCode: "pass_type_not_found" });
+    expect(await db().pass.count({ where: { tenantId: t.tenant.id } })).toBe(0);
+    // the merchant's pass type appears (here: premium renamed vip), then the task is replayed
+    await db().passType.update({ where: { tenantId_key: { tenantId: t.tenant.id, key: "premium" } }, data: { key: "vip" } });
+    const replay = await waitForTask((await replayTask({ taskId: task.id, actor: "test" })).id);
+    expect(replay).toMatchObject({ status: "SUCCEEDED", replayOfId: task.id, output: { created: true, passType: "vip", links: LINK(t.slug) } });
+    const again = await waitForTask((await replayTask({ taskId: replay.id, actor: "test", force: true })).id);
+    expect(again).toMatchObject({ status: "SUCCEEDED", output: { created: false, changed: false, serialNumber: (replay.output as { serialNumber: string }).serialNumber } });
+    expect(await db().pass.count({ where: { tenantId: t.tenant.id } })).toBe(1);
   });
 
   it("refuses the rejected samples naming the field, storing nothing", async () => {

@@ -22,7 +22,6 @@ import { passIssueRequested } from "../events";
 import { emitPassChanged, failTaskOnFailure, taskWork } from "@/inngest/task-run";
 import { prismaTransaction } from "@/server/db/sql";
 import { issueOrUpdateInput, issueOrUpdatePassIn } from "@/server/passes/passes";
-import { getTenant } from "@/server/tenants/tenants";
 import { passLinks } from "@/server/wallet/links";
 import { completeTask, runTaskOnce } from "@/server/tasks/lifecycle";
 
@@ -42,7 +41,9 @@ export const passIssue = inngest.createFunction(
         attempt,
         prismaTransaction,
         async (tx, task) => {
-          const { changes, ...result } = await issueOrUpdatePassIn(tx, await getTenant(task.tenantId), issueOrUpdateInput.parse(task.input), task.id);
+          // the tenant is read in the transaction: on the embedded PGlite (one session) a read on another connection would wait for it
+          const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: task.tenantId } });
+          const { changes, ...result } = await issueOrUpdatePassIn(tx, tenant, issueOrUpdateInput.parse(task.input), task.id);
           return { ...result, changedKeys: Object.keys(changes) };
         },
         (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }),

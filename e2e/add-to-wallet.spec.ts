@@ -4,11 +4,12 @@
  * page to open it on the phone. No console session. Jane's pass of a spec tenant set up like demo.
  */
 import { expect, test, type Page } from "@playwright/test";
-import { PUBLIC_URL, screenshot } from "./fixtures";
+import { PUBLIC_URL, screenshot, signIn } from "./fixtures";
 import { createSpecTenant, runCliForSpec } from "./tenants";
 
 let links: { page: string; pkpass: string; expiresAt: string };
 let serial: string;
+let tenant: string;
 
 /** A link's path and query: the browser reaches the server at BASE_URL, the links name PUBLIC_URL. */
 const local = (url: string) => {
@@ -17,7 +18,7 @@ const local = (url: string) => {
 };
 
 test.beforeAll(async () => {
-  const tenant = await createSpecTenant("e2e-wallet");
+  tenant = await createSpecTenant("e2e-wallet");
   // issuing again for Jane finds her seeded pass
   serial = (await runCliForSpec(["pass", "issue", "--tenant", tenant, "--type", "basic", "--email", "jane.doe@example.com"])).trim();
   links = JSON.parse(await runCliForSpec(["pass", "link", "--tenant", tenant, "--serial", serial, "--json"]));
@@ -77,4 +78,18 @@ test.describe("on a desktop", () => {
     await expect(page.getByTestId("pass-link-invalid")).toBeVisible();
     await expect(page).not.toHaveURL(/\/login/);
   });
+});
+
+test("an OPERATOR sets how long pass links live on the tenant page; new links follow it", async ({ page }) => {
+  await signIn(page, "OPERATOR");
+  await page.goto(`/tenants/${tenant}`);
+  const settings = page.getByTestId("integration-settings");
+  const ttl = settings.getByLabel(/Pass links .* stay valid \(days\)/);
+  await expect(ttl).toHaveValue("7");
+  await ttl.fill("30");
+  await settings.getByRole("button", { name: "Save settings" }).click();
+  await expect(settings.getByText("Saved.")).toBeVisible();
+  await expect(page.getByText("Pass links valid for")).toBeVisible();
+  const fresh = JSON.parse(await runCliForSpec(["pass", "link", "--tenant", tenant, "--serial", serial, "--json"])) as { expiresAt: string };
+  expect(Math.round((Date.parse(fresh.expiresAt) - Date.now()) / 86400_000)).toBe(30);
 });

@@ -20,3 +20,14 @@ export async function createSpecTenant(prefix: string): Promise<string> {
   await promisify(execFile)(process.execPath, [tsx, path.join(ROOT, "e2e/seed-tenant.ts"), slug, `Demo Coffee (${prefix})`], { cwd: ROOT, env: process.env });
   return slug;
 }
+
+/**
+ * Runs the CLI (`npm run cli -- …`) against the e2e server's database and development secrets
+ * (as `createSpecTenant` does) and returns its stdout.
+ */
+export async function runCliForSpec(args: string[]): Promise<string> {
+  const tsx = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+  const { DATA_DIR } = await import("./fixtures");
+  const { stdout } = await promisify(execFile)(process.execPath, [tsx, path.join(ROOT, "server/cli/main.ts"), ...args], { cwd: ROOT, env: { ...process.env, PASSFLOW_DATA_DIR: DATA_DIR } });
+  return stdout;
+}

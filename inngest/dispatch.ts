@@ -8,7 +8,7 @@
  */
 import type { SyncTask } from "@prisma/client";
 import { inngest } from "./client";
-import { klaviyoEventRequested, klaviyoProfileRequested, passUpdateRequested, profileSyncRequested } from "./events";
+import { klaviyoEventRequested, klaviyoProfileRequested, passIssueRequested, passUpdateRequested, profileSyncRequested } from "./events";
 import { logger } from "@/server/platform/log";
 
 type DispatchableTask = Pick<SyncTask, "id" | "tenantId" | "kind" | "correlationId">;
@@ -23,6 +23,7 @@ const EVENT_OF_KIND = {
   PROFILE_SYNC: profileSyncRequested,
   KLAVIYO_EVENT: klaviyoEventRequested,
   KLAVIYO_PROFILE: klaviyoProfileRequested,
+  PASS_ISSUE: passIssueRequested,
 } satisfies Record<SyncTask["kind"], unknown>;
 
 /** The Inngest event that runs `task`. */

@@ -23,6 +23,8 @@ export const klaviyoEventRequested = eventType("passflow/klaviyo.event.requested
 
 /** A pass's profile properties are to be written to Klaviyo (SyncTask KLAVIYO_PROFILE): run klaviyo-profile. */
 export const klaviyoProfileRequested = eventType("passflow/klaviyo.profile.requested", { schema: taskEventData });
+/** A passes/issue webhook was accepted: run pass-issue (issue or find the pass, make its links). */
+export const passIssueRequested = eventType("passflow/pass.issue.requested", { schema: taskEventData });
 
 const passChangedData = z.object({
   passId: z.string(),

@@ -7,10 +7,11 @@ import { googleSync } from "./google-sync";
 import { klaviyoEvent } from "./klaviyo-event";
 import { klaviyoProfile } from "./klaviyo-profile";
 import { createPassTypePublish } from "./pass-type-publish";
+import { passIssue } from "./pass-issue";
 import { passUpdate } from "./pass-update";
 import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
 export function createFunctions(deps: { pushSender: PushSender }) {
-  return [passUpdate, profileSync, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), googleSync, tasksRedispatch, dataRetention, activityRollup, klaviyoEvent, klaviyoProfile];
+  return [passUpdate, profileSync, passIssue, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), googleSync, tasksRedispatch, dataRetention, activityRollup, klaviyoEvent, klaviyoProfile];
 }

@@ -34,7 +34,10 @@ export const passUpdate = inngest.createFunction(
     taskWork(event.data, attempt, async () => {
       // plain SQL on node-postgres: this is the hot path of every pushUpdate (server/db/sql.ts)
       const outbox: QueuedTask[] = [];
-      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, (sql, task) => applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id, outbox), (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }));
+      const run = await runTaskOnce(event.data.taskId, attempt, pgTransaction, async (sql, task) => {
+        // the PassChange row holds the before and after; the task keeps the keys (undefined is not stored)
+        return { ...(await applyPassUpdate(sql, task.tenant, passUpdateInput.parse(task.input), task.id, { outbox })), changes: undefined };
+      }, (r) => ({ passId: r.passId, customerRecordId: r.customerRecordId }));
       await dispatchTasks(outbox); // "Pass Updated" for Klaviyo, when the tenant sends to it
       if (run.duplicate) return { duplicate: true as const, status: run.status };
       const { changed, passId, serialNumber, versionTag, changedKeys } = run.value;

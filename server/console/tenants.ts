@@ -67,6 +67,7 @@ const tenantDetailSelect = {
   notificationsPerDay: true,
   notificationSpacingMinutes: true,
   publishPushesPerSecond: true,
+  passLinkTtlDays: true,
   apnsKeyId: true,
   apnsTeamId: true,
   createdAt: true,

@@ -73,3 +73,27 @@ export const pgTransaction: Transaction<Sql> = async (work) => {
     throw err;
   }
 };
+
+/** Thrown to roll a dry run's transaction back, carrying its result. */
+class RolledBack<R> extends Error {
+  constructor(readonly result: R) {
+    super("rolled back (dry run)");
+  }
+}
+
+/**
+ * Runs `work` in a transaction of `transaction` (either engine) and rolls it back: the same
+ * statements as the real run decide the result, and nothing of it is kept (a dry run). A sequence
+ * value drawn meanwhile stays drawn (PostgreSQL never gives it back): a gap, never a row.
+ */
+export async function rolledBack<Tx, R>(transaction: Transaction<Tx>, work: (tx: Tx, sql: Sql) => Promise<R>): Promise<R> {
+  try {
+    await transaction(async (tx, sql) => {
+      throw new RolledBack(await work(tx, sql));
+    });
+  } catch (err) {
+    if (err instanceof RolledBack) return err.result as R;
+    throw err;
+  }
+  throw new Error("unreachable: a dry run's transaction committed");
+}

@@ -16,6 +16,10 @@ import { DomainError } from "@/server/platform/errors";
 import { insertFlowReceipt } from "./store";
 import type { PassUpdateInput } from "@/server/passes/update";
 import type { ProfileSyncInput } from "@/server/customers/profile-sync";
+import type { IssueOrUpdateInput } from "@/server/passes/passes";
+
+/** The input of a flow webhook's task (pushUpdate, profiles/sync, passes/issue). */
+export type FlowTaskInput = PassUpdateInput | ProfileSyncInput | IssueOrUpdateInput;
 
 /** A batch of up to 1,000 events is one transaction: give it more than Prisma's 5 s default. */
 const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
@@ -96,13 +100,13 @@ async function earlierDelivery(receipt: {
   return { correlationId: first.correlationId, status: first.responseStatus, duplicate: true, tasks: [] };
 }
 
-/** What a listener parser (push-update.ts, flow-profile-sync.ts, system-webhook.ts) makes of a valid body. */
+/** What a listener parser (push-update.ts, flow-profile-sync.ts, pass-issue.ts, system-webhook.ts) makes of a valid body. */
 export type Submission =
   | {
       kind: "flow";
       endpoint: WebhookEndpoint;
       status: number;
-      task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput };
+      task: { kind: SyncTaskKind; input: FlowTaskInput };
       /** The body's `event_id`: the idempotency key when the request has no Idempotency-Key header. */
       eventId?: string;
     }
@@ -124,7 +128,7 @@ export function acceptSubmission(submission: Submission, receipt: ReceiptBase): 
 /** Accepts one flow webhook: a receipt and one task, atomically (its key, if any, from `keySource`: the header by default). */
 export async function acceptFlowWebhook(
   receipt: ReceiptFields & { idempotencyKey?: string; keySource?: IdempotencyKeySource },
-  task: { kind: SyncTaskKind; input: PassUpdateInput | ProfileSyncInput },
+  task: { kind: SyncTaskKind; input: FlowTaskInput },
 ): Promise<Acceptance> {
   const keyed = receipt.idempotencyKey ? { ...receipt, idempotencyKey: receipt.idempotencyKey, keySource: receipt.keySource ?? "Idempotency-Key" } : undefined;
   if (keyed) {

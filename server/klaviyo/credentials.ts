@@ -1,6 +1,6 @@
 /**
  * Credentials of the Klaviyo listeners (scope `KlaviyoListener.Write`) and of the merchant API
- * (`Passes.Write`: server/klaviyo/customers-api.ts).
+ * (`Passes.Write`: server/klaviyo/customers-api.ts, passes-api.ts).
  *
  * Klaviyo flow webhooks are not signed: the merchant pastes a credential into the flow action's
  * headers, as `Authorization: Bearer <token>` or `X-API-KEY: <key>`. The token is a tenant API

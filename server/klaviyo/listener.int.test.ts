@@ -465,7 +465,7 @@ describe("profiles/sync", () => {
 });
 
 describe("OpenAPI", () => {
-  it("serves a 3.1 document for the listeners (generated from the schemas) and customer erasure from the schemas", async () => {
+  it("serves a 3.1 document for the listeners (generated from the schemas), the passes API and customer erasure", async () => {
     const res = await fetch(`${appUrl}/api/openapi.json`);
     expect(res.status).toBe(200);
     const doc = await res.json();
@@ -473,6 +473,9 @@ describe("OpenAPI", () => {
     expect(Object.keys(doc.paths)).toEqual([
       "/api/{tenantId}/webhooks/listeners/klaviyo/passes/pushUpdate",
       "/api/{tenantId}/webhooks/listeners/klaviyo/profiles/sync",
+      "/api/{tenantId}/webhooks/listeners/klaviyo/passes/issue",
+      "/api/{tenantId}/v1/passes",
+      "/api/{tenantId}/v1/passes/{serialNumber}",
       "/api/{tenantId}/v1/customers/{customerId}",
     ]);
     expect(doc.components.schemas.PushUpdateRequest.required).toEqual(["identifiers"]);

@@ -1,18 +1,21 @@
 /**
- * The two Klaviyo listeners' pipeline, framework-free (web-standard Request/Response), so route
+ * The Klaviyo listeners' pipeline, framework-free (web-standard Request/Response), so route
  * handlers only adapt Next.js to it:
  *
  *   POST /api/{tenantId}/webhooks/listeners/klaviyo/passes/pushUpdate   → 200, empty body
  *   POST /api/{tenantId}/webhooks/listeners/klaviyo/profiles/sync       → 202 {"correlationId"}
+ *   POST /api/{tenantId}/webhooks/listeners/klaviyo/passes/issue        → 202 {"correlationId"}
  *
  * Steps: tenant (404; remembered for a few seconds) → authenticate (401/403: a bearer credential, or the HMAC signature of a
  * system webhook, which needs the body first) → tenant gate (403 suspended / integration
  * disabled) → throttle (429) → read body (415/413/400) → parse (JSON hygiene, then the
- * payload's parser: push-update.ts, flow-profile-sync.ts or system-webhook.ts; 400/401) → store
+ * payload's parser: push-update.ts, flow-profile-sync.ts, pass-issue.ts or system-webhook.ts; 400/401) → store
  * (receipt + tasks in one transaction, accept.ts; 422 for a reused Idempotency-Key) → answer,
  * with the tasks to dispatch once it has left. Every answer carries X-Correlation-Id; errors go
  * through the platform's one table (a database outage is 503 + Retry-After: Klaviyo retries
  * 429/5xx and drops other 4xx for good), so bad input never yields a 5xx or a stored task.
+ * With `?dryRun=1` (pushUpdate, passes/issue) the parsed body is not stored: dry-run.ts answers
+ * 200 with what the task would change, writing and sending nothing.
  */
 import { randomUUID } from "node:crypto";
 import type { Tenant } from "@prisma/client";
@@ -30,9 +33,11 @@ import { acceptSubmission, IDEMPOTENCY_KEY_MAX, type AcceptedTask, type Acceptan
 import { invalid } from "./invalid";
 import { parsePushUpdate } from "./push-update";
 import { parseFlowProfileSync } from "./flow-profile-sync";
+import { parsePassIssue } from "./pass-issue";
+import { dryRun, dryRunRequested } from "./dry-run";
 import { authenticateSignature, isSignedSystemWebhook, parseSystemWebhook } from "./system-webhook";
 
-export type ListenerEndpoint = "pushUpdate" | "profileSync";
+export type ListenerEndpoint = "pushUpdate" | "profileSync" | "passIssue";
 
 export interface ListenerResult {
   response: Response;
@@ -40,16 +45,17 @@ export interface ListenerResult {
   dispatch: AcceptedTask[];
 }
 
-/** The three payload kinds and how each is parsed. */
-type PayloadKind = "pushUpdate" | "flowProfileSync" | "systemWebhook";
+/** The payload kinds and how each is parsed. */
+type PayloadKind = "pushUpdate" | "passIssue" | "flowProfileSync" | "systemWebhook";
 const PARSERS: Record<PayloadKind, (body: unknown, tenant: Tenant, headers: Headers) => Submission> = {
   pushUpdate: (body, tenant) => parsePushUpdate(body, tenant),
+  passIssue: (body, tenant) => parsePassIssue(body, tenant),
   flowProfileSync: (body, tenant) => parseFlowProfileSync(body, tenant),
   systemWebhook: (body, _tenant, headers) => parseSystemWebhook(body, headers),
 };
 
 function payloadKind(endpoint: ListenerEndpoint, headers: Headers): PayloadKind {
-  if (endpoint === "pushUpdate") return "pushUpdate";
+  if (endpoint === "pushUpdate" || endpoint === "passIssue") return endpoint;
   return isSignedSystemWebhook(headers) ? "systemWebhook" : "flowProfileSync";
 }
 
@@ -108,6 +114,7 @@ export function handleKlaviyoListener(endpoint: ListenerEndpoint, request: Reque
   return withCorrelation(correlationId, async () => {
     let rateHeaders: Record<string, string> = {};
     try {
+      const preview = dryRunRequested(request.url);
       const tenant = await requestTenant(tenantRef);
       const kind = payloadKind(endpoint, request.headers);
       let rawBody: string | undefined;
@@ -122,6 +129,11 @@ export function handleKlaviyoListener(endpoint: ListenerEndpoint, request: Reque
       rateHeaders = await consumeListenerQuota(tenant, principal.id);
       rawBody ??= await readListenerBody(request);
       const body = parseStorableJson(rawBody, kind);
+      if (preview) {
+        const answer = await dryRun(PARSERS[kind](body, tenant, request.headers), tenant);
+        logger.info({ endpoint, tenant: tenant.slug, principal: principal.label }, "dry run answered");
+        return { response: Response.json(answer, { status: 200, headers: { ...rateHeaders, "x-correlation-id": correlationId, "cache-control": "no-store" } }), dispatch: [] };
+      }
       const receipt = { tenantId: tenant.id, correlationId, headers: redactHeaders(request.headers), rawBody, idempotencyKey: idempotencyKey(request.headers) };
       const acceptance = await acceptSubmission(PARSERS[kind](body, tenant, request.headers), receipt);
       logger.info(

@@ -1,5 +1,6 @@
 /**
- * Request bodies of the two Klaviyo listeners (zod), and their mapping to SyncTask inputs.
+ * Request bodies of the Klaviyo listeners and of the merchant API (zod), and their mapping to
+ * SyncTask and issue inputs.
  * These schemas are also the source of the OpenAPI document (server/klaviyo/openapi.ts).
  *
  * Klaviyo renders flow-webhook template tags to text before sending, so numbers and booleans
@@ -14,6 +15,7 @@ import { fieldValue, isNotProvided } from "@/server/pass-types/fields";
 import { InexactNumber } from "@/server/platform/http/body";
 import { IDEMPOTENCY_KEY_MAX } from "./accept";
 import type { PassUpdateInput } from "@/server/passes/update";
+import type { IssueOrUpdateInput } from "@/server/passes/passes";
 import type { ProfileSyncInput } from "@/server/customers/profile-sync";
 import { consentStatus, suppressionReason, type ConsentChange } from "@/server/customers/consent";
 import { isEmailAddress } from "@/server/identifiers/identifiers";
@@ -72,6 +74,59 @@ export const pushUpdateBody = z
     event_id: eventId,
   });
 export type PushUpdateBody = z.infer<typeof pushUpdateBody>;
+
+/**
+ * The passes/issue flow body: pushUpdate's shape (identifiers, passType, additionalData), the
+ * pass type required (which one to issue).
+ */
+export const passIssueBody = pushUpdateBody.omit({ updateMetadata: true }).extend({
+  passType: z
+    .preprocess(blankToNull, z.string({ error: "passType is required: the key of the pass type to issue (e.g. basic)" }).trim().min(1).max(64))
+    .meta({ description: "the key of the pass type to issue (e.g. basic); a customer holds at most one live pass per pass type" }),
+  additionalData: pushUpdateBody.shape.additionalData.meta({
+    description: "field values of the pass, coerced by the pass type's field definitions: the first values of a new pass, or an update of the one the customer holds",
+    example: { points: "100", tier: "Member" },
+  }),
+});
+export type PassIssueBody = z.infer<typeof passIssueBody>;
+
+/** An identifier value of the merchant API: text, or a number (kept as the digits sent); null is absent. */
+const apiIdentifierValue = z.preprocess(exactText, z.union([z.string(), z.number(), z.null()], { error: "must be a string or a number" }));
+
+/** The body of `POST /api/{tenantId}/v1/passes` (the merchant API). */
+export const issuePassRequest = z.object({
+  passType: z.string({ error: "passType is required: the key of the pass type to issue (e.g. basic)" }).trim().min(1).max(64).meta({ description: "the key of the pass type to issue (e.g. basic)", example: "basic" }),
+  identifiers: z
+    .record(z.string(), apiIdentifierValue, {
+      error: (i) => (i.input === undefined || i.input === null ? "identifiers is required and must be an object" : "identifiers must be an object"),
+    })
+    .meta({
+      description: "who the pass is for: email, phone, customerId and/or the tenant's custom identifier keys; each given must agree with the customer they name (a new customer is created when none does); an empty value is refused",
+      example: { email: "jane.doe@example.com", customerId: "CUST-000042" },
+    }),
+  data: z
+    .record(z.string(), bodyFieldValue, { error: "data must be an object of field values" })
+    .nullable()
+    .optional()
+    .meta({ description: "field values, coerced by the pass type's field definitions as pushUpdate's additionalData: the first values of a new pass, or an update of the customer's pass", example: { points: "1250", tier: "Gold" } }),
+});
+export type IssuePassRequest = z.infer<typeof issuePassRequest>;
+
+/** The issue input of a valid merchant API body: identifiers as trimmed text (null ones absent). */
+export function toIssueInput(body: IssuePassRequest): IssueOrUpdateInput {
+  const identifiers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body.identifiers)) if (value !== null) identifiers[key] = String(value);
+  return { identifiers, passType: body.passType, additionalData: body.data ?? null };
+}
+
+/**
+ * The PASS_ISSUE task input of a valid passes/issue body: identifiers as in `toPassUpdateInput`
+ * (those not provided dropped), field values as sent.
+ */
+export function toPassIssueInput(body: PassIssueBody, notProvidedValues: readonly string[] = []): IssueOrUpdateInput {
+  const { identifiers, additionalData } = toPassUpdateInput({ ...body, updateMetadata: false }, notProvidedValues);
+  return { identifiers, passType: body.passType, additionalData };
+}
 
 const upper = (v: unknown) => (typeof v === "string" ? (v.trim() === "" ? null : v.trim().toUpperCase()) : v);
 

@@ -4,25 +4,96 @@
  * "Wallet Passes" web service reference: the token authenticates every device call).
  */
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@prisma/client";
+import type { Prisma, Tenant } from "@prisma/client";
+import { z } from "zod";
 import { db } from "../db/client";
-import { prismaSql } from "../db/sql";
+import { prismaSql, prismaTransaction, rolledBack } from "../db/sql";
 import { recordPassEvent, type QueuedTask } from "./events";
 import { dispatchTasks } from "@/inngest/dispatch";
-import { DomainError } from "@/server/platform/errors";
+import { DomainError, withTaskSubjects } from "@/server/platform/errors";
 import { decryptSecret, encryptSecret, randomToken } from "@/server/platform/crypto";
 import { getTenant } from "../tenants/tenants";
-import { hasIdentifier, isEmailAddress, normalizeIdentifiers, unknownIdentifierKeys } from "@/server/identifiers/identifiers";
+import { hasIdentifier, isEmailAddress, normalizeIdentifiers, unknownIdentifierKeys, type Identifiers } from "@/server/identifiers/identifiers";
 import { findOrCreateCustomer } from "@/server/identifiers/resolve";
-import { computeMetadata } from "@/server/pass-types/pass-types";
+import { computeMetadata, fieldDefinitions } from "@/server/pass-types/pass-types";
+import { applyFieldValues, fieldValue, type RawFieldValue } from "@/server/pass-types/fields";
+import { applyPassUpdate, diffData, type PassChanges } from "./update";
 
 export interface IssuePassInput {
   tenant: string;
   passType: string;
   /** Raw identifiers (email, phone, customerId, custom keys), normalized here. */
   identifiers: Record<string, string | undefined>;
-  /** Initial field values. */
+  /** Initial field values, stored as given (the CLI's and the fixtures' own values). */
   data?: Record<string, unknown>;
+}
+
+/**
+ * The identifiers of a pass to issue, normalized: the caller names the customer here, so an
+ * identifier given empty, an unknown key or an email that is not one is a mistake to report
+ * rather than a value to drop or store.
+ * @throws DomainError invalid_input naming the field (`identifiers`, `identifiers.<key>`)
+ */
+export function issueIdentifiers(tenant: Pick<Tenant, "slug" | "customIdentifierKeys" | "defaultPhoneRegion">, raw: Record<string, string | undefined>): Identifiers {
+  const unknown = unknownIdentifierKeys(raw, tenant);
+  if (unknown.length) {
+    const custom = tenant.customIdentifierKeys.length ? tenant.customIdentifierKeys.join(", ") : "none";
+    throw new DomainError("invalid_input", `unknown identifier ${unknown.join(", ")}; tenant ${tenant.slug}'s custom identifier keys: ${custom}`, "identifiers");
+  }
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined && value.trim() === "") throw new DomainError("invalid_input", `identifier ${key} is empty`, `identifiers.${key}`);
+  }
+  const ids = normalizeIdentifiers(raw, tenant);
+  if (!hasIdentifier(ids)) throw new DomainError("invalid_input", "give at least one identifier (email, phone, customer id)", "identifiers");
+  if (ids.email && !isEmailAddress(ids.email)) throw new DomainError("invalid_input", `not an email address: ${JSON.stringify(ids.email)}`, "identifiers.email");
+  return ids;
+}
+
+/** A pass issued, or the live one the customer already held, with its pass type and holder. */
+interface IssuedPass {
+  serialNumber: string;
+  passId: string;
+  passTypeId: string;
+  customerRecordId: string;
+  created: boolean;
+}
+
+/**
+ * Issues a pass inside `tx` (the rules of `issuePass`); `values` are field values typed by the
+ * pass type's field definitions, as pushUpdate's additionalData (errors name `<source>.<key>`).
+ */
+async function issueIn(
+  tx: Prisma.TransactionClient,
+  tenant: Tenant,
+  input: { passType: string; ids: Identifiers; data?: Record<string, unknown>; values?: Record<string, RawFieldValue> | null; source?: string },
+  outbox?: QueuedTask[],
+): Promise<IssuedPass> {
+  const passType = await tx.passType.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key: input.passType } } });
+  if (!passType) throw new DomainError("pass_type_not_found", `tenant ${tenant.slug} has no pass type ${JSON.stringify(input.passType)}`, "passType");
+  const customer = await findOrCreateCustomer(tenant.id, input.ids, tx);
+  // two issues for one customer and pass type take turns here, so neither makes a second pass
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('pass-issue'), hashtext(${`${customer.id}:${passType.id}`}))`;
+  const existing = await tx.pass.findFirst({ where: { customerRecordId: customer.id, passTypeId: passType.id, voided: false } });
+  const found = { customerRecordId: customer.id, passTypeId: passType.id, created: false };
+  if (existing) return { ...found, serialNumber: existing.serialNumber, passId: existing.id };
+  const defaults = { points: 0, tier: "Member", ...input.data };
+  const typed = input.values
+    ? applyFieldValues(defaults, input.values, fieldDefinitions(passType), { passTypeKey: passType.key, source: input.source, notProvidedValues: tenant.notProvidedValues })
+    : defaults;
+  const data = typed as Prisma.InputJsonObject;
+  const pass = await tx.pass.create({
+    data: {
+      tenantId: tenant.id,
+      customerRecordId: customer.id,
+      passTypeId: passType.id,
+      serialNumber: randomUUID(),
+      authenticationTokenEncrypted: encryptSecret(randomToken(24)),
+      data,
+      metadata: computeMetadata(passType, data) as unknown as Prisma.InputJsonObject,
+    },
+  });
+  await recordPassEvent(prismaSql(tx), { tenantId: tenant.id, passId: pass.id, passTypeId: passType.id, kind: "ISSUED", dedupeKey: `issued:${pass.id}`, outbox });
+  return { ...found, serialNumber: pass.serialNumber, passId: pass.id, created: true };
 }
 
 /**
@@ -32,43 +103,109 @@ export interface IssuePassInput {
  */
 export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: string; created: boolean }> {
   const tenant = await getTenant(input.tenant);
-  const unknown = unknownIdentifierKeys(input.identifiers, tenant);
-  if (unknown.length) {
-    const custom = tenant.customIdentifierKeys.length ? tenant.customIdentifierKeys.join(", ") : "none";
-    throw new DomainError("invalid_input", `unknown identifier ${unknown.join(", ")}; tenant ${tenant.slug}'s custom identifier keys: ${custom}`, "identifiers");
-  }
-  // the operator names the customer here: an identifier given empty, or an email that is not
-  // one, is a mistake to report rather than a value to drop or store
-  for (const [key, value] of Object.entries(input.identifiers)) {
-    if (value !== undefined && value.trim() === "") throw new DomainError("invalid_input", `identifier ${key} is empty`, `identifiers.${key}`);
-  }
-  const ids = normalizeIdentifiers(input.identifiers, tenant);
-  if (!hasIdentifier(ids)) throw new DomainError("invalid_input", "give at least one identifier (email, phone, customer id)", "identifiers");
-  if (ids.email && !isEmailAddress(ids.email)) throw new DomainError("invalid_input", `not an email address: ${JSON.stringify(ids.email)}`, "identifiers.email");
+  const ids = issueIdentifiers(tenant, input.identifiers);
   const outbox: QueuedTask[] = [];
-  const issued = await db().$transaction(async (tx) => {
-    const passType = await tx.passType.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key: input.passType } } });
-    if (!passType) throw new DomainError("pass_type_not_found", `tenant ${tenant.slug} has no pass type ${JSON.stringify(input.passType)}`, "passType");
-    const customer = await findOrCreateCustomer(tenant.id, ids, tx);
-    const existing = await tx.pass.findFirst({ where: { customerRecordId: customer.id, passTypeId: passType.id, voided: false } });
-    if (existing) return { serialNumber: existing.serialNumber, created: false };
-    const data = { points: 0, tier: "Member", ...input.data } as Prisma.InputJsonObject;
-    const pass = await tx.pass.create({
-      data: {
-        tenantId: tenant.id,
-        customerRecordId: customer.id,
-        passTypeId: passType.id,
-        serialNumber: randomUUID(),
-        authenticationTokenEncrypted: encryptSecret(randomToken(24)),
-        data,
-        metadata: computeMetadata(passType, data) as unknown as Prisma.InputJsonObject,
-      },
-    });
-    await recordPassEvent(prismaSql(tx), { tenantId: tenant.id, passId: pass.id, passTypeId: passType.id, kind: "ISSUED", dedupeKey: `issued:${pass.id}`, outbox });
-    return { serialNumber: pass.serialNumber, created: true };
-  });
+  const issued = await db().$transaction((tx) => issueIn(tx, tenant, { passType: input.passType, ids, data: input.data }, outbox));
   await dispatchTasks(outbox); // the Klaviyo tasks queued with ISSUED, if the tenant sends to Klaviyo
-  return issued;
+  return { serialNumber: issued.serialNumber, created: issued.created };
+}
+
+/** Input of issuing a pass with field values (the merchant API, the passes/issue listener, its PASS_ISSUE task). */
+export const issueOrUpdateInput = z.object({
+  /** Identifiers as sent (strings); normalized and checked by `issueIdentifiers`. */
+  identifiers: z.record(z.string(), z.string()),
+  passType: z.string(),
+  /** Field values typed like pushUpdate's additionalData; null (or absent) when none. */
+  additionalData: z.record(z.string(), fieldValue).nullable(),
+});
+export type IssueOrUpdateInput = z.infer<typeof issueOrUpdateInput>;
+
+export interface IssueOrUpdateResult {
+  /** True when a new pass was issued; false when the customer's live pass of the type was found. */
+  created: boolean;
+  /** True when the found pass changed (a new version, to push). */
+  changed: boolean;
+  passId: string;
+  customerRecordId: string;
+  serialNumber: string;
+  passType: string;
+  /** The pass's version tag (decimal string). */
+  versionTag: string;
+  /** What issuing or updating set: one entry per field (from null for a new pass), plus passType / metadata. */
+  changes: PassChanges;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e.code === "P2002" || e.code === "23505" || e.cause?.code === "23505";
+}
+
+/**
+ * Issues a pass of `input.passType` with `additionalData` as its first values, or, when the
+ * customer already holds a live pass of that type, applies `additionalData` to it as an update
+ * (server/passes/update.ts `applyPassUpdate`: a PassChange, a new version tag; the caller sends
+ * `pass.changed` when `changed`). Never a second pass per customer and pass type. In the caller's
+ * transaction `tx`; `taskId` is the task the change is recorded for (none for the merchant API).
+ * The Klaviyo tasks of its pass events go onto `opts.outbox`, for the caller to dispatch after commit.
+ * @throws DomainError invalid_input, identifier_conflict, pass_type_not_found, invalid_field_value
+ *   (the field named `additionalData.<key>`, or `<source>.<key>`)
+ */
+export async function issueOrUpdatePassIn(
+  tx: Prisma.TransactionClient,
+  tenant: Tenant,
+  input: IssueOrUpdateInput,
+  taskId: string | null,
+  opts: { source?: string; outbox?: QueuedTask[] } = {},
+): Promise<IssueOrUpdateResult> {
+  const ids = issueIdentifiers(tenant, input.identifiers);
+  const issued = await issueIn(tx, tenant, { passType: input.passType, ids, values: input.additionalData, source: opts.source }, opts.outbox);
+  if (issued.created) {
+    const pass = await tx.pass.findUniqueOrThrow({ where: { id: issued.passId }, select: { data: true, versionTag: true } });
+    return {
+      ...issued,
+      changed: false,
+      passType: input.passType,
+      versionTag: pass.versionTag.toString(),
+      changes: diffData({}, pass.data as Record<string, unknown>),
+    };
+  }
+  return withTaskSubjects({ passId: issued.passId, customerRecordId: issued.customerRecordId }, async () => {
+    const update = await applyPassUpdate(
+      prismaSql(tx),
+      tenant,
+      { identifiers: input.identifiers, passType: input.passType, additionalData: input.additionalData, updateMetadata: false },
+      taskId,
+      { source: opts.source, outbox: opts.outbox },
+    );
+    if (update.passId !== issued.passId) throw new Error(`pass-issue: the update chose pass ${update.serialNumber}, not ${issued.serialNumber}`);
+    return { ...issued, changed: update.changed, passType: input.passType, versionTag: update.versionTag, changes: update.changes };
+  });
+}
+
+/**
+ * `issueOrUpdatePassIn` in a transaction of its own (retried once when a concurrent issue for the
+ * same new customer won the race to create it); `dryRun` decides the same answer and rolls back.
+ * @throws DomainError tenant_not_found and those of issueOrUpdatePassIn
+ */
+export async function issueOrUpdatePass(
+  tenantRef: string,
+  input: IssueOrUpdateInput,
+  opts: { dryRun?: boolean; source?: string } = {},
+): Promise<IssueOrUpdateResult> {
+  const tenant = await getTenant(tenantRef);
+  let outbox: QueuedTask[] = [];
+  const work = (tx: Prisma.TransactionClient) => issueOrUpdatePassIn(tx, tenant, input, null, { source: opts.source, outbox });
+  const attempt = () => (opts.dryRun ? rolledBack(prismaTransaction, work) : prismaTransaction(work));
+  let result: IssueOrUpdateResult;
+  try {
+    result = await attempt();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    outbox = [];
+    result = await attempt();
+  }
+  if (!opts.dryRun) await dispatchTasks(outbox); // the Klaviyo tasks of its pass events
+  return result;
 }
 
 /** Everything about one pass that operators and scripts need (`pass show --json`). */

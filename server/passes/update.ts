@@ -61,6 +61,8 @@ export interface PassUpdateResult {
   versionTag: string;
   /** Keys of what changed (data fields, `passType`, `metadata`). */
   changedKeys: string[];
+  /** Before and after of each change (what the PassChange row stores; a dry run shows it). */
+  changes: PassChanges;
 }
 
 /** What the pass rules read of a pass type. */
@@ -208,12 +210,19 @@ export async function writePassVersion(
 /**
  * Applies a pushUpdate to the pass its identifiers name (module comment for the rules). A
  * DomainError thrown once the customer (and then the pass) is found carries them as its
- * `subjects`, so the failed task still names them. Outbound Klaviyo tasks of the change go onto
- * `outbox`, for the caller to dispatch after its transaction commits.
+ * `subjects`, so the failed task still names them. `opts.source` names the values in errors
+ * (`additionalData.<key>` by default); outbound Klaviyo tasks of the change go onto `opts.outbox`,
+ * for the caller to dispatch after its transaction commits.
  * @throws DomainError invalid_input (malformed phone), identifier_conflict, pass_not_found,
  *   ambiguous_pass, pass_type_not_found, invalid_field_value (the field named)
  */
-export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: PassUpdateInput, taskId: string | null, outbox?: QueuedTask[]): Promise<PassUpdateResult> {
+export async function applyPassUpdate(
+  sql: Sql,
+  tenant: TenantScope,
+  input: PassUpdateInput,
+  taskId: string | null,
+  opts: { source?: string; outbox?: QueuedTask[] } = {},
+): Promise<PassUpdateResult> {
   const tenantId = tenant.id;
   const ids = normalizeIdentifiers(input.identifiers, tenant);
   if (!hasIdentifier(ids)) throw new DomainError("pass_not_found", "no identifier this tenant knows was given", "identifiers");
@@ -229,17 +238,17 @@ export async function applyPassUpdate(sql: Sql, tenant: TenantScope, input: Pass
     const passType = target && target.id !== pass.passTypeId ? target : pass.passType;
     const converted = passType.id !== pass.passTypeId;
     const before = (pass.data ?? {}) as Record<string, unknown>;
-    const data = applyFieldValues(before, input.additionalData ?? {}, fieldDefinitions(passType), { passTypeKey: passType.key, notProvidedValues: tenant.notProvidedValues });
+    const data = applyFieldValues(before, input.additionalData ?? {}, fieldDefinitions(passType), { passTypeKey: passType.key, source: opts.source, notProvidedValues: tenant.notProvidedValues });
     const metadata = input.updateMetadata || converted ? computeMetadata(passType, data) : pass.metadata;
 
     const changes = diffData(before, data);
     if (converted) changes.passType = { before: pass.passType.key, after: passType.key };
     if (!jsonEqual(pass.metadata, metadata)) changes.metadata = { before: pass.metadata, after: metadata };
     const changedKeys = Object.keys(changes);
-    const result = { passId: pass.id, customerRecordId: customer.id, serialNumber: pass.serialNumber, changedKeys };
+    const result = { passId: pass.id, customerRecordId: customer.id, serialNumber: pass.serialNumber, changedKeys, changes };
     if (changedKeys.length === 0) return { ...result, changed: false, versionTag: pass.versionTag.toString() };
     const alerting = alertingChange(changes, fieldDefinitions(passType));
-    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId, alerting, outbox);
+    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId, alerting, opts.outbox);
     return { ...result, changed: true, versionTag: versionTag.toString() };
   });
 }

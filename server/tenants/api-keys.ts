@@ -20,7 +20,7 @@ import { getTenant } from "./tenants";
 
 /** The scope the Klaviyo listeners require. */
 export const KLAVIYO_LISTENER_SCOPE = "KlaviyoListener.Write";
-/** The scope of the merchant API that changes passes and customers (`DELETE …/v1/customers/{customerId}`). */
+/** The scope of the merchant API that issues passes and changes customers (`POST`/`GET …/v1/passes`, `DELETE …/v1/customers/{customerId}`). */
 export const PASSES_WRITE_SCOPE = "Passes.Write";
 export const KNOWN_SCOPES = [KLAVIYO_LISTENER_SCOPE, PASSES_WRITE_SCOPE] as const;
 

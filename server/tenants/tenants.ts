@@ -126,7 +126,7 @@ const retentionDays = z.number().int().min(1).max(MAX_RETENTION_DAYS);
 /**
  * A tenant's settings as staff change them (console and CLI): status, Klaviyo integration,
  * merchant sync-back, phone region, custom identifiers, not-provided values, throttling,
- * retention, the notification budget and the publication push rate. Secrets are write-only. Raw-body days may not exceed retention days (checked against
+ * retention, the notification budget, the publication push rate and the pass links' lifetime. Secrets are write-only. Raw-body days may not exceed retention days (checked against
  * the stored value of whichever is not given: updateTenantSettings parses the settings as they
  * would be).
  */
@@ -192,6 +192,8 @@ export const tenantSettingsInput = z.object({
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     .optional(),
+  /** Days the links made for a pass (Add to Wallet page, .pkpass) stay valid (server/wallet/links.ts). */
+  passLinkTtlDays: z.number().int().min(1).max(366).optional(),
 }).refine(
   (s) => s.rawBodyRetentionDays === undefined || s.retentionDays === undefined || s.rawBodyRetentionDays <= s.retentionDays,
   { path: ["rawBodyRetentionDays"], message: "must not be more than retentionDays" },
@@ -277,6 +279,7 @@ export async function updateTenantSettings(ref: string, input: TenantSettingsInp
     notificationSpacingMinutes: s.notificationSpacingMinutes,
     publishPushesPerSecond: s.publishPushesPerSecond,
     googleIssuerId: s.googleIssuerId,
+    passLinkTtlDays: s.passLinkTtlDays,
   };
   if (s.googleServiceAccount !== undefined) data.googleServiceAccountEncrypted = encryptSecret(s.googleServiceAccount);
   if (s.googleIssuerId === null) data.googleServiceAccountEncrypted = null;
@@ -315,6 +318,7 @@ export const tenantSettingsSelect = {
   notificationsPerDay: true,
   notificationSpacingMinutes: true,
   publishPushesPerSecond: true,
+  passLinkTtlDays: true,
   klaviyoWebhookSecretEncrypted: true,
   klaviyoWebhookSecretPrevEncrypted: true,
   merchantSyncSecretEncrypted: true,

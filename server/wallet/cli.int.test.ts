@@ -14,27 +14,30 @@ import { tenantWithPasses } from "@/server/tooling/testing/wallet-fixtures";
 const appUrl = inject("appUrl");
 
 describe("cli: pass link", () => {
-  it("prints a signed link that downloads the pass; a tampered or expired link does not", async () => {
+  it("prints the page link and a signed link that downloads the pass; a tampered or expired link does not", async () => {
     const [pass] = await tenantWithPasses();
     const r = await runCli(["pass", "link", "--tenant", pass!.tenant, "--serial", pass!.serialNumber], { env: { PUBLIC_URL: appUrl } });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const url = r.stdout.trim();
+    const [page, url, ...rest] = r.stdout.trim().split("\n");
+    expect(rest).toEqual([]);
+    expect(page).toMatch(new RegExp(`^${appUrl}/p/${pass!.tenant}/${pass!.serialNumber}\\?expires=\\d+&signature=[\\w-]+$`));
     expect(url).toMatch(new RegExp(`^${appUrl}/api/${pass!.tenant}/passes/${pass!.serialNumber}\\.pkpass\\?expires=\\d+&signature=[\\w-]+$`));
-    const res = await fetch(url);
+    const res = await fetch(url!);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/vnd.apple.pkpass");
     expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${pass!.serialNumber}.pkpass"`);
     const wwdr = (await db().walletCertificate.findFirstOrThrow({ where: { tenantId: pass!.tenantId } })).wwdrPem;
     expect(checkPkpass(Buffer.from(await res.arrayBuffer()), wwdr).passJson.serialNumber).toBe(pass!.serialNumber);
 
-    const tampered = url.replace(/signature=(.)/, (_m, c: string) => `signature=${c === "A" ? "B" : "A"}`);
+    const tampered = url!.replace(/signature=(.)/, (_m, c: string) => `signature=${c === "A" ? "B" : "A"}`);
     expect((await fetch(tampered)).status).toBe(401);
-    expect((await fetch(url.replace(/expires=\d+/, (m) => `expires=${Number(m.slice(8)) + 60}`))).status).toBe(401);
-    expect((await fetch(url.split("?")[0]!)).status).toBe(401);
+    expect((await fetch(url!.replace(/expires=\d+/, (m) => `expires=${Number(m.slice(8)) + 60}`))).status).toBe(401);
+    expect((await fetch(url!.split("?")[0]!)).status).toBe(401);
 
     const short = await runCli(["pass", "link", "--tenant", pass!.tenant, "--serial", pass!.serialNumber, "--ttl", "1", "--json"], { env: { PUBLIC_URL: appUrl } });
-    const { url: shortUrl, expiresAt } = JSON.parse(short.stdout) as { url: string; expiresAt: string };
+    const { page: shortPage, pkpass: shortUrl, expiresAt } = JSON.parse(short.stdout) as { page: string; pkpass: string; expiresAt: string };
+    expect(new URL(shortPage).searchParams.get("expires")).toBe(new URL(shortUrl).searchParams.get("expires"));
     await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 1100));
     const expired = await fetch(shortUrl);
     expect(expired.status).toBe(410);
@@ -45,6 +48,17 @@ describe("cli: pass link", () => {
     expect(unknown.stderr).toMatch(/has no pass "nope"/);
     expect((await runCli(["pass", "link", "--tenant", pass!.tenant, "--serial", pass!.serialNumber, "--ttl", "0"])).stderr).toMatch(/ttl must be/);
   }, 180_000);
+
+  it("makes links that live the tenant's passLinkTtlDays (tenant update --pass-link-ttl-days)", async () => {
+    const [pass] = await tenantWithPasses();
+    const set = await runCli(["tenant", "update", pass!.tenant, "--pass-link-ttl-days", "30", "--json"]);
+    expect(JSON.parse(set.stdout)).toMatchObject({ passLinkTtlDays: 30 });
+    const { expiresAt } = JSON.parse((await runCli(["pass", "link", "--tenant", pass!.tenant, "--serial", pass!.serialNumber, "--json"])).stdout) as { expiresAt: string };
+    expect(Math.round((Date.parse(expiresAt) - Date.now()) / 86400_000)).toBe(30);
+    const refused = await runCli(["tenant", "update", pass!.tenant, "--pass-link-ttl-days", "367"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/passLinkTtlDays/);
+  });
 });
 
 function files(chain: ReturnType<typeof generateDevelopmentChain>, passphrase: string) {

@@ -46,23 +46,20 @@ export function registerPassCommands(program: Command): void {
     );
   pass
     .command("link")
-    .description("print a signed, expiring download link for the pass (\"Add to Apple Wallet\") and, for a tenant with a Google Wallet issuer, its \"Save to Google Wallet\" link")
+    .description("print the pass's signed, expiring links: the Add to Wallet page (first line), the .pkpass file (second line) and, for a tenant with a Google Wallet issuer, the \"Save to Google Wallet\" link (third line)")
     .requiredOption("--tenant <slug>", "tenant slug or id")
     .requiredOption("--serial <serialNumber>")
-    .option("--ttl <seconds>", "how long the link works (default 604800, 7 days)")
-    .option("--json", "print { url, expiresAt, googleSaveUrl } as JSON (googleSaveUrl when the tenant has a Google Wallet issuer)")
+    .option("--ttl <seconds>", "how long the links work (default: the tenant's passLinkTtlDays, 7 days unless changed)")
+    .option("--json", "print { page, pkpass, expiresAt, googleSaveUrl } as JSON (googleSaveUrl when the tenant has a Google Wallet issuer)")
     .action(
       withDb(async (opts: { tenant: string; serial: string; ttl?: string; json?: boolean }) => {
         const ttlSeconds = opts.ttl === undefined ? undefined : Number(opts.ttl);
-        const { passDownloadLink } = await import("@/server/wallet/links"); // wallet modules load on use
-        const link = await passDownloadLink({ tenant: opts.tenant, serialNumber: opts.serial, ttlSeconds });
+        const { passLinks } = await import("@/server/wallet/links"); // wallet modules load on use
+        const links = await passLinks({ tenant: opts.tenant, serialNumber: opts.serial, ttlSeconds });
         const { googleSaveLink } = await import("@/server/wallet/google/objects");
         const google = await googleSaveLink({ tenant: opts.tenant, serialNumber: opts.serial });
-        if (opts.json) json({ ...link, ...(google ? { googleSaveUrl: google.url } : {}) });
-        else {
-          out(link.url);
-          if (google) out(google.url);
-        }
+        if (opts.json) json({ ...links, ...(google ? { googleSaveUrl: google.url } : {}) });
+        else out([links.page, links.pkpass, ...(google ? [google.url] : [])].join("\n"));
       }),
     );
 }

@@ -39,7 +39,7 @@ export function registerTenantCommands(program: Command): void {
 
   tenant
     .command("update <slug>")
-    .description("change status, Klaviyo integration, Google Wallet issuer, merchant sync-back, not-provided values, throttling, retention and notification settings")
+    .description("change status, Klaviyo integration, Google Wallet issuer, merchant sync-back, not-provided values, throttling, retention, notification and pass link settings")
     .option("--status <status>", "ACTIVE or SUSPENDED", oneOf(["ACTIVE", "SUSPENDED"]))
     .option("--klaviyo <on|off>", "enable or disable the Klaviyo integration (off: the listeners answer 403 and nothing is sent to Klaviyo)")
     .option("--klaviyo-webhook-secret-stdin", "read a new system-webhook secret from stdin (the current one stays valid as the previous)")
@@ -60,6 +60,7 @@ export function registerTenantCommands(program: Command): void {
     .option("--publish-pushes-per-second <n>", "pushes per second of a pass type publication", Number)
     .option("--google-issuer-id <id>", "Google Wallet issuer id (`none` removes the issuer and its key)")
     .option("--google-service-account-stdin", "read the Google Wallet service account key (JSON) from stdin")
+    .option("--pass-link-ttl-days <n>", "days the links made for a pass (Add to Wallet page, .pkpass) stay valid (1-366, default 7)", Number)
     .option("--json", "print the settings as JSON")
     .action(
       withDb(
@@ -69,7 +70,7 @@ export function registerTenantCommands(program: Command): void {
             status?: string; klaviyo?: string; klaviyoWebhookSecretStdin?: boolean; dropPreviousWebhookSecret?: boolean;
             merchantSyncUrl?: string; merchantSyncSecretStdin?: boolean; klaviyoApiKeyStdin?: boolean; klaviyoApiKey?: boolean; phoneRegion?: string; customIdentifier: string[]; notProvidedValues: string[];
             tenantRpm?: number; apikeyRpm?: number; retentionDays?: number; rawBodyDays?: number;
-            notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number;
+            notificationsPerDay?: number; notificationSpacingMinutes?: number; publishPushesPerSecond?: number; passLinkTtlDays?: number;
             googleIssuerId?: string; googleServiceAccountStdin?: boolean; json?: boolean;
           },
         ) => {
@@ -105,6 +106,7 @@ export function registerTenantCommands(program: Command): void {
               publishPushesPerSecond: opts.publishPushesPerSecond,
               googleIssuerId: opts.googleIssuerId === undefined ? undefined : opts.googleIssuerId === "none" ? null : opts.googleIssuerId,
               googleServiceAccount: opts.googleServiceAccountStdin ? secret?.trim() : undefined,
+              passLinkTtlDays: opts.passLinkTtlDays,
             },
             ACTOR,
           );

@@ -19,7 +19,7 @@ export interface KlaviyoSample {
   description: string;
   request: {
     method: string;
-    endpoint: "passes/pushUpdate" | "profiles/sync";
+    endpoint: "passes/pushUpdate" | "passes/issue" | "profiles/sync";
     headers: Record<string, string>;
     body?: unknown;
     /** A file beside the sample holding the exact body bytes (signed system webhooks). */

@@ -101,7 +101,17 @@ describe("Google Wallet", () => {
     expect(again).toMatchObject({ serialNumber: issued.serialNumber, created: false, googleObjectId: objectId });
     expect((await mock.received(seq)).filter((r) => r.account === email && r.method !== "GET" && r.resource !== "token")).toEqual([]);
     const link = await runCli(["pass", "link", "--tenant", tenant.slug, "--serial", issued.serialNumber, "--json"]);
-    expect(JSON.parse(link.stdout)).toMatchObject({ url: expect.stringContaining(".pkpass"), googleSaveUrl: expect.stringMatching(/^https:\/\/pay\.google\.com\/gp\/v\/save\//) });
+    const links = JSON.parse(link.stdout) as { page: string; pkpass: string; googleSaveUrl: string };
+    expect(links).toMatchObject({ pkpass: expect.stringContaining(".pkpass"), googleSaveUrl: expect.stringMatching(/^https:\/\/pay\.google\.com\/gp\/v\/save\//) });
+    // the Add to Wallet page offers Google's button beside Apple's on Android, Apple's alone on an iPhone
+    const page = (ua: string) => fetch(links.page, { headers: { "user-agent": ua } }).then((r) => r.text());
+    const android = await page("Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36");
+    expect(android).toContain('data-testid="save-to-google-wallet"');
+    expect(android).toContain("https://pay.google.com/gp/v/save/");
+    expect(android).toContain('data-testid="add-to-apple-wallet"');
+    const iphone = await page("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Version/18.1 Mobile/15E148 Safari/604.1");
+    expect(iphone).not.toContain("save-to-google-wallet");
+    expect(iphone).toContain('data-testid="add-to-apple-wallet"');
     const show = JSON.parse((await runCli(["pass", "show", "--tenant", tenant.slug, "--serial", issued.serialNumber])).stdout) as { google: { objectId: string; state: string; saved: boolean } };
     expect(show.google).toMatchObject({ objectId, state: "ACTIVE", saved: false });
   });

@@ -217,6 +217,20 @@ export async function googleSaveLink(input: { tenant: string; serialNumber: stri
   return { url: SAVE_URL + (await signSaveJwt(issuer, kind, objectId)), objectId, kind };
 }
 
+/**
+ * The pass's "Save to Google Wallet" URL for a page or an API answer beside Apple's links: null
+ * when the tenant has no issuer, and null (logged) when Google refuses, so that Apple's links are
+ * still given.
+ */
+export async function googleSaveUrl(tenant: string, serialNumber: string): Promise<string | null> {
+  try {
+    return (await googleSaveLink({ tenant, serialNumber }))?.url ?? null;
+  } catch (err) {
+    logger.warn({ err, serialNumber }, "no Google Wallet save link");
+    return null;
+  }
+}
+
 /** What `syncGoogleObject` did. */
 export type GoogleSyncOutcome =
   | { skipped: "not_configured" | "no_object" | "pass_not_found" | "superseded" | "already_synced" | "unchanged" }

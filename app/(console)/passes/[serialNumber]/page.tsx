@@ -8,7 +8,7 @@ import { getStaff } from "@/app/_lib/staff";
 import { roleAtLeast } from "@/server/auth/roles";
 import { orNotFound } from "@/app/_lib/not-found";
 import { Badge, Card, EmptyState, Facts, Json, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
-import { PassPreview } from "../../_components/pass-preview";
+import { PassPreview } from "@/app/_components/pass-preview";
 import { ShortId } from "../../_components/short-id";
 import { TaskSummaryTable } from "../../_components/task-summary";
 

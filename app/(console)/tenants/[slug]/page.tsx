@@ -125,6 +125,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               ["Alerting updates per pass per 24 h", String(t.notificationsPerDay)],
               ["Minimum spacing between alerts", t.notificationSpacingMinutes ? `${t.notificationSpacingMinutes} min` : "none"],
               ["Publication push rate", `${t.publishPushesPerSecond.toLocaleString("en-US")} / s`],
+              ["Pass links valid for", `${t.passLinkTtlDays} days`],
             ]}
           />
           <p className="mt-3 text-xs text-slate-500">

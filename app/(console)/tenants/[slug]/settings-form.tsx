@@ -17,6 +17,7 @@ interface Settings {
   apiKeyRequestsPerMinute: number;
   retentionDays: number;
   rawBodyRetentionDays: number;
+  passLinkTtlDays: number;
 }
 
 export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; canChangeStatus: boolean }) {
@@ -47,6 +48,7 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
       apiKeyRequestsPerMinute: Number(text("apiKeyRequestsPerMinute")),
       retentionDays: Number(text("retentionDays")),
       rawBodyRetentionDays: Number(text("rawBodyRetentionDays")),
+      passLinkTtlDays: Number(text("passLinkTtlDays")),
       // blank secrets stay as they are
       ...(text("klaviyoWebhookSecret") ? { klaviyoWebhookSecret: text("klaviyoWebhookSecret") } : {}),
       ...(text("merchantSyncSecret") ? { merchantSyncSecret: text("merchantSyncSecret") } : {}),
@@ -110,6 +112,10 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
         <label className={label}>
           Keep receipts, tasks, pass changes, pushes (days)
           <input name="retentionDays" type="number" min={1} defaultValue={tenant.retentionDays} className={field} />
+        </label>
+        <label className={label}>
+          Pass links (Add to Wallet page, .pkpass) stay valid (days)
+          <input name="passLinkTtlDays" type="number" min={1} max={366} defaultValue={tenant.passLinkTtlDays} className={field} />
         </label>
         <div className="flex items-center gap-3 sm:col-span-2">
           <button type="submit" disabled={update.isPending} className="rounded-md bg-teal-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-teal-800 disabled:opacity-60">

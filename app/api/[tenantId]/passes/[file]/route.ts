@@ -14,9 +14,10 @@ type Params = { params: Promise<{ tenantId: string; file: string }> };
 export const GET = route(async (request: Request, { params }: Params) => {
   const { tenantId, file } = await params;
   const q = new URL(request.url).searchParams;
-  const result = await downloadByLink({ tenant: tenantId, file, expires: q.get("expires"), signature: q.get("signature") });
+  // a HEAD (a link checker, a mail scanner) downloads nothing: only a GET counts as a download
+  const result = await downloadByLink({ tenant: tenantId, file, expires: q.get("expires"), signature: q.get("signature"), record: request.method === "GET" });
   return pkpassResponse(result.body, { cached: result.cached, filename: `${result.serialNumber}.pkpass` });
 }, { metric: downloadMetric("link") });
 
-/** HEAD: the same status and headers; Next.js sends no body. */
+/** HEAD: the same status and headers (no DOWNLOADED event); Next.js sends no body. */
 export const HEAD = GET;

@@ -16,7 +16,7 @@ import type { EditorVocabulary } from "@/server/console/pass-types";
 import type { DateSource, FieldDefinition, PassTypeDefinition } from "@/server/pass-types/definition";
 import type { ImageRole } from "@/server/pass-types/images";
 import { definitionPreview } from "@/server/pass-types/preview";
-import { PassPreview } from "../../../../_components/pass-preview";
+import { PassPreview } from "@/app/_components/pass-preview";
 import { Badge } from "../../../../_components/ui";
 import { buttonClass, hexToRgb, Issues, IssuesContext, primaryButtonClass, readBase64, rgbToHex, Section, Select, TextInput, type PathIssue } from "./form-parts";
 

@@ -1,4 +1,3 @@
-"use client";
 /**
  * A pass drawn the way Wallet lays out its style, from a PassPreview (server/pass-types/preview.ts):
  *
@@ -13,7 +12,9 @@
  *   auxiliary then secondary rows, the footer image above the barcode;
  * - `side="back"`: the back fields as Wallet lists them (label above value, one per row).
  *
- * The pass page shows a pass's preview; the pass type editor a definition's, live.
+ * The console's pass page shows a pass's preview, the pass type editor a definition's, live (a
+ * client component: it renders there in the browser), and the Add to Wallet page the customer's
+ * (server-rendered: no hooks here, so it ships no JavaScript of its own there).
  */
 import { QRCodeSVG } from "qrcode.react";
 import type { PassPreview as Preview, PreviewField } from "@/server/pass-types/preview";

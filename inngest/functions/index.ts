@@ -4,10 +4,11 @@ import { activityRollup } from "./activity-rollup";
 import { createPassNotify } from "./pass-notify";
 import { dataRetention } from "./data-retention";
 import { createPassTypePublish } from "./pass-type-publish";
+import { passImport } from "./pass-import";
 import { passUpdate } from "./pass-update";
 import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
 export function createFunctions(deps: { pushSender: PushSender }) {
-  return [passUpdate, profileSync, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), tasksRedispatch, dataRetention, activityRollup];
+  return [passUpdate, profileSync, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), passImport, tasksRedispatch, dataRetention, activityRollup];
 }

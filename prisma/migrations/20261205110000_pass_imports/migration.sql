@@ -13,6 +13,7 @@ CREATE TABLE "PassImport" (
     "bytes" INTEGER NOT NULL,
     "cursor" INTEGER NOT NULL DEFAULT 0,
     "cursorByte" INTEGER NOT NULL DEFAULT 0,
+    "doneParts" JSONB NOT NULL DEFAULT '[]',
     "issued" INTEGER NOT NULL DEFAULT 0,
     "existing" INTEGER NOT NULL DEFAULT 0,
     "failed" INTEGER NOT NULL DEFAULT 0,

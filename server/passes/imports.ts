@@ -13,12 +13,14 @@
  *    `passflow/pass.import.requested`. A refused file leaves nothing behind.
  * 2. The pass-import function runs `runImportSlice` steps. A slice parses the stored file from
  *    the import's `cursorByte` (one chunk and one batch in memory) and `importBatch` issues
- *    IMPORT_BATCH_ROWS rows in one transaction: per row `issuePassWith` (./passes.ts, the path
- *    `issuePass` takes, which records each new pass's ISSUED PassEvent), the row's errors into
- *    PassImportError, and the cursor and counts advanced. The batch checks, under the import
- *    row's lock, that the cursor is still the one it started from, so a crash or a retry resumes
- *    at the committed cursor and no row is issued twice (issuing is idempotent per customer and
- *    pass type besides: a re-run of the same file issues nothing new).
+ *    IMPORT_BATCH_ROWS rows in up to IMPORT_PART_CONCURRENCY parts side by side, each part one
+ *    transaction: per row `issuePassWith` (./passes.ts, the path `issuePass` takes, which records
+ *    each new pass's ISSUED PassEvent), then the part's row errors into PassImportError, its
+ *    counts, and its range of rows in `doneParts`; once every part is in, the cursor moves past
+ *    the batch. A crash or a retry resumes at the committed cursor and skips the listed parts, so
+ *    no row is issued or counted twice (issuing is idempotent per customer and pass type besides:
+ *    a re-run of the same file issues nothing new). A part the database refuses (a constraint:
+ *    two parts creating the same customer at once) is tried again row by row under savepoints.
  * 3. At the end of the file the import is SUCCEEDED and its chunks are deleted (FAILED too).
  *
  * Row numbers count the header as row 1 (blank lines are not counted), as a spreadsheet shows

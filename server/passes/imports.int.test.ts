@@ -5,7 +5,7 @@
  * committed cursor and, resumed, issues every customer once; a file refused at upload leaves
  * nothing behind.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { InngestTestEngine } from "@inngest/test";
 import { parse } from "csv-parse/sync";
 import { db } from "@/server/db/client";
@@ -76,7 +76,9 @@ describe("bulk enrolment", () => {
     expect(await issuedEventsOf(tenant.id)).toBe(997);
   });
 
-  it("an import interrupted halfway resumes from its committed cursor and issues every customer once", { timeout: 120_000 }, async () => {
+  // the parts of a batch race on their own connections while one fails: a real server only
+  // (embedded PGlite is one session for every connection)
+  it.skipIf(inject("databaseEmbedded"))("an import interrupted halfway resumes from its committed cursor and issues every customer once", { timeout: 120_000 }, async () => {
     const tenant = await testTenant({ customIdentifierKeys: ["loyaltyNumber"] });
     const stored = await start(tenant.slug, enrolmentCsv("resume", 400));
     // two batches of 100 committed, one slice each (no time budget left after a batch)

@@ -14,39 +14,12 @@
  * carry a nonce, and CSS cannot run script. `next dev` adds 'unsafe-eval' (React's dev tooling).
  */
 import { NextResponse, type NextRequest } from "next/server";
-
-const development = process.env.NODE_ENV === "development";
-
-function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-}
-
-/** The headers besides the CSP; HSTS only when Passflow is reached over HTTPS. */
-function staticHeaders(): Record<string, string> {
-  const headers: Record<string, string> = {
-    "x-frame-options": "DENY",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-  };
-  if (process.env.PUBLIC_URL?.startsWith("https://")) headers["strict-transport-security"] = "max-age=31536000";
-  return headers;
-}
+import { contentSecurityPolicy, staticSecurityHeaders } from "@/server/platform/http/security-headers";
 
 let fixed: Record<string, string> | undefined;
 
 export function proxy(request: NextRequest) {
-  fixed ??= staticHeaders();
+  fixed ??= staticSecurityHeaders();
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce);
   // Pages read the nonce from the request's CSP header; API handlers get the request untouched
@@ -64,3 +37,12 @@ export function proxy(request: NextRequest) {
   for (const [name, value] of Object.entries(fixed)) response.headers.set(name, value);
   return response;
 }
+
+/**
+ * Every path but the bulk enrolment upload: Next.js copies the body of a request the proxy sees
+ * (into memory, cut at `proxyClientMaxBodySize`, 10 MB), and an upload must stream whole to its
+ * route, which sets the same headers itself (server/platform/http/security-headers.ts).
+ */
+export const config = {
+  matcher: ["/((?!api/console/tenants/[^/]+/pass-imports$).*)"],
+};

@@ -271,17 +271,21 @@ export async function startPassImport(input: StartImportInput): Promise<ImportPr
       await sql.query(`INSERT INTO "PassImportChunk" ("importId", seq, "offset", data) VALUES ($1, $2, $3, $4)`, [id, seq++, offset, data]);
       offset += data.length;
     };
-    for await (const piece of input.file) {
-      if (failure) break;
-      if (offset + pendingBytes + piece.length > IMPORT_MAX_BYTES) throw new DomainError("invalid_input", `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MiB: split it`, "file");
-      const buffer = Buffer.from(piece);
-      pending.push(buffer);
-      pendingBytes += buffer.length;
-      if (!parser.write(buffer)) await Promise.race([once(parser, "drain"), parsed]);
-      if (pendingBytes >= IMPORT_CHUNK_BYTES) await flush();
+    try {
+      for await (const piece of input.file) {
+        if (failure) break;
+        if (offset + pendingBytes + piece.length > IMPORT_MAX_BYTES) throw new DomainError("invalid_input", `the file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MiB: split it`, "file");
+        const buffer = Buffer.from(piece);
+        pending.push(buffer);
+        pendingBytes += buffer.length;
+        if (!parser.write(buffer)) await Promise.race([once(parser, "drain"), parsed]);
+        if (pendingBytes >= IMPORT_CHUNK_BYTES) await flush();
+      }
+      parser.end();
+      await parsed;
+    } finally {
+      parser.destroy(); // a file refused while it still arrived leaves no parser behind
     }
-    parser.end();
-    await parsed;
     await flush();
     if (!header) throw new DomainError("invalid_input", "the file is empty: it needs a header row naming the columns", "file");
     if (total === 0) throw new DomainError("invalid_input", "the file has a header row but no rows", "file");

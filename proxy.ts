@@ -17,23 +17,7 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { REQUEST_METHOD_HEADER } from "@/app/_lib/request-method";
-
-const development = process.env.NODE_ENV === "development";
-
-function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
-}
+import { contentSecurityPolicy, staticSecurityHeaders } from "@/server/platform/http/security-headers";
 
 /** The 410 page of an expired Add to Wallet link: no script, styled inline (the CSP allows inline styles). */
 const EXPIRED_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>This link has expired</title></head>
@@ -44,16 +28,6 @@ const EXPIRED_PAGE = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"
 <p style="font-size:.875rem;font-weight:500">Ask the sender for a new link.</p>
 </main></body></html>`;
 
-/** The headers besides the CSP; HSTS only when Passflow is reached over HTTPS. */
-function staticHeaders(): Record<string, string> {
-  const headers: Record<string, string> = {
-    "x-frame-options": "DENY",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-  };
-  if (process.env.PUBLIC_URL?.startsWith("https://")) headers["strict-transport-security"] = "max-age=31536000";
-  return headers;
-}
 
 let fixed: Record<string, string> | undefined;
 
@@ -71,7 +45,7 @@ function isExpiredPassPage(request: NextRequest): boolean {
 }
 
 export function proxy(request: NextRequest) {
-  fixed ??= staticHeaders();
+  fixed ??= staticSecurityHeaders();
   const nonce = btoa(crypto.randomUUID());
   const csp = contentSecurityPolicy(nonce);
   // Pages read the nonce from the request's CSP header; API handlers get the request untouched
@@ -93,3 +67,12 @@ export function proxy(request: NextRequest) {
   for (const [name, value] of Object.entries(fixed)) response.headers.set(name, value);
   return response;
 }
+
+/**
+ * Every path but the bulk enrolment upload: Next.js copies the body of a request the proxy sees
+ * (into memory, cut at `proxyClientMaxBodySize`, 10 MB), and an upload must stream whole to its
+ * route, which sets the same headers itself (server/platform/http/security-headers.ts).
+ */
+export const config = {
+  matcher: ["/((?!api/console/tenants/[^/]+/pass-imports$).*)"],
+};

@@ -86,6 +86,8 @@ test("every console page carries the security headers and reports no CSP violati
   await visit(await firstLink("receipt-row"), /.+/);
   await visit("/tenants", /Tenants/);
   await visit(`/tenants/${slug}`, /Demo Coffee/);
+  await expect(page.getByTestId("funnel-chart")).toBeVisible();
+  await visit(`/tenants/${slug}/enrolment`, /Bulk enrolment/);
   await visit(`/tenants/${slug}/pass-types`, /Pass types/);
   await visit(`/tenants/${slug}/pass-types/basic`, /Basic loyalty card/);
   await expect(page.getByTestId("pass-preview")).toBeVisible();
@@ -93,7 +95,7 @@ test("every console page carries the security headers and reports no CSP violati
   await visit("/staff", /Staff/);
   await screenshot(page, testInfo, "staff-under-csp");
 
-  expect(visited).toHaveLength(14);
+  expect(visited).toHaveLength(15);
   expect(await violations()).toEqual([]);
 
   // and the policy holds: injected markup's inline handler (the XSS of an unescaped value) does not run, and is reported

@@ -62,4 +62,19 @@ export function passTypePublishRequestedEvent(data: z.infer<typeof publishReques
   return passTypePublishRequested.create(data, { id: `publish-${data.publishId}` });
 }
 
+const importRequestedData = z.object({
+  /** PassImport.id */
+  importId: z.string(),
+  tenantId: z.string(),
+  correlationId: z.string(),
+});
+
+/** A CSV file of customers was stored: issue their passes (pass-import). */
+export const passImportRequested = eventType("passflow/pass.import.requested", { schema: importRequestedData });
+
+/** The event of one import; its id names the import, so a repeated send starts one run. */
+export function passImportRequestedEvent(data: z.infer<typeof importRequestedData>) {
+  return passImportRequested.create(data, { id: `import-${data.importId}` });
+}
+
 export type TaskEventData = z.infer<typeof taskEventData>;

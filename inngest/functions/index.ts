@@ -8,10 +8,11 @@ import { klaviyoEvent } from "./klaviyo-event";
 import { klaviyoProfile } from "./klaviyo-profile";
 import { createPassTypePublish } from "./pass-type-publish";
 import { passIssue } from "./pass-issue";
+import { passImport } from "./pass-import";
 import { passUpdate } from "./pass-update";
 import { profileSync } from "./profile-sync";
 import { tasksRedispatch } from "./tasks-redispatch";
 
 export function createFunctions(deps: { pushSender: PushSender }) {
-  return [passUpdate, profileSync, passIssue, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), googleSync, tasksRedispatch, dataRetention, activityRollup, klaviyoEvent, klaviyoProfile];
+  return [passUpdate, profileSync, passIssue, createPassNotify(deps.pushSender), createPassTypePublish(deps.pushSender), passImport, googleSync, tasksRedispatch, dataRetention, activityRollup, klaviyoEvent, klaviyoProfile];
 }

@@ -10,9 +10,8 @@
  * a new customer's pass request could hand out an existing customer's pass.
  */
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@prisma/client";
 import { DomainError } from "@/server/platform/errors";
-import { poolSql, prismaSql, type Sql } from "@/server/db/sql";
+import { poolSql, type Sql } from "@/server/db/sql";
 import type { Identifiers } from "./identifiers";
 
 /** The customer a set of identifiers names: its record id and standard identifiers. */
@@ -77,12 +76,12 @@ export async function findCustomer(tenantId: string, ids: Identifiers, sql: Sql 
 
 /**
  * Finds the customer (every given identifier must agree with it) or creates one holding all the
- * given identifiers. A found customer also gets the given identifiers it did not have yet (a
- * phone, a customerId, a custom key): none of them can belong to another customer, or the lookup
- * would have matched two. @throws DomainError identifier_conflict
+ * given identifiers, on `sql` (the caller's transaction). A found customer also gets the given
+ * identifiers it did not have yet (a phone, a customerId, a custom key): none of them can belong
+ * to another customer, or the lookup would have matched two. `created` tells a new customer
+ * (who holds no pass yet). @throws DomainError identifier_conflict
  */
-export async function findOrCreateCustomer(tenantId: string, ids: Identifiers, tx: Prisma.TransactionClient): Promise<MatchedCustomer> {
-  const sql = prismaSql(tx);
+export async function findOrCreateCustomer(tenantId: string, ids: Identifiers, sql: Sql): Promise<MatchedCustomer & { created: boolean }> {
   const existing = await findCustomer(tenantId, ids, sql, { mustAgree: true });
   if (existing) {
     const added = { email: existing.email ?? ids.email ?? null, phone: existing.phone ?? ids.phone ?? null, customerId: existing.customerId ?? ids.customerId ?? null };
@@ -94,21 +93,23 @@ export async function findOrCreateCustomer(tenantId: string, ids: Identifiers, t
         added.customerId,
       ]);
     }
-    for (const [key, value] of Object.entries(ids.custom)) {
-      await sql.query(
-        `INSERT INTO "CustomerIdentifier" (id, "tenantId", "customerRecordId", key, value) VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("tenantId", key, value) DO NOTHING`,
-        [randomUUID(), tenantId, existing.id, key, value],
-      );
-    }
-    return { ...existing, ...added };
+    await addCustomIdentifiers(sql, tenantId, existing.id, ids.custom);
+    return { ...existing, ...added, created: false };
   }
-  return tx.customer.create({
-    data: {
-      tenantId,
-      email: ids.email,
-      phone: ids.phone,
-      customerId: ids.customerId,
-      identifiers: { create: Object.entries(ids.custom).map(([key, value]) => ({ tenantId, key, value })) },
-    },
-  });
+  const customer = { id: randomUUID(), email: ids.email ?? null, phone: ids.phone ?? null, customerId: ids.customerId ?? null };
+  await sql.query(
+    `INSERT INTO "Customer" (id, "tenantId", email, phone, "customerId", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))`,
+    [customer.id, tenantId, customer.email, customer.phone, customer.customerId],
+  );
+  await addCustomIdentifiers(sql, tenantId, customer.id, ids.custom);
+  return { ...customer, created: true };
+}
+
+async function addCustomIdentifiers(sql: Sql, tenantId: string, customerRecordId: string, custom: Record<string, string>): Promise<void> {
+  for (const [key, value] of Object.entries(custom)) {
+    await sql.query(
+      `INSERT INTO "CustomerIdentifier" (id, "tenantId", "customerRecordId", key, value) VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("tenantId", key, value) DO NOTHING`,
+      [randomUUID(), tenantId, customerRecordId, key, value],
+    );
+  }
 }

@@ -1,10 +1,10 @@
 /**
  * Parser of the passes/issue flow body (`POST …/klaviyo/passes/issue`): pushUpdate's shape with
  * the pass type required; validates it with the zod schema and the tenant's identifiers (as a pass
- * issue checks them: server/passes/passes.ts `issueIdentifiers`) and returns the PASS_ISSUE task.
+ * issue checks them: server/passes/passes.ts `issuingIdentifiers`) and returns the PASS_ISSUE task.
  */
 import type { Tenant } from "@prisma/client";
-import { issueIdentifiers } from "@/server/passes/passes";
+import { issuingIdentifiers } from "@/server/passes/passes";
 import { passIssueBody, toPassIssueInput } from "./schemas";
 import { asInvalid, invalid, zodErrors } from "./invalid";
 import type { Submission } from "./accept";
@@ -18,6 +18,6 @@ export function parsePassIssue(body: unknown, tenant: Tenant): Submission {
   const parsed = passIssueBody.safeParse(body);
   if (!parsed.success) throw invalid(zodErrors(parsed.error));
   const input = toPassIssueInput(parsed.data, tenant.notProvidedValues);
-  asInvalid(() => issueIdentifiers(tenant, input.identifiers), { fallback: "identifiers" });
+  asInvalid(() => issuingIdentifiers(input.identifiers, tenant), { fallback: "identifiers" });
   return { kind: "flow", endpoint: "PASS_ISSUE", status: 202, task: { kind: "PASS_ISSUE", input }, eventId: parsed.data.event_id ?? undefined };
 }

@@ -4,10 +4,10 @@
  * "Wallet Passes" web service reference: the token authenticates every device call).
  */
 import { randomUUID } from "node:crypto";
-import type { Prisma, Tenant } from "@prisma/client";
+import type { PassType, Prisma, Tenant } from "@prisma/client";
 import { z } from "zod";
 import { db } from "../db/client";
-import { prismaSql, prismaTransaction, rolledBack } from "../db/sql";
+import { prismaSql, prismaTransaction, rolledBack, type Sql } from "../db/sql";
 import { recordPassEvent, type QueuedTask } from "./events";
 import { dispatchTasks } from "@/inngest/dispatch";
 import { DomainError, withTaskSubjects } from "@/server/platform/errors";
@@ -28,18 +28,25 @@ export interface IssuePassInput {
   data?: Record<string, unknown>;
 }
 
+/** A tenant as issuing reads it. */
+export type IssuingTenant = Pick<Tenant, "id" | "slug" | "customIdentifierKeys" | "defaultPhoneRegion" | "notProvidedValues">;
+
+/** A pass type as issuing reads it (its id, and what builds a pass's metadata). */
+export type IssuingPassType = Pick<PassType, "id" | "style" | "template" | "images" | "fields">;
+
 /**
- * The identifiers of a pass to issue, normalized: the caller names the customer here, so an
- * identifier given empty, an unknown key or an email that is not one is a mistake to report
- * rather than a value to drop or store.
- * @throws DomainError invalid_input naming the field (`identifiers`, `identifiers.<key>`)
+ * The identifiers of `raw` as issuing takes them (undefined values are not given): every key
+ * known to the tenant, none given empty, at least one, a valid email, phones normalized.
+ * @throws DomainError invalid_input naming the identifier (`identifiers.<key>`)
  */
-export function issueIdentifiers(tenant: Pick<Tenant, "slug" | "customIdentifierKeys" | "defaultPhoneRegion">, raw: Record<string, string | undefined>): Identifiers {
+export function issuingIdentifiers(raw: Record<string, string | undefined>, tenant: IssuingTenant): Identifiers {
   const unknown = unknownIdentifierKeys(raw, tenant);
   if (unknown.length) {
     const custom = tenant.customIdentifierKeys.length ? tenant.customIdentifierKeys.join(", ") : "none";
     throw new DomainError("invalid_input", `unknown identifier ${unknown.join(", ")}; tenant ${tenant.slug}'s custom identifier keys: ${custom}`, "identifiers");
   }
+  // the operator names the customer here: an identifier given empty, or an email that is not
+  // one, is a mistake to report rather than a value to drop or store
   for (const [key, value] of Object.entries(raw)) {
     if (value !== undefined && value.trim() === "") throw new DomainError("invalid_input", `identifier ${key} is empty`, `identifiers.${key}`);
   }
@@ -47,6 +54,45 @@ export function issueIdentifiers(tenant: Pick<Tenant, "slug" | "customIdentifier
   if (!hasIdentifier(ids)) throw new DomainError("invalid_input", "give at least one identifier (email, phone, customer id)", "identifiers");
   if (ids.email && !isEmailAddress(ids.email)) throw new DomainError("invalid_input", `not an email address: ${JSON.stringify(ids.email)}`, "identifiers.email");
   return ids;
+}
+
+/**
+ * Issues a pass of `passType` to the customer `ids` name (created if new) on `sql`, the caller's
+ * transaction: the customer's live pass of the type when there is one (nothing written but the
+ * identifiers the customer did not hold yet), else a new pass with `data` and its ISSUED
+ * PassEvent (its Klaviyo tasks onto `outbox`, for the caller to dispatch after commit). The one
+ * issuing path: `issuePass`, the merchant API and flow listener (`issueOrUpdatePassIn`) and bulk
+ * enrolment (./imports.ts) all call it.
+ * @throws DomainError identifier_conflict
+ */
+export async function issuePassWith(
+  sql: Sql,
+  tenantId: string,
+  passType: IssuingPassType,
+  ids: Identifiers,
+  input: Record<string, unknown> = {},
+  outbox?: QueuedTask[],
+): Promise<{ passId: string; serialNumber: string; customerRecordId: string; created: boolean }> {
+  const customer = await findOrCreateCustomer(tenantId, ids, sql);
+  // two issues for one customer and pass type (the API, a flow, an import) take turns here, so
+  // neither makes a second pass
+  await sql.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('pass-issue'), hashtext($1::text))`, [`${customer.id}:${passType.id}`]);
+  if (!customer.created) {
+    const [existing] = await sql.query<{ id: string; serialNumber: string }>(
+      `SELECT id, "serialNumber" FROM "Pass" WHERE "tenantId" = $1 AND "customerRecordId" = $2 AND "passTypeId" = $3 AND NOT voided ORDER BY "createdAt" LIMIT 1`,
+      [tenantId, customer.id, passType.id],
+    );
+    if (existing) return { passId: existing.id, serialNumber: existing.serialNumber, customerRecordId: customer.id, created: false };
+  }
+  const data = { points: 0, tier: "Member", ...input };
+  const pass = { id: randomUUID(), serialNumber: randomUUID() };
+  await sql.query(
+    `INSERT INTO "Pass" (id, "tenantId", "customerRecordId", "passTypeId", "serialNumber", "authenticationTokenEncrypted", data, metadata, "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))`,
+    [pass.id, tenantId, customer.id, passType.id, pass.serialNumber, encryptSecret(randomToken(24)), JSON.stringify(data), JSON.stringify(computeMetadata(passType as Parameters<typeof computeMetadata>[0], data))],
+  );
+  await recordPassEvent(sql, { tenantId, passId: pass.id, passTypeId: passType.id, kind: "ISSUED", dedupeKey: `issued:${pass.id}`, outbox });
+  return { passId: pass.id, serialNumber: pass.serialNumber, customerRecordId: customer.id, created: true };
 }
 
 /** A pass issued, or the live one the customer already held, with its pass type and holder. */
@@ -61,6 +107,7 @@ interface IssuedPass {
 /**
  * Issues a pass inside `tx` (the rules of `issuePass`); `values` are field values typed by the
  * pass type's field definitions, as pushUpdate's additionalData (errors name `<source>.<key>`).
+ * @throws DomainError pass_type_not_found, identifier_conflict, invalid_field_value
  */
 async function issueIn(
   tx: Prisma.TransactionClient,
@@ -70,30 +117,11 @@ async function issueIn(
 ): Promise<IssuedPass> {
   const passType = await tx.passType.findUnique({ where: { tenantId_key: { tenantId: tenant.id, key: input.passType } } });
   if (!passType) throw new DomainError("pass_type_not_found", `tenant ${tenant.slug} has no pass type ${JSON.stringify(input.passType)}`, "passType");
-  const customer = await findOrCreateCustomer(tenant.id, input.ids, tx);
-  // two issues for one customer and pass type take turns here, so neither makes a second pass
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('pass-issue'), hashtext(${`${customer.id}:${passType.id}`}))`;
-  const existing = await tx.pass.findFirst({ where: { customerRecordId: customer.id, passTypeId: passType.id, voided: false } });
-  const found = { customerRecordId: customer.id, passTypeId: passType.id, created: false };
-  if (existing) return { ...found, serialNumber: existing.serialNumber, passId: existing.id };
-  const defaults = { points: 0, tier: "Member", ...input.data };
-  const typed = input.values
-    ? applyFieldValues(defaults, input.values, fieldDefinitions(passType), { passTypeKey: passType.key, source: input.source, notProvidedValues: tenant.notProvidedValues })
-    : defaults;
-  const data = typed as Prisma.InputJsonObject;
-  const pass = await tx.pass.create({
-    data: {
-      tenantId: tenant.id,
-      customerRecordId: customer.id,
-      passTypeId: passType.id,
-      serialNumber: randomUUID(),
-      authenticationTokenEncrypted: encryptSecret(randomToken(24)),
-      data,
-      metadata: computeMetadata(passType, data) as unknown as Prisma.InputJsonObject,
-    },
-  });
-  await recordPassEvent(prismaSql(tx), { tenantId: tenant.id, passId: pass.id, passTypeId: passType.id, kind: "ISSUED", dedupeKey: `issued:${pass.id}`, outbox });
-  return { ...found, serialNumber: pass.serialNumber, passId: pass.id, created: true };
+  const data = input.values
+    ? applyFieldValues({ points: 0, tier: "Member", ...input.data }, input.values, fieldDefinitions(passType), { passTypeKey: passType.key, source: input.source, notProvidedValues: tenant.notProvidedValues })
+    : input.data;
+  const issued = await issuePassWith(prismaSql(tx), tenant.id, passType, input.ids, data, outbox);
+  return { ...issued, passTypeId: passType.id };
 }
 
 /**
@@ -103,7 +131,7 @@ async function issueIn(
  */
 export async function issuePass(input: IssuePassInput): Promise<{ serialNumber: string; created: boolean }> {
   const tenant = await getTenant(input.tenant);
-  const ids = issueIdentifiers(tenant, input.identifiers);
+  const ids = issuingIdentifiers(input.identifiers, tenant);
   const outbox: QueuedTask[] = [];
   const issued = await db().$transaction((tx) => issueIn(tx, tenant, { passType: input.passType, ids, data: input.data }, outbox));
   await dispatchTasks(outbox); // the Klaviyo tasks queued with ISSUED, if the tenant sends to Klaviyo
@@ -157,7 +185,7 @@ export async function issueOrUpdatePassIn(
   taskId: string | null,
   opts: { source?: string; outbox?: QueuedTask[] } = {},
 ): Promise<IssueOrUpdateResult> {
-  const ids = issueIdentifiers(tenant, input.identifiers);
+  const ids = issuingIdentifiers(input.identifiers, tenant);
   const issued = await issueIn(tx, tenant, { passType: input.passType, ids, values: input.additionalData, source: opts.source }, opts.outbox);
   if (issued.created) {
     const pass = await tx.pass.findUniqueOrThrow({ where: { id: issued.passId }, select: { data: true, versionTag: true } });

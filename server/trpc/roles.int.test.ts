@@ -16,6 +16,8 @@ import { db } from "@/server/db/client";
 import { issuePass } from "@/server/passes/passes";
 import { definitionOf } from "@/server/pass-types/definition";
 import { starterPassTypes } from "@/server/pass-types/pass-types";
+import { startPassImport } from "@/server/passes/imports";
+import { pieces } from "@/server/tooling/testing/import-files";
 
 const starterDefinition = () => definitionOf(starterPassTypes("Matrix")[0]!);
 
@@ -23,6 +25,8 @@ type Input = (fx: ConsoleFixtures) => unknown;
 const none: Input = () => undefined;
 /** A customer of the fixtures' tenant that only the ADMIN call erases (created in beforeAll). */
 let erasableCustomerId = "";
+/** An import of the fixtures' tenant (stored in beforeAll, never run). */
+let importId = "";
 
 /** Minimum role and a valid input for every procedure. */
 const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
@@ -48,6 +52,9 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "passTypes.validate": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, definition: starterDefinition() }) },
   "passTypes.save": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, key: uniqueSlug("matrix"), definition: starterDefinition() }) },
   "passTypes.publish": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, key: "basic" }) },
+  "enrolment.imports": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "enrolment.import": { min: "VIEWER", input: () => ({ id: importId }) },
+  "enrolment.funnel": { min: "VIEWER", input: (fx) => ({ tenant: fx.tenant.slug, days: 7 }) },
   "passes.get": { min: "VIEWER", input: (fx) => ({ serialNumber: fx.serialNumber }) },
   "customers.get": { min: "VIEWER", input: (fx) => ({ id: fx.customerId }) },
   "customers.erasurePreview": { min: "ADMIN", input: () => ({ id: erasableCustomerId }) },
@@ -77,6 +84,7 @@ describe("console role matrix", () => {
     fx = await createConsoleFixtures();
     const { serialNumber } = await issuePass({ tenant: fx.tenant.slug, passType: "basic", identifiers: { email: `erasable-${fx.tenant.slug}@example.com` } });
     erasableCustomerId = (await db().pass.findUniqueOrThrow({ where: { serialNumber }, select: { customerRecordId: true } })).customerRecordId;
+    importId = (await startPassImport({ tenant: fx.tenant.slug, passType: "basic", file: pieces("email\nmatrix@example.com\n"), actor: "test", dispatch: false })).id;
   });
 
   it("lists a minimum role for every procedure of the router", () => {

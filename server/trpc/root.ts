@@ -2,6 +2,7 @@
 import { createCallerFactory, router } from "./init";
 import { auditRouter } from "./routers/audit";
 import { customersRouter } from "./routers/customers";
+import { enrolmentRouter } from "./routers/enrolment";
 import { meRouter } from "./routers/me";
 import { overviewRouter } from "./routers/overview";
 import { passesRouter } from "./routers/passes";
@@ -19,6 +20,7 @@ export const appRouter = router({
   passes: passesRouter,
   passTypes: passTypesRouter,
   customers: customersRouter,
+  enrolment: enrolmentRouter,
   receipts: receiptsRouter,
   tasks: tasksRouter,
   audit: auditRouter,

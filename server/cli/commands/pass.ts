@@ -1,7 +1,12 @@
 /** CLI `pass`: issue, show and link passes. */
 import type { Command } from "commander";
+import { createReadStream, createWriteStream } from "node:fs";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import path from "node:path";
 import { issuePass, showPass } from "@/server/passes/passes";
-import { out, json, collect, pairs, withDb } from "../common";
+import { getPassImport, importErrorsCsv, listImportErrors, startPassImport, type ImportProgress } from "@/server/passes/imports";
+import { ACTOR, out, json, collect, pairs, withDb } from "../common";
 
 export function registerPassCommands(program: Command): void {
   const pass = program.command("pass").description("passes");
@@ -62,4 +67,49 @@ export function registerPassCommands(program: Command): void {
         else out([links.page, links.pkpass, ...(google ? [google.url] : [])].join("\n"));
       }),
     );
+  pass
+    .command("import")
+    .description("issue passes to the customers of a CSV file (bulk enrolment, in the background by pass-import); waits for it, then writes the refused rows to a CSV file")
+    .requiredOption("--tenant <slug>", "tenant slug or id")
+    .requiredOption("--type <key>", "pass type key (basic, premium…)")
+    .requiredOption("--csv <file>", "a header row naming the columns (email, phone, customerId, custom identifier keys, field keys), then one customer per row")
+    .option("--errors <file>", "where to write the refused rows (row, column, reason) (default: <file>.errors.csv beside the file)")
+    .option("--no-wait", "print the import's id and return once the file is stored")
+    .option("--json", "print the import's progress (and, once finished, its refused rows) as JSON")
+    .action(
+      withDb(async (opts: { tenant: string; type: string; csv: string; errors?: string; wait: boolean; json?: boolean }) => {
+        let p = await startPassImport({ tenant: opts.tenant, passType: opts.type, fileName: path.basename(opts.csv), file: createReadStream(opts.csv), actor: ACTOR });
+        if (!opts.wait) {
+          if (opts.json) json(p);
+          else out(p.id);
+          return;
+        }
+        if (!opts.json) process.stderr.write(`import ${p.id}: ${p.total.toLocaleString("en-US")} rows stored\n`);
+        p = await waitForImport(p.id, !opts.json);
+        const errorsFile = p.failed ? path.resolve(opts.errors ?? `${opts.csv.replace(/\.csv$/i, "")}.errors.csv`) : null;
+        if (errorsFile) await pipeline(Readable.from(importErrorsCsv(p.id)), createWriteStream(errorsFile));
+        if (opts.json) json({ ...p, errorsFile, errors: await listImportErrors(p.id) });
+        else out(`${importLine(p)}${errorsFile ? `; refused rows in ${errorsFile}` : ""}`);
+      }),
+    );
+}
+
+/** One line of an import's progress: status, rows done / total, issued, existing, refused, rate. */
+function importLine(p: ImportProgress): string {
+  const eta = p.status === "RUNNING" && p.etaSeconds !== null ? `, about ${p.etaSeconds} s to go` : "";
+  return (
+    `import ${p.id} ${p.status.toLowerCase()}: ${p.done.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} rows (${p.percent} %), ` +
+    `${p.issued.toLocaleString("en-US")} issued, ${p.existing.toLocaleString("en-US")} already had one, ${p.failed.toLocaleString("en-US")} refused` +
+    `${p.rowsPerSecond === null ? "" : `, ${p.rowsPerSecond} rows/s`}${eta}${p.lastError ? ` (${p.lastError})` : ""}`
+  );
+}
+
+/** Polls the import until it finishes (every 0.5 s), with a progress line on stderr every 2 s when `report`. */
+async function waitForImport(importId: string, report: boolean): Promise<ImportProgress> {
+  for (let i = 0; ; i++) {
+    const p = (await getPassImport(importId))!;
+    if (p.status === "SUCCEEDED" || p.status === "FAILED") return p;
+    if (report && i % 4 === 0) process.stderr.write(`${importLine(p)}${p.status === "QUEUED" && i >= 20 ? " (waiting for the app to run it: npm run dev or npm start)" : ""}\n`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpProblem } from "./problem";
-import { InexactNumber, parseJson, readBody } from "./body";
+import { InexactNumber, parseJson, readBody, streamBody } from "./body";
 import { unstorable } from "./json-hygiene";
 import { redactHeaders } from "./headers";
 
@@ -105,5 +105,33 @@ describe("JSON hygiene and header redaction", () => {
     const own = parseJson('{"__proto__": 9007199254740993}', { exactNumbers: true }) as Record<string, unknown>;
     expect(Object.getPrototypeOf(own)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(own, "__proto__")?.value).toEqual(new InexactNumber("9007199254740993"));
+  });
+});
+
+describe("streamBody (uploads)", () => {
+  const collect = async (body: AsyncIterable<Uint8Array>) => {
+    const parts: Buffer[] = [];
+    for await (const p of body) parts.push(Buffer.from(p));
+    return Buffer.concat(parts).toString();
+  };
+  /** A request whose body arrives in pieces with no Content-Length (a browser's streamed upload). */
+  const streamed = (pieces: string[], type = "text/csv") =>
+    new Request("http://localhost/", {
+      method: "POST",
+      body: new ReadableStream({ start: (c) => { for (const p of pieces) c.enqueue(new TextEncoder().encode(p)); c.close(); } }),
+      headers: { "content-type": type },
+      duplex: "half",
+    } as RequestInit);
+
+  it("yields the body as it arrives, for the content types accepted", async () => {
+    expect(await collect(streamBody(streamed(["email\n", "a@example.com\n"]), { accept: ["csv"], limit: 100 }))).toBe("email\na@example.com\n");
+    expect(() => streamBody(req("x", "application/json"), { accept: ["csv"], limit: 100 })).toThrow(HttpProblem);
+    expect(() => streamBody(req("x", "text/csv; charset=latin1"), { accept: ["csv"], limit: 100 })).toThrow(HttpProblem);
+  });
+
+  it("is 413 by its Content-Length, and once the stream passes the limit", async () => {
+    const declared = new Request("http://localhost/", { method: "POST", body: "x".repeat(101), headers: { "content-type": "text/csv", "content-length": "101" } });
+    expect(await status((async () => streamBody(declared, { accept: ["csv"], limit: 100 }))())).toBe(413);
+    expect(await status(collect(streamBody(streamed(["x".repeat(60), "x".repeat(60)]), { accept: ["csv"], limit: 100 })))).toBe(413);
   });
 });

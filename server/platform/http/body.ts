@@ -11,8 +11,8 @@ import { HttpProblem } from "./problem";
 /** 1 MiB: the largest webhook body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** `json`: application/json and application/*+json; `text`: text/plain (as bare HTTP clients send JSON). */
-export type AcceptedType = "json" | "text";
+/** `json`: application/json and application/*+json; `text`: text/plain (as bare HTTP clients send JSON); `csv`: text/csv (uploads). */
+export type AcceptedType = "json" | "text" | "csv";
 
 export interface ReadBodyOptions {
   /** Largest body in bytes (413 beyond). Default MAX_BODY_BYTES. */
@@ -30,7 +30,7 @@ export interface ReadBodyOptions {
   strictUtf8?: boolean;
 }
 
-const TYPE_NAMES: Record<AcceptedType, string> = { json: "application/json", text: "text/plain" };
+const TYPE_NAMES: Record<AcceptedType, string> = { json: "application/json", text: "text/plain", csv: "text/csv" };
 
 function mediaTypeOf(value: string): string {
   return value.split(";")[0]!.trim().toLowerCase();
@@ -38,6 +38,7 @@ function mediaTypeOf(value: string): string {
 
 function matches(type: string, accepted: AcceptedType): boolean {
   if (accepted === "text") return type === "text/plain";
+  if (accepted === "csv") return type === "text/csv";
   return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
@@ -61,7 +62,7 @@ function checkContentType(contentType: string | null, accept: readonly AcceptedT
   if (!accept.some((a) => matches(type, a))) throw unsupported(`send the body as ${names}`, `must be ${names}`);
   const charset = charsetOf(contentType);
   if (charset && charset !== "utf-8" && charset !== "utf8") {
-    throw unsupported("JSON bodies must be UTF-8 (RFC 8259)", `charset ${charset} is not supported; send UTF-8`);
+    throw unsupported(accept.includes("json") ? "JSON bodies must be UTF-8 (RFC 8259)" : "bodies must be UTF-8", `charset ${charset} is not supported; send UTF-8`);
   }
 }
 
@@ -88,6 +89,35 @@ async function readBoundedBytes(request: Request, limit: number): Promise<Buffer
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * A request body as it streams in (an upload), never buffered: its Content-Type checked as
+ * `readBody` does, and refused by its Content-Length or once it streams past `limit`.
+ * @throws HttpProblem 415 (content type, charset), 413 (over the limit, also from the iteration)
+ */
+export function streamBody(request: Request, options: Pick<ReadBodyOptions, "accept" | "allowMissingType"> & { limit: number }): AsyncGenerator<Uint8Array> {
+  checkContentType(request.headers.get("content-type"), options.accept ?? ["json"], options.allowMissingType ?? false);
+  const tooLarge = () => new HttpProblem({ status: 413, detail: `the body exceeds ${options.limit} bytes` });
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > options.limit) throw tooLarge();
+  const body = request.body;
+  return (async function* () {
+    if (!body) return;
+    const reader = body.getReader();
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        size += value.byteLength;
+        if (size > options.limit) throw tooLarge();
+        yield value;
+      }
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
+  })();
 }
 
 const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

@@ -7,6 +7,7 @@ import { CERTIFICATE_WARNING_DAYS } from "@/server/console/tenants";
 import { Badge, Card, ErrorState, Facts, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { ApiKeys } from "./api-keys";
 import { KlaviyoConnectionTest } from "./klaviyo-connection";
+import { InstallFunnel } from "./install-funnel";
 import { SettingsForm } from "./settings-form";
 
 export const dynamic = "force-dynamic";
@@ -32,7 +33,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
           <>
             Tenant <Mono>{t.slug}</Mono> · {t._count.passes} passes · {t._count.customers} customers ·{" "}
             <TextLink href={`/tasks?tenant=${t.slug}&status=FAILED`}>failed tasks</TextLink> · <TextLink href={`/receipts?tenant=${t.slug}`}>webhooks</TextLink> ·{" "}
-            <TextLink href={`/passes?tenant=${t.slug}`}>passes</TextLink>
+            <TextLink href={`/passes?tenant=${t.slug}`}>passes</TextLink> · <TextLink href={`/tenants/${t.slug}/enrolment`}>bulk enrolment</TextLink>
           </>
         }
       />
@@ -173,6 +174,9 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               </tr>
             ))}
           </Table>
+        </Card>
+        <Card title="Install funnel" className="lg:col-span-2" actions={<TextLink href={`/tenants/${t.slug}/enrolment`}>{canOperate ? "Enrol customers from a CSV file →" : "Bulk enrolment →"}</TextLink>}>
+          <InstallFunnel tenant={t.slug} passTypes={t.passTypes.map((p) => ({ key: p.key, name: p.name }))} />
         </Card>
         <Card title="Publications (latest per pass type)" className="lg:col-span-2">
           <Table

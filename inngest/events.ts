@@ -47,6 +47,17 @@ export function passChangedEvent(data: z.infer<typeof passChangedData>) {
   return passChanged.create(data, { id: `pass-changed-${data.passId}-${data.versionTag}` });
 }
 
+/**
+ * A pass version written by a publication (which pushes Apple devices itself, without
+ * `pass.changed`) is to be PATCHed onto its Google Wallet object: run google-sync.
+ */
+export const googleObjectSyncRequested = eventType("passflow/google.object.sync.requested", { schema: passChangedData });
+
+/** The `google.object.sync.requested` event of one pass version (its id names the version). */
+export function googleObjectSyncEvent(data: z.infer<typeof passChangedData>) {
+  return googleObjectSyncRequested.create(data, { id: `google-object-sync-${data.passId}-${data.versionTag}` });
+}
+
 const publishRequestedData = z.object({
   /** PassTypePublish.id */
   publishId: z.string(),

@@ -46,6 +46,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                 ["Sync tasks deleted", retention.tasksDeleted.toLocaleString("en-US")],
                 ["Pass changes deleted", retention.passChangesDeleted.toLocaleString("en-US")],
                 ["Pass events deleted", retention.passEventsDeleted.toLocaleString("en-US")],
+                ["Google Wallet PATCH records deleted", retention.googlePatchesDeleted.toLocaleString("en-US")],
+                ["Finished bulk enrolments deleted", retention.passImportsDeleted.toLocaleString("en-US")],
                 ["Push deliveries deleted", retention.pushDeliveriesDeleted.toLocaleString("en-US")],
               ]}
             />

@@ -1,5 +1,6 @@
 /**
- * google-sync: on `pass.changed`, PATCHes the pass's Google Wallet object with what changed in
+ * google-sync: on `pass.changed` (and on a publication's `google.object.sync.requested`, since a
+ * publication pushes Apple devices without `pass.changed`), PATCHes the pass's Google Wallet object with what changed in
  * that version (server/wallet/google/objects.ts syncGoogleObject), beside pass-notify's APNs
  * pushes. Skipped for a tenant without a Google Wallet issuer and for a pass with no Google
  * object (never saved through a Google link); idempotent per pass version.
@@ -12,7 +13,7 @@
  */
 import { NonRetriableError } from "inngest";
 import { inngest } from "../client";
-import { passChanged } from "../events";
+import { googleObjectSyncRequested, passChanged } from "../events";
 import { logger, withCorrelation } from "@/server/platform/log";
 import { GoogleApiError } from "@/server/wallet/google/api";
 import { syncGoogleObject } from "@/server/wallet/google/objects";
@@ -21,7 +22,7 @@ export const googleSync = inngest.createFunction(
   {
     id: "google-sync",
     name: "Google Wallet sync (PATCH the object)",
-    triggers: [passChanged],
+    triggers: [passChanged, googleObjectSyncRequested],
     retries: 5,
     concurrency: [
       { key: "event.data.passId", limit: 1 },

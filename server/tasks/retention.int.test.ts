@@ -76,6 +76,14 @@ async function seed(tenant: Tenant) {
     recordPassEvent(poolSql(), { tenantId: tenant.id, passId: pass.id, passTypeId: pass.passTypeId, kind: "PAGE_OPENED", dedupeKey: `retention:${label}:${pass.id}`, occurredAt: daysAgo(age) });
   const oldEvent = (await event("old", 100))!;
   const newEvent = (await event("new", 10))!;
+  const patch = async (versionTag: bigint, age: number) => (await db().googleWalletPatch.create({ data: { passId: pass.id, versionTag, keys: ["loyaltyPoints"], status: 200, createdAt: daysAgo(age) } })).id;
+  const oldPatch = await patch(1n, 100);
+  const newPatch = await patch(2n, 10);
+  const passImport = async (age: number, status: "SUCCEEDED" | "RUNNING") =>
+    (await db().passImport.create({ data: { tenantId: tenant.id, passTypeId: pass.passTypeId, status, columns: ["email"], total: 1, bytes: 10, actor: "test", correlationId: `retention-${age}-${status}`, createdAt: daysAgo(age) } })).id;
+  const oldImport = await passImport(100, "SUCCEEDED");
+  const oldRunningImport = await passImport(100, "RUNNING"); // never deleted while it runs
+  const newImport = await passImport(10, "SUCCEEDED");
   await forgetActivity(tenant.id);
   return {
     rows,
@@ -83,6 +91,8 @@ async function seed(tenant: Tenant) {
     passChanges: { oldChange: oldChange.id, newChange: newChange.id },
     pushes: { oldPush: oldPush.id, oldFailedPush: oldFailedPush.id, newPush: newPush.id },
     passEvents: { oldEvent, newEvent },
+    googlePatches: { oldPatch, newPatch },
+    passImports: { oldImport, oldRunningImport, newImport },
   };
 }
 type Seeded = Awaited<ReturnType<typeof seed>>;
@@ -101,6 +111,8 @@ async function remains(s: Seeded) {
   for (const [name, id] of Object.entries(s.passChanges)) rows[name] = (await db().passChange.count({ where: { id } })) ? "kept" : "deleted";
   for (const [name, id] of Object.entries(s.pushes)) rows[name] = (await db().pushDelivery.count({ where: { id } })) ? "kept" : "deleted";
   for (const [name, id] of Object.entries(s.passEvents)) rows[name] = (await db().passEvent.count({ where: { id } })) ? "kept" : "deleted";
+  for (const [name, id] of Object.entries(s.googlePatches)) rows[name] = (await db().googleWalletPatch.count({ where: { id } })) ? "kept" : "deleted";
+  for (const [name, id] of Object.entries(s.passImports)) rows[name] = (await db().passImport.count({ where: { id } })) ? "kept" : "deleted";
   return rows;
 }
 
@@ -127,8 +139,13 @@ const EXPECTED_AFTER_PURGE = {
   newPush: "kept",
   oldEvent: "deleted",
   newEvent: "kept",
+  oldPatch: "deleted",
+  newPatch: "kept",
+  oldImport: "deleted",
+  oldRunningImport: "kept",
+  newImport: "kept",
 };
-const EXPECTED_COUNTS = { receiptBodiesPurged: 6, pushDeliveriesDeleted: 2, passChangesDeleted: 1, passEventsDeleted: 1, tasksDeleted: 2, receiptsDeleted: 2 };
+const EXPECTED_COUNTS = { receiptBodiesPurged: 6, pushDeliveriesDeleted: 2, passChangesDeleted: 1, passEventsDeleted: 1, googlePatchesDeleted: 1, passImportsDeleted: 1, tasksDeleted: 2, receiptsDeleted: 2 };
 
 describe("retention", () => {
   it("removes bodies after the raw-body period and rows after the retention period, keeping replayable failures, running tasks and pending replays' originals", async () => {
@@ -154,7 +171,7 @@ describe("retention", () => {
     // once the replay finishes, the original goes; the receipt stays while the replay references it
     await db().syncTask.update({ where: { id: s.pendingReplay }, data: { status: "SUCCEEDED", finishedAt: new Date() } });
     const again = await purgeTenant({ runId, tenantId: tenant.id });
-    expect(again.counts).toEqual({ receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, passEventsDeleted: 0, tasksDeleted: 1, receiptsDeleted: 0 });
+    expect(again.counts).toEqual({ receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, passEventsDeleted: 0, googlePatchesDeleted: 0, passImportsDeleted: 0, tasksDeleted: 1, receiptsDeleted: 0 });
     expect((await remains(s)).replayedPending).toEqual({ task: "deleted", receipt: "body purged" });
     expect(await db().syncTask.findUniqueOrThrow({ where: { id: s.pendingReplay }, select: { replayOfId: true, receiptId: true } })).toEqual({
       replayOfId: null,
@@ -178,7 +195,7 @@ describe("retention", () => {
   });
 
   it("a purge stopped after one batch and run again ends as one full run, and the next run continues the unfinished one", async () => {
-    const EXPECTED_ZERO = { receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, passEventsDeleted: 0, tasksDeleted: 0, receiptsDeleted: 0 };
+    const EXPECTED_ZERO = { receiptBodiesPurged: 0, pushDeliveriesDeleted: 0, passChangesDeleted: 0, passEventsDeleted: 0, googlePatchesDeleted: 0, passImportsDeleted: 0, tasksDeleted: 0, receiptsDeleted: 0 };
     const [whole, halves] = [await testTenant(), await testTenant()];
     const [a, b] = [await seed(whole), await seed(halves)];
     const fullRun = await newRun();

@@ -29,7 +29,16 @@ export const RETENTION_BATCH = 1000;
 const DAY_MS = 86_400_000;
 
 /** What retention removes, in the order it does (the `RetentionRun` count column of each). */
-export const RETENTION_KINDS = ["receiptBodiesPurged", "pushDeliveriesDeleted", "passChangesDeleted", "passEventsDeleted", "tasksDeleted", "receiptsDeleted"] as const;
+export const RETENTION_KINDS = [
+  "receiptBodiesPurged",
+  "pushDeliveriesDeleted",
+  "passChangesDeleted",
+  "passEventsDeleted",
+  "googlePatchesDeleted",
+  "passImportsDeleted",
+  "tasksDeleted",
+  "receiptsDeleted",
+] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 export type RetentionCounts = Record<RetentionKind, number>;
 
@@ -89,6 +98,27 @@ const BATCHES: Record<RetentionKind, (a: BatchArgs) => Prisma.Sql> = {
     ), gone AS (
       DELETE FROM "PassEvent" e USING batch WHERE e.id = batch.id RETURNING e.id
     ), run AS (${countInRun("passEventsDeleted", runId, "gone")})
+    SELECT count(*)::int AS n FROM gone`,
+
+  googlePatchesDeleted: ({ runId, tenantId, before, limit }) => Prisma.sql`
+    WITH batch AS (
+      SELECT g.id FROM "GoogleWalletPatch" g JOIN "Pass" p ON p.id = g."passId"
+       WHERE p."tenantId" = ${tenantId} AND g."createdAt" < ${before}
+       LIMIT ${limit} FOR UPDATE OF g SKIP LOCKED
+    ), gone AS (
+      DELETE FROM "GoogleWalletPatch" g USING batch WHERE g.id = batch.id RETURNING g.id
+    ), run AS (${countInRun("googlePatchesDeleted", runId, "gone")})
+    SELECT count(*)::int AS n FROM gone`,
+
+  // finished imports (their refused rows and any stored chunks go with them)
+  passImportsDeleted: ({ runId, tenantId, before, limit }) => Prisma.sql`
+    WITH batch AS (
+      SELECT i.id FROM "PassImport" i
+       WHERE i."tenantId" = ${tenantId} AND i."createdAt" < ${before} AND i.status IN ('SUCCEEDED', 'FAILED')
+       LIMIT ${limit} FOR UPDATE OF i SKIP LOCKED
+    ), gone AS (
+      DELETE FROM "PassImport" i USING batch WHERE i.id = batch.id RETURNING i.id
+    ), run AS (${countInRun("passImportsDeleted", runId, "gone")})
     SELECT count(*)::int AS n FROM gone`,
 
   tasksDeleted: ({ runId, tenantId, before, counted, limit }) => Prisma.sql`

@@ -39,6 +39,7 @@ const EXPECTED: Record<string, { min: StaffRole; input: Input }> = {
   "tenants.create": { min: "ADMIN", input: () => ({ slug: uniqueSlug("matrix"), name: "Matrix" }) },
   "tenants.updateIntegration": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, apiKeyRequestsPerMinute: 3000 }) },
   "tenants.testKlaviyoKey": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug }) },
+  "tenants.testGoogleConnection": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug }) },
   "tenants.setStatus": { min: "ADMIN", input: (fx) => ({ tenant: fx.tenant.slug, status: "ACTIVE" }) },
   "tenants.createApiKey": { min: "OPERATOR", input: (fx) => ({ tenant: fx.tenant.slug, name: "matrix" }) },
   "tenants.revokeApiKey": { min: "OPERATOR", input: (fx) => ({ prefix: fx.apiKeyPrefix }) },

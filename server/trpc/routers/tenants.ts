@@ -4,6 +4,7 @@ import { createTenant, describeTenantSettings, updateTenantSettings, type Tenant
 import { createApiKey, revokeApiKey, KLAVIYO_LISTENER_SCOPE } from "../../tenants/api-keys";
 import { getTenantDetail, listTenants, tenantChoices, tenantListInput } from "../../console/tenants";
 import { testTenantKlaviyoKey } from "../../klaviyo/outbound";
+import { checkGoogleConnection } from "../../wallet/google/objects";
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from "../init";
 
 const tenantRef = z.object({ tenant: z.string().min(1) });
@@ -29,6 +30,8 @@ export const tenantsRouter = router({
     .mutation(async ({ input: { tenant, ...settings }, ctx }) => describeTenantSettings(await updateTenantSettings(tenant, settings, ctx.staff.email))),
   /** "Test connection": proves the stored Klaviyo private API key and its scopes, writing nothing in Klaviyo. */
   testKlaviyoKey: operatorProcedure.input(tenantRef).mutation(({ input }) => testTenantKlaviyoKey(input.tenant)),
+  /** "Test connection" for Google Wallet: a token for the service account and a read of a class (null: no issuer). */
+  testGoogleConnection: operatorProcedure.input(tenantRef).mutation(({ input }) => checkGoogleConnection(input.tenant)),
   /** Suspends or reactivates a tenant. */
   setStatus: adminProcedure
     .input(tenantRef.extend({ status: z.enum(["ACTIVE", "SUSPENDED"]) }))

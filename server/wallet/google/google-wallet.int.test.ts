@@ -21,6 +21,8 @@ import { TestBrowser } from "@/server/tooling/testing/browser";
 import { TEST_PASSWORD } from "@/server/tooling/testing/console-fixtures";
 import { createStaff } from "@/server/staff/staff";
 import { uniqueSlug } from "@/server/tooling/testing/cli";
+import { createCaller } from "@/server/trpc/root";
+import { createInnerContext } from "@/server/trpc/init";
 
 const mock = googleWalletMockControl(inject("googleWalletMock").GOOGLE_WALLET_MOCK_CONTROL_URL);
 const appUrl = inject("appUrl");
@@ -235,6 +237,7 @@ describe("Google Wallet", () => {
     expect(passPage).toContain("ACTIVE");
     expect(passPage).toContain("removed"); // saved, then deleted
     expect(passPage).toContain("0 of 3");
+    expect(await (await staff.fetch(`/passes/${issued.serialNumber}`)).text()).toContain('data-testid="google-preview"'); // beside Apple's
     const tenantPage = await text(`/tenants/${tenant.slug}`);
     expect(tenantPage).toContain(issuerId);
     expect(tenantPage).toContain(`${issuerId}.basic`);
@@ -247,11 +250,12 @@ describe("Google Wallet", () => {
     expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("signature");
   });
 
-  it("a publication writes the published design to the class", async () => {
+  it("a publication writes the published design to the class and PATCHes the objects of its passes", async () => {
     const { tenant, issuerId } = await googleTenant();
-    await issue(tenant, "g6@example.com");
+    const issued = await issue(tenant, "g6@example.com");
     const current = await showPassType(tenant.id, "basic");
-    await savePassTypeRevision({ tenant: tenant.id, key: "basic", definition: { ...current.definition, backgroundColor: "rgb(0, 90, 40)", localizations: { fr: { strings: { [current.definition.organizationName]: "Test Durable" } } } }, actor: "test" });
+    const fields = current.definition.fields.map((f) => (f.key === "tier" ? { ...f, label: "Level" } : f));
+    await savePassTypeRevision({ tenant: tenant.id, key: "basic", definition: { ...current.definition, fields, backgroundColor: "rgb(0, 90, 40)", localizations: { fr: { strings: { [current.definition.organizationName]: "Test Durable" } } } }, actor: "test" });
     const r = await publishPassTypeRevision({ tenant: tenant.id, key: "basic", actor: "test", batchSize: 50, dispatch: false });
     const seq = (await mock.received()).at(-1)!.seq;
     const run = new InngestTestEngine({
@@ -269,6 +273,35 @@ describe("Google Wallet", () => {
     });
     const row = await db().googleWalletClass.findFirstOrThrow({ where: { tenantId: tenant.id } });
     expect(row).toMatchObject({ classId: `${issuerId}.basic`, revision: r.revision, lastError: null, reviewStatus: "UNDER_REVIEW" });
+    // the pass's object gets the new label through google-sync (a publication sends no pass.changed)
+    const objectId = issued.googleObjectId;
+    const patched = await eventually(async () => (await patchesOf(objectId, seq)).filter((p) => p.status === 200).length > 0, 20_000);
+    expect(patched).toBe(true);
+    expect((await patchesOf(objectId, seq)).filter((p) => p.status === 200)).toHaveLength(1);
+    const object = (await mock.resource("loyaltyObject", objectId)) as { textModulesData: { header: string }[] };
+    expect(object.textModulesData.map((m) => m.header)).toContain("Level");
+  });
+
+  it("the console sets the issuer and its key (write-only) and tests the connection: ok, then the problem once Google no longer knows the key", async () => {
+    const tenant = await testTenant();
+    const issuerId = `33881000${Date.now() % 1_000_000_000}${issuerSeq++}`;
+    const sa = generateServiceAccount(`sa-console-${tenant.slug}@passflow-test.iam.gserviceaccount.com`);
+    await mock.registerServiceAccount(sa.email, sa.publicKeyPem, [issuerId]);
+    const operator = await createStaff({ email: `${uniqueSlug("g-operator")}@staff.example.com`, role: "OPERATOR", password: TEST_PASSWORD, actor: "test" });
+    const caller = createCaller(createInnerContext({ staff: { id: operator.id, email: operator.email, name: operator.name, role: "OPERATOR" } }));
+    const settings = await caller.tenants.updateIntegration({ tenant: tenant.slug, googleIssuerId: issuerId, googleServiceAccount: sa.keyJson });
+    expect(settings).toMatchObject({ googleIssuerId: issuerId, googleServiceAccountSet: true });
+    expect(JSON.stringify(settings)).not.toContain("PRIVATE KEY");
+    expect((await db().tenant.findUniqueOrThrow({ where: { id: tenant.id } })).googleServiceAccountEncrypted).toMatch(/^v1\./);
+    expect(await caller.tenants.testGoogleConnection({ tenant: tenant.slug })).toEqual({ ok: true, problem: null, serviceAccountEmail: sa.email, issuerId });
+    // a key that is no longer the service account's: the problem in words
+    const other = generateServiceAccount(sa.email);
+    await caller.tenants.updateIntegration({ tenant: tenant.slug, googleServiceAccount: other.keyJson });
+    const failed = await caller.tenants.testGoogleConnection({ tenant: tenant.slug });
+    expect(failed).toMatchObject({ ok: false, problem: expect.stringContaining("refused the service account key") });
+    // a blank issuer removes the issuer and its key
+    expect(await caller.tenants.updateIntegration({ tenant: tenant.slug, googleIssuerId: null })).toMatchObject({ googleIssuerId: null, googleServiceAccountSet: false });
+    expect(await caller.tenants.testGoogleConnection({ tenant: tenant.slug })).toBeNull();
   });
 
   it("tenant google-check: ok for a known service account; a key Google does not know, or an issuer it may not use, is a problem", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PassTypeDefinition } from "@/server/pass-types/definition";
-import { changedKeys, googleClass, googleObject, googleState, hexColor, localizedString } from "./mapping";
+import { changedKeys, googleClass, googleObject, googlePreview, googleState, hexColor, localizedString } from "./mapping";
 
 const base: PassTypeDefinition = {
   style: "storeCard",
@@ -67,6 +67,26 @@ describe("Google Wallet mapping", () => {
       { id: "terms", header: "Terms", body: "No cash value", localizedHeader: { defaultValue: { language: "en", value: "Terms" } } },
     ]);
     expect(googleObject({ ...pass, data: { points: 2.5 } }).body.loyaltyPoints).toMatchObject({ balance: { double: 2.5 } });
+  });
+
+  it("previews the card from the class and object bodies: program, points, text modules, barcode, state", () => {
+    const c = googleClass({ issuerId: "3388", passTypeKey: "basic", definition: base, imageUrl, callbackUrl: "u" });
+    const o = googleObject({ ...pass, data: { points: 1250, tier: "Gold" } });
+    expect(googlePreview(c.body, o.body)).toEqual({
+      title: "Acme Club",
+      subtitle: "Acme",
+      backgroundColor: "#107a7a",
+      logoUrl: imageUrl("logo@2x.png"),
+      points: { label: "Points", value: "1250" },
+      modules: [
+        { header: "Tier", body: "Gold" },
+        { header: "Terms", body: "No cash value" },
+      ],
+      barcode: { type: "PDF_417", value: "C9-S-1", alternateText: "C9" },
+      state: "ACTIVE",
+    });
+    const voided = googleObject({ ...pass, voided: true, data: {} });
+    expect(googlePreview(c.body, voided.body)).toMatchObject({ points: null, state: "INACTIVE" });
   });
 
   it("derives the state: voided → INACTIVE, past the expiration date → EXPIRED", () => {

@@ -227,3 +227,48 @@ export function changedKeys(before: Record<string, unknown>, after: Record<strin
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
+
+/** What the console's Google preview draws: the card as Google Wallet would show it, from the class and object bodies. */
+export interface GooglePreview {
+  title: string;
+  subtitle: string | null;
+  /** `#rrggbb`, or null (Google's default). */
+  backgroundColor: string | null;
+  logoUrl: string | null;
+  /** The loyalty points (or balance) line. */
+  points: { label: string; value: string } | null;
+  modules: { header: string; body: string }[];
+  barcode: { type: string; value: string; alternateText: string | null } | null;
+  state: string;
+}
+
+type Json = Record<string, unknown>;
+const text = (v: unknown): string | null => (typeof v === "string" ? v : v && typeof v === "object" ? text((v as Json).defaultValue && ((v as Json).defaultValue as Json).value) : null);
+const uri = (v: unknown): string | null => (v && typeof v === "object" ? text(((v as Json).sourceUri as Json | undefined)?.uri) : null);
+
+function balanceText(balance: unknown): string | null {
+  const b = (balance ?? {}) as Json;
+  if (typeof b.int === "number" || typeof b.double === "number") return String(b.int ?? b.double);
+  const money = b.money as Json | undefined;
+  if (money && typeof money.micros === "string") return `${(Number(money.micros) / 1_000_000).toFixed(2)} ${String(money.currencyCode ?? "")}`.trim();
+  return typeof b.string === "string" ? b.string : null;
+}
+
+/**
+ * The preview of a Google Wallet pass from its class and object bodies (the Google Wallet REST
+ * resources: loyaltyClass/loyaltyObject, offerClass/offerObject, genericObject), for the console.
+ */
+export function googlePreview(classBody: Json, objectBody: Json): GooglePreview {
+  const points = objectBody.loyaltyPoints as Json | undefined;
+  const barcode = objectBody.barcode as Json | undefined;
+  return {
+    title: text(classBody.programName) ?? text(classBody.title) ?? text(objectBody.cardTitle) ?? text(classBody.issuerName) ?? "",
+    subtitle: text(classBody.issuerName) ?? text(classBody.provider) ?? text(objectBody.header),
+    backgroundColor: text(classBody.hexBackgroundColor) ?? text(objectBody.hexBackgroundColor),
+    logoUrl: uri(classBody.programLogo) ?? uri(classBody.titleImage) ?? uri(objectBody.logo),
+    points: points ? { label: text(points.label) ?? "", value: balanceText(points.balance) ?? "" } : null,
+    modules: ((objectBody.textModulesData as Json[] | undefined) ?? []).map((m) => ({ header: text(m.header) ?? "", body: text(m.body) ?? "" })),
+    barcode: barcode ? { type: String(barcode.type ?? ""), value: String(barcode.value ?? ""), alternateText: text(barcode.alternateText) } : null,
+    state: String(objectBody.state ?? ""),
+  };
+}

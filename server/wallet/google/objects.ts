@@ -27,7 +27,7 @@ import { DomainError } from "@/server/platform/errors";
 import { getTenant } from "../../tenants/tenants";
 import { findPassFile, publicBaseUrl } from "../pass-file";
 import { GoogleApiError, googleWalletClient, pkcs8, type GoogleWalletClient } from "./api";
-import { changedKeys, googleClass, googleClassId, googleKind, googleObject, googleObjectId, savePayloadKey, type GoogleKind } from "./mapping";
+import { changedKeys, googleClass, googleClassId, googleKind, googleObject, googleObjectId, googlePreview, savePayloadKey, type GoogleKind, type GooglePreview } from "./mapping";
 
 /** Google's limit of notifying updates per object (https://developers.google.com/wallet/retail/loyalty-cards/use-cases/trigger-push-notifications). */
 export const GOOGLE_NOTIFICATIONS_PER_DAY = 3;
@@ -325,12 +325,23 @@ export interface GooglePassView {
   removedAt: string | null;
   lastPatch: { versionTag: string; at: string; status: number | null; error: string | null; notified: boolean; mutedReason: string | null; keys: string[] } | null;
   notifiedLast24h: number;
+  /** The card as Google Wallet shows it, from the object as last written and its pass type's class. */
+  preview: GooglePreview;
 }
 
 /** The pass's Google object as Passflow last wrote it, or null when it has none. */
 export async function googlePassView(passId: string, now = new Date()): Promise<GooglePassView | null> {
   const object = await db().googleWalletObject.findUnique({ where: { passId } });
   if (!object) return null;
+  const pass = await db().pass.findUniqueOrThrow({ where: { id: passId }, select: { passType: true, tenant: { select: { slug: true } } } });
+  const issuerId = object.classId.slice(0, object.classId.indexOf("."));
+  const cls = googleClass({
+    issuerId,
+    passTypeKey: pass.passType.key,
+    definition: definitionOf(pass.passType),
+    imageUrl: passTypeImageUrl(pass.tenant.slug, pass.passType.key, pass.passType.publishedRevision),
+    callbackUrl: googleCallbackUrl(pass.tenant.slug),
+  });
   const [last, notifiedLast24h] = await Promise.all([
     db().googleWalletPatch.findFirst({ where: { passId }, orderBy: { createdAt: "desc" } }),
     db().googleWalletPatch.count({ where: { passId, notified: true, status: 200, createdAt: { gt: new Date(now.getTime() - 24 * 3600_000) } } }),
@@ -352,6 +363,7 @@ export async function googlePassView(passId: string, now = new Date()): Promise<
       keys: last.keys,
     },
     notifiedLast24h,
+    preview: googlePreview(cls.body, object.body as Record<string, unknown>),
   };
 }
 

@@ -3,6 +3,7 @@
  * change with the webhook that caused it, recent tasks (failed ones too), devices, and each push
  * with its APNs answer and how far the device got (accepted → listed → downloaded, or stalled).
  */
+import { GooglePreview } from "@/app/_components/google-preview";
 import { api } from "@/app/_trpc/server";
 import { getStaff } from "@/app/_lib/staff";
 import { roleAtLeast } from "@/server/auth/roles";
@@ -189,7 +190,8 @@ export default async function PassPage({ params }: { params: Promise<{ serialNum
 
         <Card title="Google Wallet">
           {pass.google ? (
-            <div data-testid="google-object">
+            <div data-testid="google-object" className="flex flex-col gap-4 lg:flex-row lg:items-start">
+              <GooglePreview preview={pass.google.preview} />
               <Facts
                 rows={[
                   ["Object", <Mono key="o">{pass.google.objectId}</Mono>],

@@ -7,6 +7,7 @@ import { CERTIFICATE_WARNING_DAYS } from "@/server/console/tenants";
 import { Badge, Card, ErrorState, Facts, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { ApiKeys } from "./api-keys";
 import { KlaviyoConnectionTest } from "./klaviyo-connection";
+import { GoogleConnectionTest } from "./google-connection";
 import { InstallFunnel } from "./install-funnel";
 import { SettingsForm } from "./settings-form";
 
@@ -88,7 +89,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               rows={[
                 ["Issuer", t.google.issuerId ? <Mono key="i">{t.google.issuerId}</Mono> : <Badge key="i" tone="slate">none</Badge>],
                 ["Service account", t.google.serviceAccountEmail ? <Mono key="s">{t.google.serviceAccountEmail}</Mono> : <Badge key="s" tone="slate">not set</Badge>],
-                ["Status", <YesNo key="c" value={t.google.configured} yes="on" no="off" />],
+                ["Status", <span key="c" className="inline-flex items-center gap-2"><YesNo value={t.google.configured} yes="on" no="off" />{canOperate && t.google.configured ? <GoogleConnectionTest tenant={t.slug} /> : null}</span>],
                 ...t.google.classes.map((c): [string, React.ReactNode] => [
                   `Class (${c.passType})`,
                   <span key={c.classId} className="flex flex-wrap gap-2">
@@ -107,7 +108,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
               </ul>
             ) : null}
             <p className="mt-3 text-xs text-slate-500">
-              Set with <Mono>tenant update {t.slug} --google-issuer-id &lt;id&gt; --google-service-account-stdin</Mono>; the key is stored encrypted and never shown again.
+              Set below (Settings) or with <Mono>tenant update {t.slug} --google-issuer-id &lt;id&gt; --google-service-account-stdin</Mono>; the key is stored encrypted and never shown again.
             </p>
           </div>
         </Card>
@@ -146,7 +147,7 @@ export default async function TenantPage({ params }: { params: Promise<{ slug: s
         </Card>
         {canOperate ? (
           <Card title="Change integration settings" className="lg:col-span-2">
-            <SettingsForm tenant={t} canChangeStatus={!!staff && roleAtLeast(staff.role, "ADMIN")} />
+            <SettingsForm tenant={{ ...t, googleIssuerId: t.google.issuerId }} canChangeStatus={!!staff && roleAtLeast(staff.role, "ADMIN")} />
           </Card>
         ) : null}
         <Card title="API keys" className="lg:col-span-2">

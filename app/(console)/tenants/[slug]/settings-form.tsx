@@ -18,6 +18,7 @@ interface Settings {
   retentionDays: number;
   rawBodyRetentionDays: number;
   passLinkTtlDays: number;
+  googleIssuerId: string | null;
 }
 
 export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; canChangeStatus: boolean }) {
@@ -54,6 +55,9 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
       ...(text("merchantSyncSecret") ? { merchantSyncSecret: text("merchantSyncSecret") } : {}),
       ...(text("klaviyoApiKey") ? { klaviyoApiKey: text("klaviyoApiKey") } : d.get("removeKlaviyoApiKey") === "on" ? { klaviyoApiKey: null } : {}),
       ...(d.get("dropPreviousWebhookSecret") === "on" ? { dropPreviousWebhookSecret: true } : {}),
+      // Google Wallet: a blank issuer id removes the issuer (and its key); a blank key stays as it is
+      ...(text("googleIssuerId") !== (tenant.googleIssuerId ?? "") ? { googleIssuerId: text("googleIssuerId") || null } : {}),
+      ...(text("googleServiceAccount") ? { googleServiceAccount: text("googleServiceAccount") } : {}),
     });
   }
 
@@ -81,6 +85,14 @@ export function SettingsForm({ tenant, canChangeStatus }: { tenant: Settings; ca
         </label>
         <label className="flex items-center gap-2 self-end text-sm">
           <input type="checkbox" name="removeKlaviyoApiKey" /> Remove the Klaviyo private API key (stop sending to Klaviyo)
+        </label>
+        <label className={label}>
+          Google Wallet issuer id (Google Pay &amp; Wallet Console; blank: no Google Wallet)
+          <input name="googleIssuerId" inputMode="numeric" pattern="[0-9]{6,25}" defaultValue={tenant.googleIssuerId ?? ""} className={field} />
+        </label>
+        <label className={label}>
+          New Google service account key, the JSON file (blank: unchanged)
+          <textarea name="googleServiceAccount" rows={2} autoComplete="off" spellCheck={false} placeholder='{"type": "service_account", …}' className={`${field} font-mono`} />
         </label>
         <label className="flex items-center gap-2 text-sm sm:col-span-2">
           <input type="checkbox" name="dropPreviousWebhookSecret" /> Forget the previous webhook secret (rotation finished)

@@ -17,6 +17,7 @@ import { klaviyoMockControl, type ReceivedKlaviyoRequest } from "@/server/toolin
 import { SimulatedDevice } from "@/server/tooling/testing/wallet-device";
 import { createTask, eventually, profileInput, pushUpdateInput, testPass, testTenant, waitForTask } from "@/server/tooling/testing/tasks";
 import { KLAVIYO_REVISION } from "./api";
+import { createApiKey, KLAVIYO_LISTENER_SCOPE } from "@/server/tenants/api-keys";
 
 const mock = klaviyoMockControl(inject("klaviyoMock").controlUrl);
 const appUrl = inject("appUrl");
@@ -52,6 +53,32 @@ async function installed(tenant: Tenant, serialNumber: string) {
 }
 
 describe("Klaviyo outbound", () => {
+  it("a pass issued from a flow (passes/issue) has its links on the profile, for the next email of the flow", async () => {
+    const { tenant } = await klaviyoTenant();
+    const { key: listenerKey } = await createApiKey({ tenant: tenant.slug, name: "flow", scopes: [KLAVIYO_LISTENER_SCOPE], actor: "test" });
+    const email = `flow-${randomBytes(4).toString("hex")}@example.com`;
+    const res = await fetch(`${appUrl}/api/${tenant.slug}/webhooks/listeners/klaviyo/passes/issue`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${listenerKey}` },
+      body: JSON.stringify({ identifiers: { email }, passType: "basic", additionalData: { points: "120" } }),
+    });
+    expect(res.status).toBe(202);
+    const { correlationId } = (await res.json()) as { correlationId: string };
+    const issueTask = await waitForTask((await eventually(() => db().syncTask.findFirst({ where: { correlationId, kind: "PASS_ISSUE" } })))!.id);
+    expect(issueTask).toMatchObject({ status: "SUCCEEDED", output: { created: true } });
+    const serialNumber = (issueTask.output as { serialNumber: string }).serialNumber;
+    const pass = await db().pass.findUniqueOrThrow({ where: { serialNumber } });
+    expect(await outboundTask(pass.id, "ISSUED", "KLAVIYO_PROFILE")).toMatchObject({ status: "SUCCEEDED" });
+    const profile = await profileOf(email);
+    expect(profile?.properties).toMatchObject({
+      passflow_basic_url: expect.stringContaining(`/p/${tenant.slug}/${encodeURIComponent(serialNumber)}?expires=`),
+      passflow_basic_serial_number: serialNumber,
+      passflow_basic_state: "issued",
+    });
+    // the page link on the profile opens the Add to Wallet page
+    expect((await fetch((profile!.properties as { passflow_basic_url: string }).passflow_basic_url)).status).toBe(200);
+  });
+
   it("an issued pass sends Pass Issued and writes the links, serial number, pass type and state onto the profile", async () => {
     const { tenant, key } = await klaviyoTenant();
     const email = `issued-${randomBytes(4).toString("hex")}@example.com`;

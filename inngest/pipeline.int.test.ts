@@ -55,9 +55,11 @@ describe("pipeline over HTTP on the embedded executor", () => {
     const delivery = await eventually(() => db().pushDelivery.findFirst({ where: { passId: before.id, deviceId: device.id } }));
     expect(delivery).toMatchObject({ versionTag: after.versionTag, correlationId });
     const eventIds = [`task-${task.id}`, `pass-changed-${before.id}-${after.versionTag}`];
-    await eventually(async () => (await db().executorRun.count({ where: { eventId: { in: eventIds }, status: "COMPLETED" } })) === 2);
+    // pass.changed runs pass-notify (APNs) and google-sync (a no-op for a tenant without a Google Wallet issuer)
+    await eventually(async () => (await db().executorRun.count({ where: { eventId: { in: eventIds }, status: "COMPLETED" } })) === 3);
     const runs = await db().executorRun.findMany({ where: { eventId: { in: eventIds } } });
     expect(runs.map((r) => [r.functionId, r.status]).sort()).toEqual([
+      ["passflow-google-sync", "COMPLETED"],
       ["passflow-pass-notify", "COMPLETED"],
       ["passflow-pass-update", "COMPLETED"],
     ]);

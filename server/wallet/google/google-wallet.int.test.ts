@@ -248,7 +248,7 @@ describe("Google Wallet", () => {
     const bad = await post({ protocolVersion: "ECv2SigningOnly" });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("signature");
-  });
+  }, 180_000); // CLI processes, callbacks and console pages: over a minute on the embedded database under load
 
   it("a publication writes the published design to the class and PATCHes the objects of its passes", async () => {
     const { tenant, issuerId } = await googleTenant();

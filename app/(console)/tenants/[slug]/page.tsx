@@ -6,8 +6,7 @@ import { roleAtLeast } from "@/server/auth/roles";
 import { CERTIFICATE_WARNING_DAYS } from "@/server/console/tenants";
 import { Badge, Card, ErrorState, Facts, Mono, PageHeader, StatusBadge, Table, Td, TextLink, Time } from "../../_components/ui";
 import { ApiKeys } from "./api-keys";
-import { KlaviyoConnectionTest } from "./klaviyo-connection";
-import { GoogleConnectionTest } from "./google-connection";
+import { GoogleConnectionTest, KlaviyoConnectionTest } from "./connection-tests";
 import { InstallFunnel } from "./install-funnel";
 import { SettingsForm } from "./settings-form";
 

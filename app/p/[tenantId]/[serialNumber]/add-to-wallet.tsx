@@ -18,43 +18,45 @@ function Frame({ title, children }: { title: string; children: React.ReactNode }
   );
 }
 
-/** Google's "Save to Google Wallet" button, as a link to the pass's signed save link (pay.google.com). */
-export function SaveToGoogleWallet({ url }: { url: string }) {
+/** A wallet's button: a link styled as its badge (`tone`: the button colours), an icon, a label. */
+function WalletButton({ href, testId, tone, icon, label }: { href: string; testId: string; tone: string; icon: React.ReactNode; label: string }) {
   return (
     <a
-      href={url}
-      className="inline-flex h-12 min-w-[220px] items-center justify-center gap-3 rounded-xl bg-slate-900 px-5 text-base font-medium text-white shadow-sm ring-1 ring-slate-700 hover:bg-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-teal-500 focus-visible:ring-offset-2"
-      data-testid="save-to-google-wallet"
+      href={href}
+      className={`inline-flex h-12 min-w-[220px] items-center justify-center gap-3 rounded-xl px-5 text-base font-medium text-white shadow-sm focus:outline-none focus-visible:ring-2 focus-visible:ring-teal-500 focus-visible:ring-offset-2 ${tone}`}
+      data-testid={testId}
     >
-      <svg width="22" height="22" viewBox="0 0 22 22" aria-hidden className="shrink-0">
-        <rect x="1" y="3" width="20" height="16" rx="3" fill="#fff" />
-        <rect x="3" y="6" width="16" height="3" rx="1" fill="#4285f4" />
-        <rect x="3" y="10" width="16" height="3" rx="1" fill="#34a853" />
-        <rect x="3" y="14" width="16" height="3" rx="1" fill="#fbbc04" />
-      </svg>
-      Save to Google Wallet
+      {icon}
+      {label}
     </a>
   );
 }
 
+/** Google's "Save to Google Wallet" button, as a link to the pass's signed save link (pay.google.com). */
+export function SaveToGoogleWallet({ url }: { url: string }) {
+  const icon = (
+    <svg width="22" height="22" viewBox="0 0 22 22" aria-hidden className="shrink-0">
+      <rect x="1" y="3" width="20" height="16" rx="3" fill="#fff" />
+      <rect x="3" y="6" width="16" height="3" rx="1" fill="#4285f4" />
+      <rect x="3" y="10" width="16" height="3" rx="1" fill="#34a853" />
+      <rect x="3" y="14" width="16" height="3" rx="1" fill="#fbbc04" />
+    </svg>
+  );
+  return <WalletButton href={url} testId="save-to-google-wallet" tone="bg-slate-900 ring-1 ring-slate-700 hover:bg-slate-700" icon={icon} label="Save to Google Wallet" />;
+}
+
 /** Apple's "Add to Apple Wallet" badge, as a link to the signed .pkpass. */
 function AppleWalletButton({ href }: { href: string }) {
-  return (
-    <a
-      href={href}
-      className="inline-flex h-12 min-w-[220px] items-center justify-center gap-3 rounded-xl bg-black px-5 text-base font-medium text-white shadow-sm hover:bg-slate-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-teal-500 focus-visible:ring-offset-2"
-      data-testid="add-to-apple-wallet"
-    >
-      <svg width="28" height="22" viewBox="0 0 28 22" aria-hidden className="shrink-0">
-        <rect x="1" y="1" width="26" height="20" rx="4" fill="#fff" />
-        <rect x="3" y="4" width="22" height="4" rx="1.5" fill="#34aadc" />
-        <rect x="3" y="7" width="22" height="4" rx="1.5" fill="#4cd964" />
-        <rect x="3" y="10" width="22" height="4" rx="1.5" fill="#ffcc00" />
-        <rect x="3" y="13" width="22" height="5" rx="1.5" fill="#ff3b30" />
-      </svg>
-      Add to Apple Wallet
-    </a>
+  const icon = (
+    <svg width="28" height="22" viewBox="0 0 28 22" aria-hidden className="shrink-0">
+      <rect x="1" y="1" width="26" height="20" rx="4" fill="#fff" />
+      <rect x="3" y="4" width="22" height="4" rx="1.5" fill="#34aadc" />
+      <rect x="3" y="7" width="22" height="4" rx="1.5" fill="#4cd964" />
+      <rect x="3" y="10" width="22" height="4" rx="1.5" fill="#ffcc00" />
+      <rect x="3" y="13" width="22" height="5" rx="1.5" fill="#ff3b30" />
+    </svg>
   );
+  return <WalletButton href={href} testId="add-to-apple-wallet" tone="bg-black hover:bg-slate-800" icon={icon} label="Add to Apple Wallet" />;
 }
 
 export function AddToWallet({ view, saveToGoogleWallet }: { view: Extract<PassPageView, { state: "ok" }>; saveToGoogleWallet?: React.ReactNode }) {

@@ -48,14 +48,36 @@ export function passChangedEvent(data: z.infer<typeof passChangedData>) {
 }
 
 /**
- * A pass version written by a publication (which pushes Apple devices itself, without
- * `pass.changed`) is to be PATCHed onto its Google Wallet object: run google-sync.
+ * A pass version is to be PATCHed onto the pass's Google Wallet object: run google-sync. Sent
+ * beside `pass.changed` for a pass that has one (passVersionEvents), by a publication (which
+ * pushes Apple devices itself, without `pass.changed`), and when an object is written from a
+ * version that an update has since replaced.
  */
 export const googleObjectSyncRequested = eventType("passflow/google.object.sync.requested", { schema: passChangedData });
 
 /** The `google.object.sync.requested` event of one pass version (its id names the version). */
 export function googleObjectSyncEvent(data: z.infer<typeof passChangedData>) {
   return googleObjectSyncRequested.create(data, { id: `google-object-sync-${data.passId}-${data.versionTag}` });
+}
+
+/** A changed pass version to announce; `googleObject` when the pass has a Google Wallet object. */
+export interface ChangedPassVersion {
+  passId: string;
+  /** Pass.versionTag as a decimal string. */
+  versionTag: string;
+  googleObject: boolean;
+}
+
+/**
+ * The events of changed pass versions: `pass.changed` for each (pass-notify pushes its devices)
+ * and `google.object.sync.requested` for those with a Google Wallet object (google-sync PATCHes
+ * it), so a pass never saved to Google Wallet costs no google-sync run.
+ */
+export function passVersionEvents(passes: ChangedPassVersion[], meta: Pick<z.infer<typeof passChangedData>, "tenantId" | "taskId" | "correlationId">) {
+  return passes.flatMap((p) => {
+    const data = { passId: p.passId, versionTag: p.versionTag, ...meta };
+    return p.googleObject ? [passChangedEvent(data), googleObjectSyncEvent(data)] : [passChangedEvent(data)];
+  });
 }
 
 const publishRequestedData = z.object({

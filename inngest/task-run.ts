@@ -7,7 +7,7 @@ import { RetriableTaskError } from "@/server/platform/errors";
 import { classifyTaskError, failTask, formatTaskFailure, recordTaskFailure } from "@/server/tasks/lifecycle";
 import { withCorrelation } from "@/server/platform/log";
 import { inngest } from "./client";
-import { passChangedEvent, type TaskEventData } from "./events";
+import { passVersionEvents, type ChangedPassVersion, type TaskEventData } from "./events";
 
 /**
  * Runs a function's or step's work for the task (`attempt`: the SDK's 0-based attempt) with its
@@ -37,13 +37,12 @@ export async function failTaskOnFailure({ event, error }: { event: { data: { eve
 }
 
 /**
- * Sends `pass.changed` for each changed pass version, from inside the step that changed them.
- * The event id names the pass version, so a step retried after a partial failure sends nothing
- * twice (Inngest drops repeated event ids).
+ * Sends the events of each changed pass version (passVersionEvents: `pass.changed`, and the Google
+ * Wallet sync for a pass with an object), from inside the step that changed them. Event ids name
+ * the pass version, so a step retried after a partial failure sends nothing twice (Inngest drops
+ * repeated event ids).
  */
-export async function emitPassChanged(task: TaskEventData, passes: { passId: string; versionTag: string }[]): Promise<void> {
+export async function emitPassChanged(task: TaskEventData, passes: ChangedPassVersion[]): Promise<void> {
   if (passes.length === 0) return;
-  await inngest.send(
-    passes.map((p) => passChangedEvent({ passId: p.passId, tenantId: task.tenantId, versionTag: p.versionTag, taskId: task.taskId, correlationId: task.correlationId })),
-  );
+  await inngest.send(passVersionEvents(passes, { tenantId: task.tenantId, taskId: task.taskId, correlationId: task.correlationId }));
 }

@@ -32,6 +32,11 @@ const RESTART_DELAY_MS = 1000;
 
 const nextBin = createRequire(__filename).resolve("next/dist/bin/next");
 const args = ["start", ...process.argv.slice(2)];
+/**
+ * Node's own flags given to this script (`node --cpu-prof --import tsx server/start.ts`) go on to
+ * every app process, without the module loaders that run this script itself.
+ */
+const nodeArgs = process.execArgv.filter((arg, i, all) => !/^--(import|require|loader|experimental-loader)(=|$)/.test(arg) && !/^--(import|require|loader|experimental-loader)$/.test(all[i - 1] ?? ""));
 
 function fail(message: string): never {
   console.error(`passflow: ${message}`);
@@ -40,7 +45,7 @@ function fail(message: string): never {
 
 /** `next start` in a child process: its output, signals passed on, its exit code. */
 function single(): void {
-  const child = spawn(process.execPath, [nextBin, ...args], { stdio: "inherit" });
+  const child = spawn(process.execPath, [...nodeArgs, nextBin, ...args], { stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 143)));
 }
@@ -48,7 +53,7 @@ function single(): void {
 async function primary(workers: number): Promise<void> {
   const { logger } = await import("@/server/platform/log");
   const log = logger.child({ component: "cluster" });
-  cluster.setupPrimary({ exec: nextBin, args, execArgv: [] }); // workers run plain node, not this script's loader
+  cluster.setupPrimary({ exec: nextBin, args, execArgv: nodeArgs }); // workers run plain node, not this script's loader
   const listened = new WeakSet<Worker>();
   let stopping: NodeJS.Signals | undefined;
   const fork = () => {

@@ -39,7 +39,7 @@ export interface RunStore {
   load(ids: string[]): Promise<RunState[]>;
   /** Persists memoized steps and the retry position (the run is RUNNING from its first step on). */
   save(run: RunState): Promise<void>;
-  /** Ends a run. */
+  /** Ends a run (written with the other runs ending meanwhile, in one statement; resolves once written). */
   finish(id: string, outcome: { output: unknown } | { error: SerializedError }): Promise<void>;
   /** Runs a previous process left QUEUED or RUNNING, oldest first. */
   unfinished(): Promise<RunState[]>;
@@ -47,6 +47,19 @@ export interface RunStore {
   prune(before: Date): Promise<number>;
   close(): Promise<void>;
 }
+
+/** A run's end waiting for its batch (createRunStore). */
+interface PendingFinish {
+  id: string;
+  status: "COMPLETED" | "FAILED";
+  output: string | null;
+  error: string | null;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Run ends per statement at most. */
+const FINISH_BATCH = 200;
 
 /** Run ids per notification: 100 UUIDs stay well under PostgreSQL's 8000-byte payload limit. */
 export const NOTIFY_IDS = 100;
@@ -56,6 +69,32 @@ const RUN_COLUMNS = `id, "functionId", event, steps, COALESCE(stack, '{}') AS st
 /** A store on `databaseUrl` with at most `max` connections. */
 export function createRunStore(databaseUrl: string, max = 4): RunStore {
   const pool = new pg.Pool({ ...pgConfigFromUrl(databaseUrl, max), idleTimeoutMillis: 10_000 });
+
+  // Ends of runs are written in batches, one statement per batch: those that come while a batch is
+  // being written go in the next (as PostgreSQL's group commit does), so a busy executor spends one
+  // round trip on many runs. Each caller still resolves only once its row is written.
+  let finishing: PendingFinish[] = [];
+  let flushing: Promise<void> | undefined;
+  async function flushFinishes(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r)); // the runs ending in this turn of the event loop join
+    while (finishing.length > 0) {
+      const batch = finishing.splice(0, FINISH_BATCH);
+      try {
+        await pool.query(
+          `UPDATE "ExecutorRun" r
+              SET status = u.status::"ExecutorRunStatus", output = u.output, error = u.error, "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
+             FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) AS u(id, status, output, error)
+            WHERE r.id = u.id`,
+          [batch.map((f) => f.id), batch.map((f) => f.status), batch.map((f) => f.output), batch.map((f) => f.error)],
+        );
+        for (const f of batch) f.resolve();
+      } catch (err) {
+        for (const f of batch) f.reject(err);
+      }
+    }
+    flushing = undefined;
+  }
+
   return {
     async insert(runs, notify) {
       if (runs.length === 0) return [];
@@ -90,12 +129,12 @@ export function createRunStore(databaseUrl: string, max = 4): RunStore {
         [run.id, JSON.stringify(run.steps), run.stack, run.attempt, run.runAfter.toISOString()],
       );
     },
-    async finish(id, outcome) {
+    finish(id, outcome) {
       const failed = "error" in outcome;
-      await pool.query(
-        `UPDATE "ExecutorRun" SET status = $2::"ExecutorRunStatus", output = $3::jsonb, error = $4::jsonb, "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC') WHERE id = $1`,
-        [id, failed ? "FAILED" : "COMPLETED", failed ? null : JSON.stringify(outcome.output ?? null), failed ? JSON.stringify(outcome.error) : null],
-      );
+      return new Promise<void>((resolve, reject) => {
+        finishing.push({ id, status: failed ? "FAILED" : "COMPLETED", output: failed ? null : JSON.stringify(outcome.output ?? null), error: failed ? JSON.stringify(outcome.error) : null, resolve, reject });
+        if (!flushing) flushing = flushFinishes();
+      });
     },
     async unfinished() {
       const { rows } = await pool.query<RunState>(`SELECT ${RUN_COLUMNS} FROM "ExecutorRun" WHERE status IN ('QUEUED', 'RUNNING') ORDER BY "createdAt", id`);
@@ -105,6 +144,9 @@ export function createRunStore(databaseUrl: string, max = 4): RunStore {
       const res = await pool.query(`DELETE FROM "ExecutorRun" WHERE status IN ('COMPLETED', 'FAILED') AND "finishedAt" < $1::timestamptz AT TIME ZONE 'UTC'`, [before.toISOString()]);
       return res.rowCount ?? 0;
     },
-    close: () => pool.end(),
+    close: async () => {
+      await flushing;
+      await pool.end();
+    },
   };
 }

@@ -1,9 +1,10 @@
 /**
- * google-sync: on `pass.changed` (and on a publication's `google.object.sync.requested`, since a
- * publication pushes Apple devices without `pass.changed`), PATCHes the pass's Google Wallet object with what changed in
- * that version (server/wallet/google/objects.ts syncGoogleObject), beside pass-notify's APNs
- * pushes. Skipped for a tenant without a Google Wallet issuer and for a pass with no Google
- * object (never saved through a Google link); idempotent per pass version.
+ * google-sync: on `google.object.sync.requested`, PATCHes the pass's Google Wallet object with
+ * what changed in that version (server/wallet/google/objects.ts syncGoogleObject), beside
+ * pass-notify's APNs pushes. The event is sent only for a pass that has an object (with its
+ * `pass.changed`: inngest/events.ts passVersionEvents; by a publication), so a pass never saved
+ * to Google Wallet costs no run; a tenant without an issuer (any more) or a pass whose object is
+ * gone is skipped. Idempotent per pass version.
  *
  * No step: the PATCH is the function's only effect. The client retries 429/5xx itself with
  * back-off; what still fails is thrown and retried by Inngest (5 retries, exponential), except
@@ -13,7 +14,7 @@
  */
 import { NonRetriableError } from "inngest";
 import { inngest } from "../client";
-import { googleObjectSyncRequested, passChanged } from "../events";
+import { googleObjectSyncRequested } from "../events";
 import { logger, withCorrelation } from "@/server/platform/log";
 import { GoogleApiError } from "@/server/wallet/google/api";
 import { syncGoogleObject } from "@/server/wallet/google/objects";
@@ -22,7 +23,7 @@ export const googleSync = inngest.createFunction(
   {
     id: "google-sync",
     name: "Google Wallet sync (PATCH the object)",
-    triggers: [passChanged, googleObjectSyncRequested],
+    triggers: [googleObjectSyncRequested],
     retries: 5,
     concurrency: [
       { key: "event.data.passId", limit: 1 },

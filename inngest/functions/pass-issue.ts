@@ -54,8 +54,8 @@ export const passIssue = inngest.createFunction(
       );
       await dispatchTasks(outbox); // the Klaviyo tasks of its pass events (Pass Issued, profile links)
       if (run.duplicate) return { duplicate: true as const, status: run.status };
-      const { created, changed, passId, serialNumber, passType, versionTag, changedKeys } = run.value;
-      if (changed) await emitPassChanged(event.data, [{ passId, versionTag }]);
+      const { created, changed, passId, serialNumber, passType, versionTag, changedKeys, googleObject } = run.value;
+      if (changed) await emitPassChanged(event.data, [{ passId, versionTag, googleObject }]);
       const [apple, googleSave] = await Promise.all([passLinks({ tenant: event.data.tenantId, serialNumber }), googleSaveUrl(event.data.tenantId, serialNumber)]);
       const links = { ...apple, googleSave };
       const output = { created, changed, passId, serialNumber, passType, versionTag, changedKeys, links };

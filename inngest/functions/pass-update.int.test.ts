@@ -16,9 +16,10 @@ afterEach(() => {
 });
 
 /** A fresh engine per run (step results are cached per engine); event sends are captured, not sent. */
-async function run(tenant: Tenant, input: PassUpdateInput, attempt = 0) {
-  const task = await createTask(tenant.id, "PASS_UPDATE", input, { dispatch: false });
+async function run(tenant: Tenant, input: PassUpdateInput, attempt = 0, existing?: { id: string; correlationId: string }) {
+  const task = existing ?? (await createTask(tenant.id, "PASS_UPDATE", input, { dispatch: false }));
   const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: ["evt"] });
+  send.mockClear(); // only this run's sends
   const t = new InngestTestEngine({
     function: passUpdate,
     events: [passUpdateRequested.create({ taskId: task.id, tenantId: tenant.id, correlationId: task.correlationId }, { id: `task-${task.id}` })],
@@ -41,7 +42,15 @@ describe("pass-update", () => {
     const after = await db().pass.findUniqueOrThrow({ where: { id: pass.id } });
     expect(after.data).toEqual({ points: 120, offerExpires: "2026-12-31T18:00:00.000Z" });
     expect(after.versionTag > pass.versionTag).toBe(true);
-    expect(result).toEqual({ changed: true, passId: pass.id, serialNumber: pass.serialNumber, versionTag: after.versionTag.toString(), changedKeys: ["offerExpires", "points", "tier"] });
+    expect(result).toEqual({
+      changed: true,
+      passId: pass.id,
+      customerRecordId: pass.customerRecordId,
+      serialNumber: pass.serialNumber,
+      versionTag: after.versionTag.toString(),
+      changedKeys: ["offerExpires", "points", "tier"],
+      googleObject: false, // so no google-sync run: only pass.changed is sent
+    });
     expect(sent).toEqual([
       expect.objectContaining({
         name: "passflow/pass.changed",
@@ -54,6 +63,20 @@ describe("pass-update", () => {
     expect(task.finishedAt).toBeInstanceOf(Date);
     const change = await db().passChange.findFirstOrThrow({ where: { taskId: task.id } });
     expect(change).toMatchObject({ passId: pass.id, versionTag: after.versionTag, changes: { tier: { before: "Member", after: null }, points: { before: 0, after: 120 } } });
+  });
+
+  it("a run again after the task SUCCEEDED (it died before sending) sends the same events and changes nothing", async () => {
+    const tenant = await testTenant();
+    const pass = await testPass(tenant, { email: "again@example.com" });
+    const input = pushUpdateInput({ identifiers: { email: "again@example.com" }, additionalData: { points: "7" } });
+    const first = await run(tenant, input);
+    const versionTag = (await db().pass.findUniqueOrThrow({ where: { id: pass.id } })).versionTag;
+    const again = await run(tenant, input, 1, first.task);
+    expect(again.result).toEqual({ duplicate: true, status: "SUCCEEDED" });
+    expect(again.sent.map((e) => (e as { id: string }).id)).toEqual([`pass-changed-${pass.id}-${versionTag}`]); // the id Inngest deduplicates on
+    expect((await db().pass.findUniqueOrThrow({ where: { id: pass.id } })).versionTag).toBe(versionTag);
+    expect(await db().passChange.count({ where: { passId: pass.id } })).toBe(1);
+    expect(again.task).toMatchObject({ status: "SUCCEEDED", finishedAt: first.task.finishedAt });
   });
 
   it("changes nothing when the values are already there: no bump, no push, changed false", async () => {

@@ -26,7 +26,7 @@ import { db } from "../db/client";
 import { DomainError } from "@/server/platform/errors";
 import { logger } from "@/server/platform/log";
 import { inngest } from "@/inngest/client";
-import { passChangedEvent } from "@/inngest/events";
+import { passVersionEvents } from "@/inngest/events";
 import { audit } from "@/server/staff/audit";
 import { getTenant } from "@/server/tenants/tenants";
 import { normalizeIdentifiers, normalizePhone, phoneDigits } from "@/server/identifiers/identifiers";
@@ -210,11 +210,11 @@ export async function eraseCustomer(target: ErasureTarget & { actor: string }): 
   const { result, versions } = await db().$transaction(async (tx) => {
     const s = await lockSubject(tx, id);
     const p = await plan(tx, s);
-    const versions = await tx.$queryRaw<{ passId: string; versionTag: string }[]>`
+    const versions = await tx.$queryRaw<{ passId: string; versionTag: string; googleObject: boolean }[]>`
       UPDATE "Pass" SET voided = true, data = '{}', metadata = '{}', "erasedAt" = ${erasedAt},
              "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
        WHERE id = ANY(${p.passIds}::text[])
-      RETURNING id AS "passId", "versionTag"::text AS "versionTag"`;
+      RETURNING id AS "passId", "versionTag"::text AS "versionTag", EXISTS (SELECT 1 FROM "GoogleWalletObject" g WHERE g."passId" = "Pass".id) AS "googleObject"`;
     const inPasses = { passId: { in: p.passIds } };
     await tx.passChange.deleteMany({ where: inPasses });
     await tx.passEvent.deleteMany({ where: inPasses });
@@ -249,7 +249,7 @@ export async function eraseCustomer(target: ErasureTarget & { actor: string }): 
   let pushed = 0;
   if (versions.length) {
     try {
-      await inngest.send(versions.map((v) => passChangedEvent({ passId: v.passId, tenantId: result.tenant.id, versionTag: v.versionTag, taskId: null, correlationId })));
+      await inngest.send(passVersionEvents(versions, { tenantId: result.tenant.id, taskId: null, correlationId }));
       pushed = versions.length;
     } catch (err) {
       logger.warn({ customerRecordId: result.customerRecordId, err: (err as Error).message }, "customer erased, but the voided passes' push could not be sent");

@@ -72,6 +72,8 @@ export interface ChangedPass {
   passId: string;
   serialNumber: string;
   versionTag: string;
+  /** The pass has a Google Wallet object to PATCH with the change. */
+  googleObject: boolean;
 }
 
 export interface ProfileSyncResult {
@@ -234,8 +236,8 @@ async function applyToCustomer(
     const next = applyFieldValues(data, shown, fields, { passTypeKey: pass.passType.key, source: "properties", ignoreUnknown: true, notProvidedValues: notProvided });
     const passChanges = diffData(data, next);
     if (Object.keys(passChanges).length === 0) continue;
-    const versionTag = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId, alertingChange(passChanges, fields), outbox);
-    passes.push({ passId: pass.id, serialNumber: pass.serialNumber, versionTag: versionTag.toString() });
+    const written = await writePassVersion(prismaSql(tx), pass, { data: next, metadata: pass.metadata, passTypeId: pass.passTypeId }, passChanges, taskId, alertingChange(passChanges, fields), outbox);
+    passes.push({ passId: pass.id, serialNumber: pass.serialNumber, versionTag: written.versionTag.toString(), googleObject: written.googleObject });
   }
   return { customerRecordId: customer.id, matchedBy, customerChanges: changes, passes, appliedAt: new Date().toISOString() };
 }

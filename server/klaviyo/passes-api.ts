@@ -16,7 +16,7 @@
 import { randomUUID } from "node:crypto";
 import type { Tenant } from "@prisma/client";
 import { inngest } from "@/inngest/client";
-import { passChangedEvent } from "@/inngest/events";
+import { passVersionEvents } from "@/inngest/events";
 import { logger, withCorrelation } from "@/server/platform/log";
 import { parseJson, readBody } from "@/server/platform/http/body";
 import { errorResponse } from "@/server/platform/http/errors";
@@ -97,7 +97,7 @@ export function issuePassRequestHandler(request: Request, tenantRef: string): Pr
     if (result.changed) {
       // after the commit, as a pushUpdate's; a failed send is logged: the new version is there for the next fetch
       try {
-        await inngest.send(passChangedEvent({ passId: result.passId, tenantId: tenant.id, versionTag: result.versionTag, taskId: null, correlationId }));
+        await inngest.send(passVersionEvents([result], { tenantId: tenant.id, taskId: null, correlationId }));
       } catch (err) {
         logger.warn({ err: (err as Error).message, passId: result.passId }, "pass.changed not sent; devices fetch the new version on their next update");
       }

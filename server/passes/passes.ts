@@ -159,6 +159,8 @@ export interface IssueOrUpdateResult {
   passType: string;
   /** The pass's version tag (decimal string). */
   versionTag: string;
+  /** The found pass changed and has a Google Wallet object to PATCH (a new pass has none). */
+  googleObject: boolean;
   /** What issuing or updating set: one entry per field (from null for a new pass), plus passType / metadata. */
   changes: PassChanges;
 }
@@ -194,6 +196,7 @@ export async function issueOrUpdatePassIn(
       changed: false,
       passType: input.passType,
       versionTag: pass.versionTag.toString(),
+      googleObject: false,
       changes: diffData({}, pass.data as Record<string, unknown>),
     };
   }
@@ -206,7 +209,7 @@ export async function issueOrUpdatePassIn(
       { source: opts.source, outbox: opts.outbox },
     );
     if (update.passId !== issued.passId) throw new Error(`pass-issue: the update chose pass ${update.serialNumber}, not ${issued.serialNumber}`);
-    return { ...issued, changed: update.changed, passType: input.passType, versionTag: update.versionTag, changes: update.changes };
+    return { ...issued, changed: update.changed, passType: input.passType, versionTag: update.versionTag, googleObject: update.googleObject, changes: update.changes };
   });
 }
 

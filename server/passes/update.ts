@@ -61,6 +61,8 @@ export interface PassUpdateResult {
   versionTag: string;
   /** Keys of what changed (data fields, `passType`, `metadata`). */
   changedKeys: string[];
+  /** The pass has a Google Wallet object to PATCH with the change (false when nothing changed). */
+  googleObject: boolean;
   /** Before and after of each change (what the PassChange row stores; a dry run shows it). */
   changes: PassChanges;
 }
@@ -166,7 +168,9 @@ export function alertingChange(changes: PassChanges, fields: readonly { key: str
  * The caller holds the pass's row lock (so the budget counts every earlier change of the pass).
  * Also records the UPDATED pass event (`{ changedKeys, versionTag }`; with its Klaviyo tasks onto
  * `outbox` when the tenant sends to Klaviyo: server/passes/events.ts), one more INSERT in the
- * caller's transaction.
+ * caller's transaction. Returns the new version tag and whether the pass has a Google Wallet object
+ * (read after the pass's row lock, so an object written concurrently from the older version is
+ * either seen here or resynced by its writer: server/wallet/google/objects.ts ensureGoogleObject).
  */
 export async function writePassVersion(
   sql: Sql,
@@ -176,21 +180,21 @@ export async function writePassVersion(
   taskId: string | null,
   alerting: boolean,
   outbox?: QueuedTask[],
-): Promise<bigint> {
-  const [row] = await sql.query<{ versionTag: string; tenantId: string }>(
+): Promise<{ versionTag: bigint; googleObject: boolean }> {
+  const [row] = await sql.query<{ versionTag: string; tenantId: string; googleObject: boolean }>(
     `WITH decision AS (SELECT CASE WHEN $8::boolean THEN passflow_alert_muted_reason($1::text) END AS reason),
      updated AS (
        UPDATE "Pass"
           SET data = $2::jsonb, metadata = $3::jsonb, "passTypeId" = $4::text, "alertsMuted" = (SELECT reason IS NOT NULL FROM decision),
               "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')), "updatedAt" = (now() AT TIME ZONE 'UTC')
         WHERE id = $1::text
-    RETURNING id, "versionTag", "tenantId"),
+    RETURNING id, "versionTag", "tenantId", EXISTS (SELECT 1 FROM "GoogleWalletObject" g WHERE g."passId" = "Pass".id) AS "googleObject"),
      change AS (
        INSERT INTO "PassChange" (id, "passId", "taskId", "versionTag", changes, alerting, muted, "mutedReason", "createdAt")
        SELECT $5::text, updated.id, $6::text, updated."versionTag", $7::jsonb, $8::boolean, decision.reason IS NOT NULL, decision.reason, (now() AT TIME ZONE 'UTC')
          FROM updated, decision
     RETURNING "versionTag")
-     SELECT change."versionTag"::text AS "versionTag", updated."tenantId" FROM change, updated`,
+     SELECT change."versionTag"::text AS "versionTag", updated."tenantId", updated."googleObject" FROM change, updated`,
     [pass.id, JSON.stringify(next.data), JSON.stringify(next.metadata), next.passTypeId, randomUUID(), taskId, JSON.stringify(changes), alerting],
   );
   if (!row) throw new Error(`pass ${pass.id} vanished while locked`);
@@ -204,7 +208,7 @@ export async function writePassVersion(
     causeTaskId: taskId,
     outbox,
   });
-  return BigInt(row.versionTag);
+  return { versionTag: BigInt(row.versionTag), googleObject: row.googleObject };
 }
 
 /**
@@ -246,9 +250,9 @@ export async function applyPassUpdate(
     if (!jsonEqual(pass.metadata, metadata)) changes.metadata = { before: pass.metadata, after: metadata };
     const changedKeys = Object.keys(changes);
     const result = { passId: pass.id, customerRecordId: customer.id, serialNumber: pass.serialNumber, changedKeys, changes };
-    if (changedKeys.length === 0) return { ...result, changed: false, versionTag: pass.versionTag.toString() };
+    if (changedKeys.length === 0) return { ...result, changed: false, versionTag: pass.versionTag.toString(), googleObject: false };
     const alerting = alertingChange(changes, fieldDefinitions(passType));
-    const versionTag = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId, alerting, opts.outbox);
-    return { ...result, changed: true, versionTag: versionTag.toString() };
+    const written = await writePassVersion(sql, pass, { data, metadata, passTypeId: passType.id }, changes, taskId, alerting, opts.outbox);
+    return { ...result, changed: true, versionTag: written.versionTag.toString(), googleObject: written.googleObject };
   });
 }

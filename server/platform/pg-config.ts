@@ -1,7 +1,8 @@
 /**
  * Turns a `postgres://` URL into discrete node-postgres fields. Discrete fields matter: with a
  * `connectionString`, pg lets the URL override `database`, so Prisma Migrate's shadow pool would
- * silently connect to the main database.
+ * silently connect to the main database. A `host` query parameter (libpq's form for a Unix
+ * socket directory, `postgres://postgres@/passflow?host=/var/run/postgresql`) wins over the URL's host.
  */
 import type { PoolConfig } from "pg";
 
@@ -9,7 +10,8 @@ export function pgConfigFromUrl(url: string, max?: number): PoolConfig {
   const u = new URL(url);
   const sslmode = u.searchParams.get("sslmode");
   return {
-    host: u.hostname,
+    // libpq's `?host=/var/run/postgresql` names a Unix socket directory (postgres://user@/db?host=…)
+    host: u.searchParams.get("host") || u.hostname,
     port: Number(u.port || 5432),
     user: decodeURIComponent(u.username || "postgres"),
     password: decodeURIComponent(u.password),

@@ -103,14 +103,16 @@ export function isTerminal(task: Pick<SyncTask, "status">): boolean {
 }
 
 /** The result of `runTaskOnce`: the work's result, or `duplicate` when the task had already ended. */
-export type TaskRunResult<T> = { duplicate: false; value: T } | { duplicate: true; status: SyncTask["status"] };
+export type TaskRunResult<T> = { duplicate: false; value: T } | { duplicate: true; status: SyncTask["status"]; output: T | null };
 
 /**
  * Does a task's database work exactly once, in one transaction (`transaction`: a Prisma or a
  * node-postgres one, server/db/sql.ts): marks it RUNNING for `attempt` (startTask, which locks
  * the task's row, so two runs of the task that race take turns), runs `apply`, and stores its
- * result as the task's output (status stays RUNNING until the function completes the task). A
- * task already SUCCEEDED or FAILED is a duplicate run; a task with an output was applied before a
+ * result as the task's output (status stays RUNNING until the function completes the task; with
+ * `complete`, the same statement makes it SUCCEEDED, for a function with nothing left to do but
+ * send events, which it sends again from a duplicate run's `output`). A task already SUCCEEDED or
+ * FAILED is a duplicate run (with its stored output); a task with an output was applied before a
  * crash and its output is returned instead of applying it twice. The pass and customer the result
  * names (`subjectsOf`) are recorded on the task. When `apply` throws, nothing of the run is
  * written: the caller records the failure (recordTaskFailure, with the attempt, and the subjects
@@ -122,27 +124,38 @@ export async function runTaskOnce<T extends object, Tx>(
   transaction: Transaction<Tx>,
   apply: (tx: Tx, task: StartedTask) => Promise<T>,
   subjectsOf: (result: T) => TaskSubjects = () => ({}),
+  opts: { complete?: boolean } = {},
 ): Promise<TaskRunResult<T>> {
-  return transaction(async (tx, sql): Promise<TaskRunResult<T>> => {
+  let ended: EndedTask[] = [];
+  const run = await transaction(async (tx, sql): Promise<TaskRunResult<T>> => {
     const task = await startTask(taskId, attempt, sql);
-    if (isTerminal(task)) return { duplicate: true, status: task.status };
-    if (task.output) return { duplicate: false, value: task.output as T };
+    if (isTerminal(task)) return { duplicate: true, status: task.status, output: (task.output as T | null) ?? null };
+    if (task.output) {
+      if (opts.complete) ended = await sql.query<EndedTask>(`${COMPLETE} WHERE id = $1 RETURNING ${ENDED_COLUMNS}`, [task.id]);
+      return { duplicate: false, value: task.output as T };
+    }
     const result = await apply(tx, task);
     const subjects = subjectsOf(result);
-    await sql.query(
-      `UPDATE "SyncTask" SET output = $2::jsonb, "passId" = COALESCE($3, "passId"), "customerRecordId" = COALESCE($4, "customerRecordId") WHERE id = $1`,
+    const rows = await sql.query<EndedTask>(
+      `UPDATE "SyncTask" SET output = $2::jsonb, "passId" = COALESCE($3, "passId"), "customerRecordId" = COALESCE($4, "customerRecordId")${opts.complete ? `, ${COMPLETE_SET}` : ""}
+        WHERE id = $1 RETURNING ${ENDED_COLUMNS}`,
       [task.id, JSON.stringify(result), subjects.passId ?? null, subjects.customerRecordId ?? null],
     );
+    if (opts.complete) ended = rows;
     return { duplicate: false, value: result };
   });
+  countEnded(ended, "succeeded"); // after the commit
+  return run;
 }
+
+/** What makes a task SUCCEEDED (its output already set). */
+const COMPLETE_SET = `status = 'SUCCEEDED', "errorCode" = NULL, "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')`;
+const COMPLETE = `UPDATE "SyncTask" SET ${COMPLETE_SET}`;
 
 /** SUCCEEDED with `output` (a JSON object); clears errorCode. */
 export async function completeTask(taskId: string, output: object): Promise<void> {
   const ended = await poolSql().query<EndedTask>(
-    `UPDATE "SyncTask"
-        SET status = 'SUCCEEDED', output = $2::jsonb, "errorCode" = NULL,
-            "finishedAt" = (now() AT TIME ZONE 'UTC'), "updatedAt" = (now() AT TIME ZONE 'UTC')
+    `${COMPLETE}, output = $2::jsonb
       WHERE id = $1 AND status IN ('QUEUED', 'RUNNING')
   RETURNING ${ENDED_COLUMNS}`,
     [taskId, JSON.stringify(output)],

@@ -94,7 +94,7 @@ function groupPids(pgid: number): number[] {
 
 /**
  * Starts the app. `nodeArgs` go to node before Next.js's own (e.g. `--cpu-prof`; with `workers`,
- * through NODE_OPTIONS to every process). `name` picks the dev build folder (`.next-test/<name>`):
+ * to server/start.ts, which gives them to every app process). `name` picks the dev build folder (`.next-test/<name>`):
  * two `next dev` processes cannot share one, so extra instances in a test get their own.
  * `workers` runs server/start.ts (`npm start`) with PASSFLOW_WORKERS=workers; it needs a production
  * build (PASSFLOW_TEST_SERVER=start).
@@ -116,11 +116,11 @@ export async function startApp(
     writeFileSync(tsconfig, JSON.stringify({ extends: "../tsconfig.json" }));
   }
   const serverArgs = ["--port", String(port), "--hostname", "127.0.0.1"];
-  const argv = opts.workers !== undefined ? ["--import", "tsx", path.resolve("server/start.ts"), ...serverArgs] : [...(opts.nodeArgs ?? []), nextBin, mode, ...serverArgs];
+  const argv = opts.workers !== undefined ? [...(opts.nodeArgs ?? []), "--import", "tsx", path.resolve("server/start.ts"), ...serverArgs] : [...(opts.nodeArgs ?? []), nextBin, mode, ...serverArgs];
   const child = spawn(process.execPath, argv, {
     env: {
       ...process.env,
-      ...(opts.workers !== undefined && { PASSFLOW_WORKERS: String(opts.workers), NODE_OPTIONS: [process.env.NODE_OPTIONS, ...(opts.nodeArgs ?? [])].filter(Boolean).join(" ") || undefined }),
+      ...(opts.workers !== undefined && { PASSFLOW_WORKERS: String(opts.workers) }),
       NEXT_DIST_DIR: mode === "dev" ? distDir : undefined,
       NEXT_TSCONFIG_PATH: mode === "dev" ? tsconfig : undefined,
       NEXT_TELEMETRY_DISABLED: "1",

@@ -12,8 +12,9 @@ import { generateServiceAccount, googleWalletMockControl, type ReceivedRequest }
 import { runCli } from "@/server/tooling/testing/cli";
 import { createTask, eventually, pushUpdateInput, testTenant, waitForTask } from "@/server/tooling/testing/tasks";
 import { googleSync } from "@/inngest/functions/google-sync";
+import { ensureGoogleObject, googleIssuer } from "@/server/wallet/google/objects";
 import { createPassTypePublish } from "@/inngest/functions/pass-type-publish";
-import { passChanged, passTypePublishRequestedEvent } from "@/inngest/events";
+import { googleObjectSyncRequested, passTypePublishRequestedEvent } from "@/inngest/events";
 import { publishPassTypeRevision, savePassTypeRevision, showPassType } from "@/server/passes/revisions";
 import { createPushSender } from "@/server/wallet/push";
 import { recordingTransport } from "@/server/tooling/testing/push";
@@ -149,6 +150,26 @@ describe("Google Wallet", () => {
     expect((text!.body as { textModulesData: { id: string; body: string }[] }).textModulesData).toContainEqual(expect.objectContaining({ id: "memberName", header: "Member", body: "Jane" }));
   });
 
+  it("an object written from a version an update replaced meanwhile is PATCHed to the newer version", async () => {
+    const { tenant, issuerId } = await googleTenant();
+    const issued = await issue(tenant, "g9@example.com");
+    const objectId = `${issuerId}.${issued.serialNumber}`;
+    const pass = await db().pass.findUniqueOrThrow({ where: { serialNumber: issued.serialNumber } });
+    await db().googleWalletObject.delete({ where: { passId: pass.id } }); // as if never saved, so the link writes it again
+    const issuer = googleIssuer(tenant)!;
+    // while Google is being called with the object of the version read, an update commits a newer one
+    const bump = () => db().$executeRaw`UPDATE "Pass" SET data = data || '{"points": 4242}'::jsonb, "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag')) WHERE id = ${pass.id}`;
+    const racing = { ...issuer, client: { ...issuer.client, insert: async (...a: Parameters<typeof issuer.client.insert>) => (await bump(), issuer.client.insert(...a)), patch: async (...a: Parameters<typeof issuer.client.patch>) => (await bump(), issuer.client.patch(...a)) } };
+    await ensureGoogleObject(racing, pass.id);
+    const bumped = await db().pass.findUniqueOrThrow({ where: { id: pass.id } });
+    const synced = await eventually(async () => {
+      const row = await db().googleWalletObject.findUnique({ where: { passId: pass.id } });
+      return row && row.versionTag === bumped.versionTag ? row : undefined;
+    });
+    expect(synced, "the object caught up with the update").toBeTruthy();
+    expect(((await mock.resource("loyaltyObject", objectId)) as { loyaltyPoints: { balance: { int: number } } }).loyaltyPoints.balance.int).toBe(4242);
+  });
+
   it("retries a 429 with back-off: one object state", async () => {
     const { tenant, issuerId } = await googleTenant();
     const issued = await issue(tenant, "g3@example.com");
@@ -173,7 +194,7 @@ describe("Google Wallet", () => {
       UPDATE "Pass" SET voided = true, "versionTag" = nextval(pg_get_serial_sequence('"Pass"', 'versionTag'))
        WHERE "serialNumber" = ${issued.serialNumber} RETURNING id, "versionTag"::text AS "versionTag"`;
     const run = (tenantId: string, versionTag: string) =>
-      new InngestTestEngine({ function: googleSync, events: [passChanged.create({ passId: row!.id, tenantId, versionTag, taskId: null, correlationId: "corr-google" })] }).execute();
+      new InngestTestEngine({ function: googleSync, events: [googleObjectSyncRequested.create({ passId: row!.id, tenantId, versionTag, taskId: null, correlationId: "corr-google" })] }).execute();
     const { result, error } = await run(tenant.id, row!.versionTag);
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ patched: ["state"], notified: false, state: "INACTIVE" });

@@ -17,7 +17,10 @@
  *   silently: the platform's part of the notification budget (GoogleWalletPatch.notified).
  */
 import type { Tenant } from "@prisma/client";
+import { randomUUID } from "node:crypto";
 import { SignJWT, importPKCS8 } from "jose";
+import { inngest } from "@/inngest/client";
+import { googleObjectSyncEvent } from "@/inngest/events";
 import { db } from "../../db/client";
 import { decryptSecret } from "@/server/platform/crypto";
 import { logger } from "@/server/platform/log";
@@ -154,7 +157,10 @@ async function passForGoogle(passId: string, issuer: GoogleIssuer, now?: Date) {
 
 /**
  * Inserts the pass's object (and its class first) unless it exists; Google's 409 (it exists
- * there already) reads and keeps it. @returns the object id and kind
+ * there already) reads and keeps it. The row is written under a share lock of the pass, so an
+ * update either waits for it (and then sees the object: server/passes/update.ts writePassVersion)
+ * or committed a newer version than the object was made from, which is then synced at once.
+ * @returns the object id and kind
  */
 export async function ensureGoogleObject(issuer: GoogleIssuer, passId: string): Promise<{ objectId: string; kind: GoogleKind; inserted: boolean }> {
   const existing = await db().googleWalletObject.findUnique({ where: { passId } });
@@ -178,7 +184,14 @@ export async function ensureGoogleObject(issuer: GoogleIssuer, passId: string): 
     } else throw err;
   }
   const fields = { tenantId: issuer.tenantId, objectId: mapped.id, classId: mapped.classId, resource: mapped.resource, body: mapped.body as object, versionTag: pass.versionTag, state: mapped.state };
-  await db().googleWalletObject.upsert({ where: { passId }, create: { passId, ...fields }, update: fields });
+  const current = await db().$transaction(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ versionTag: string }[]>`SELECT "versionTag"::text AS "versionTag" FROM "Pass" WHERE id = ${passId} FOR SHARE`;
+    await tx.googleWalletObject.upsert({ where: { passId }, create: { passId, ...fields }, update: fields });
+    return locked ? BigInt(locked.versionTag) : pass.versionTag;
+  });
+  if (current > pass.versionTag) {
+    await inngest.send(googleObjectSyncEvent({ passId, tenantId: issuer.tenantId, versionTag: current.toString(), taskId: null, correlationId: randomUUID() }));
+  }
   return { objectId: mapped.id, kind, inserted };
 }
 

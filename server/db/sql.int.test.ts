@@ -8,12 +8,13 @@ describe("plain SQL on both engines (server/db/sql.ts)", () => {
   it("pgTransaction commits the work's writes, and on a throw rolls every one back and rethrows", async () => {
     const tenant = await testTenant();
     const pass = await testPass(tenant, { email: "sql-commit@example.com" });
-    const changed = await pgTransaction(async (sql) => {
+    const { versionTag: changed, googleObject } = await pgTransaction(async (sql) => {
       const [locked] = await lockCustomerPasses(sql, pass.customerRecordId);
       return writePassVersion(sql, locked!, { data: { points: 7 }, metadata: locked!.metadata, passTypeId: locked!.passTypeId }, { points: { before: 0, after: 7 } }, null, false);
     });
     const after = await db().pass.findUniqueOrThrow({ where: { id: pass.id } });
     expect(after.versionTag).toBe(changed);
+    expect(googleObject).toBe(false); // never saved to Google Wallet
     expect(after.data).toEqual({ points: 7 });
     expect(await db().passChange.findMany({ where: { passId: pass.id }, select: { versionTag: true, changes: true } })).toEqual([
       { versionTag: changed, changes: { points: { before: 0, after: 7 } } },

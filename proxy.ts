@@ -69,10 +69,16 @@ export function proxy(request: NextRequest) {
 }
 
 /**
- * Every path but the bulk enrolment upload: Next.js copies the body of a request the proxy sees
- * (into memory, cut at `proxyClientMaxBodySize`, 10 MB), and an upload must stream whole to its
- * route, which sets the same headers itself (server/platform/http/security-headers.ts).
+ * Every path but those of machines and the bulk enrolment upload. Running the proxy costs about a
+ * millisecond of CPU per request (bench:ingest, GET /api/health with and without it) and Next.js
+ * copies the body of a request the proxy sees (into memory, cut at `proxyClientMaxBodySize`,
+ * 10 MB): so the Klaviyo webhooks, the PassKit web service, the signed .pkpass downloads, the v1
+ * API, Google Wallet's callbacks, the executor's and the operators' endpoints skip it, and an
+ * upload streams whole to its route. Their route handlers set the same headers
+ * (server/platform/http/route.ts).
  */
 export const config = {
-  matcher: ["/((?!api/console/tenants/[^/]+/pass-imports$).*)"],
+  matcher: [
+    "/((?!api/[^/]+/webhooks/|api/[^/]+/passkit/|api/[^/]+/passes/|api/[^/]+/v1/|api/[^/]+/google-wallet/|api/inngest$|api/executor/|api/health$|api/ready$|api/metrics$|api/console/tenants/[^/]+/pass-imports$).*)",
+  ],
 };

@@ -73,7 +73,7 @@ export function createRunStore(databaseUrl: string, max = 4): RunStore {
   // Ends of runs are written in batches, one statement per batch: those that come while a batch is
   // being written go in the next (as PostgreSQL's group commit does), so a busy executor spends one
   // round trip on many runs. Each caller still resolves only once its row is written.
-  let finishing: PendingFinish[] = [];
+  const finishing: PendingFinish[] = [];
   let flushing: Promise<void> | undefined;
   async function flushFinishes(): Promise<void> {
     await new Promise<void>((r) => setImmediate(r)); // the runs ending in this turn of the event loop join

@@ -1,6 +1,6 @@
 /**
- * The security headers of every response (proxy.ts sets them; the one route the proxy skips, the
- * bulk enrolment upload, sets them itself): a Content-Security-Policy with a per-request script
+ * The security headers of every response (proxy.ts sets them; every API route handler sets them
+ * too, server/platform/http/route.ts, for the paths the proxy skips): a Content-Security-Policy with a per-request script
  * nonce and `frame-ancestors 'none'`, X-Frame-Options DENY, X-Content-Type-Options nosniff,
  * Referrer-Policy same-origin, and Strict-Transport-Security when PUBLIC_URL is https:// (read
  * at run time). See proxy.ts for why scripts take a nonce and styles keep 'unsafe-inline'.

@@ -4,21 +4,20 @@
  * signed-in OPERATOR or ADMIN (server/passes/imports.ts `startPassImport`). 201 with the import's
  * progress; a refused file is problem+json naming the field (`passType`, `file`,
  * `columns.<name>`) and stores nothing. The proxy skips this path (proxy.ts: Next.js would copy
- * the body into memory and cut it at 10 MB), so the answer gets its security headers here.
+ * the body into memory and cut it at 10 MB); `route` gives the answer its security headers.
  */
 import { requireStaff } from "@/server/auth/session";
 import { isSameSiteRequest } from "@/server/auth/csrf";
 import { IMPORT_MAX_BYTES, startPassImport } from "@/server/passes/imports";
 import { streamBody } from "@/server/platform/http/body";
 import { HttpProblem } from "@/server/platform/http/problem";
-import { apiSecurityHeaders } from "@/server/platform/http/security-headers";
 import { route } from "@/server/platform/http/route";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ slug: string }> };
 
-const upload = route(async (request: Request, { params }: Params) => {
+export const POST = route(async (request: Request, { params }: Params) => {
   if (!isSameSiteRequest(request)) throw new HttpProblem({ status: 403, detail: "cross-site request refused" });
   const staff = await requireStaff("OPERATOR", "uploading customers");
   const { slug } = await params;
@@ -30,8 +29,3 @@ const upload = route(async (request: Request, { params }: Params) => {
   return Response.json(progress, { status: 201, headers: { "cache-control": "no-store" } });
 });
 
-export async function POST(request: Request, context: Params): Promise<Response> {
-  const response = await upload(request, context);
-  for (const [name, value] of Object.entries(apiSecurityHeaders())) response.headers.set(name, value);
-  return response;
-}

@@ -28,15 +28,17 @@ export async function markListed(deviceId: string, passIds: string[]): Promise<v
 
 /** Credits `codes.length` downloads of one pass to its earliest listed, not yet downloaded deliveries. */
 async function creditDownloads(passId: string, codes: number[]): Promise<void> {
-  await db().$executeRaw`
-    WITH pick AS (
-      SELECT id, "listedAt" FROM "PushDelivery"
-      WHERE "passId" = ${passId} AND "listedAt" IS NOT NULL AND "downloadedAt" IS NULL
-      ORDER BY "listedAt", id LIMIT ${codes.length} FOR UPDATE SKIP LOCKED),
-    numbered AS (SELECT id, row_number() OVER (ORDER BY "listedAt", id) AS n FROM pick)
-    UPDATE "PushDelivery" AS d SET "downloadedAt" = now(), "downloadCode" = v.code, "updatedAt" = now()
-    FROM numbered JOIN unnest(${codes}::int[]) WITH ORDINALITY AS v(code, n) ON v.n = numbered.n
-    WHERE d.id = numbered.id`;
+  await poolSql().query(
+    `WITH pick AS (
+       SELECT id, "listedAt" FROM "PushDelivery"
+        WHERE "passId" = $1 AND "listedAt" IS NOT NULL AND "downloadedAt" IS NULL
+        ORDER BY "listedAt", id LIMIT $2 FOR UPDATE SKIP LOCKED),
+     numbered AS (SELECT id, row_number() OVER (ORDER BY "listedAt", id) AS n FROM pick)
+     UPDATE "PushDelivery" AS d SET "downloadedAt" = now(), "downloadCode" = v.code, "updatedAt" = now()
+       FROM numbered JOIN unnest($3::int[]) WITH ORDINALITY AS v(code, n) ON v.n = numbered.n
+      WHERE d.id = numbered.id`,
+    [passId, codes.length, codes],
+  );
 }
 
 const FLUSH_MS = 50;

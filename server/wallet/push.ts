@@ -95,18 +95,27 @@ interface DeliveryTarget extends PushTarget {
 async function recordResults(batch: DeliveryTarget[], correlationId: string): Promise<void> {
   if (!batch.length) return;
   const results = batch.map((t) => t.result!);
-  await db().$executeRaw`
-    INSERT INTO "PushDelivery" ("id", "passId", "deviceId", "versionTag", "correlationId", "status", "statusCode", "apnsId", "reason", "attempts", "updatedAt")
-    SELECT gen_random_uuid()::text, v.pass_id, v.device_id, v.version_tag, ${correlationId}, v.status::"PushStatus", v.code, v.apns_id,
-           v.reason, v.attempts, now()
-    FROM unnest(${batch.map((t) => t.passId)}::text[], ${batch.map((t) => t.deviceId)}::text[], ${batch.map((t) => t.versionTag.toString())}::bigint[],
-                ${results.map((r) => STATUS[r.kind])}::text[],
-                ${results.map((r) => (r.kind === "accepted" ? 200 : r.statusCode))}::int[], ${results.map((r) => (r.kind === "retry" ? null : r.apnsId))}::text[],
-                ${results.map((r) => (r.kind === "accepted" ? null : r.reason))}::text[], ${batch.map((t) => t.attempts)}::int[])
+  // node-postgres, as every statement of a pushUpdate's path (server/db/sql.ts)
+  await poolSql().query(
+    `INSERT INTO "PushDelivery" ("id", "passId", "deviceId", "versionTag", "correlationId", "status", "statusCode", "apnsId", "reason", "attempts", "updatedAt")
+     SELECT gen_random_uuid()::text, v.pass_id, v.device_id, v.version_tag, $1, v.status::"PushStatus", v.code, v.apns_id, v.reason, v.attempts, now()
+       FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::text[], $8::text[], $9::int[])
          AS v(pass_id, device_id, version_tag, status, code, apns_id, reason, attempts)
-    ON CONFLICT ("passId", "versionTag", "deviceId") DO UPDATE SET
-      "status" = EXCLUDED."status", "statusCode" = EXCLUDED."statusCode", "apnsId" = EXCLUDED."apnsId", "reason" = EXCLUDED."reason",
-      "attempts" = EXCLUDED."attempts", "correlationId" = EXCLUDED."correlationId", "updatedAt" = now()`;
+     ON CONFLICT ("passId", "versionTag", "deviceId") DO UPDATE SET
+       "status" = EXCLUDED."status", "statusCode" = EXCLUDED."statusCode", "apnsId" = EXCLUDED."apnsId", "reason" = EXCLUDED."reason",
+       "attempts" = EXCLUDED."attempts", "correlationId" = EXCLUDED."correlationId", "updatedAt" = now()`,
+    [
+      correlationId,
+      batch.map((t) => t.passId),
+      batch.map((t) => t.deviceId),
+      batch.map((t) => t.versionTag.toString()),
+      results.map((r) => STATUS[r.kind]),
+      results.map((r) => (r.kind === "accepted" ? 200 : r.statusCode)),
+      results.map((r) => (r.kind === "retry" ? null : r.apnsId)),
+      results.map((r) => (r.kind === "accepted" ? null : r.reason)),
+      batch.map((t) => t.attempts),
+    ],
+  );
 }
 
 /** Collects settled targets and writes them in batches in the background, one statement at a time. */
@@ -170,7 +179,11 @@ function warnConfiguration(tenantId: string, topic: string, reasons: Set<string>
 
 /** The tenant's APNs credentials: its .p8 auth key when configured, else the pass type's signing certificate. */
 async function credentialsFor(tenantId: string, topic: string, teamIdentifier: string): Promise<ApnsCredentials> {
-  const tenant = await db().tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { apnsKeyId: true, apnsTeamId: true, apnsKeyEncrypted: true } });
+  const [tenant] = await poolSql().query<{ apnsKeyId: string | null; apnsTeamId: string | null; apnsKeyEncrypted: string | null }>(
+    `SELECT "apnsKeyId", "apnsTeamId", "apnsKeyEncrypted" FROM "Tenant" WHERE id = $1`,
+    [tenantId],
+  );
+  if (!tenant) throw new Error(`no tenant ${tenantId}`);
   if (tenant.apnsKeyEncrypted && tenant.apnsKeyId && tenant.apnsTeamId) {
     return { kind: "token", key: `token:${tenantId}:${tenant.apnsKeyId}`, privateKeyPem: decryptSecret(tenant.apnsKeyEncrypted), keyId: tenant.apnsKeyId, teamId: tenant.apnsTeamId };
   }
@@ -181,31 +194,30 @@ async function credentialsFor(tenantId: string, topic: string, teamIdentifier: s
 /** The push pipeline over `transport` (the APNs transport in the app; a test transport in tests). */
 export function createPushSender(transport: PushTransport): PushSender {
   async function send(push: PassPush): Promise<PushOutcome> {
-    // the one check: the pass's version and its devices (most passes are on no device yet)
-    const rows = await poolSql().query<{ versionTag: string; erased: boolean; deviceId: string | null; token: string | null }>(
-      `SELECT p."versionTag"::text AS "versionTag", p."erasedAt" IS NOT NULL AS erased, r."deviceId", coalesce(r."pushToken", d."pushToken") AS token
+    // the one check: the pass's version, its devices (most passes are on no device yet) and what each got of this version
+    const rows = await poolSql().query<{ versionTag: string; erased: boolean; deviceId: string | null; token: string | null; status: PushStatus | null; attempts: number | null }>(
+      `SELECT p."versionTag"::text AS "versionTag", p."erasedAt" IS NOT NULL AS erased, r."deviceId", coalesce(r."pushToken", d."pushToken") AS token,
+              pd.status::text AS status, pd.attempts
          FROM "Pass" p LEFT JOIN "Registration" r ON r."passId" = p.id LEFT JOIN "Device" d ON d.id = r."deviceId"
+         LEFT JOIN "PushDelivery" pd ON pd."passId" = p.id AND pd."versionTag" = $2::bigint AND pd."deviceId" = r."deviceId"
         WHERE p.id = $1`,
-      [push.passId],
+      [push.passId, push.versionTag.toString()],
     );
     if (!rows.length) return { skipped: "pass_not_found" };
     if (BigInt(rows[0]!.versionTag) > push.versionTag) return { skipped: "superseded" };
     const erased = rows[0]!.erased;
-    const registrations = rows.filter((r): r is { versionTag: string; erased: boolean; deviceId: string; token: string } => r.deviceId !== null);
+    const registrations = rows.filter((r): r is (typeof rows)[number] & { deviceId: string; token: string } => r.deviceId !== null);
     const outcome = { devices: registrations.length, accepted: 0, rejected: 0, failed: 0 };
     if (!registrations.length) return outcome;
     const pass = await findPassFile({ passId: push.passId }, { includeErased: erased });
     if (!pass) return { skipped: "pass_not_found" };
     await pkpassFile(pass).catch((err: Error) => logger.warn({ passId: pass.id, err: err.message }, "could not pre-build the pass before pushing"));
 
-    const settled = await db().pushDelivery.findMany({ where: { passId: pass.id, versionTag: push.versionTag }, select: { deviceId: true, status: true, attempts: true } });
-    const byDevice = new Map(settled.map((d) => [d.deviceId, d]));
     const targets: DeliveryTarget[] = [];
     for (const r of registrations) {
-      const d = byDevice.get(r.deviceId);
-      if (d?.status === "ACCEPTED") outcome.accepted++;
-      else if (d?.status === "REJECTED") outcome.rejected++;
-      else targets.push({ passId: pass.id, versionTag: push.versionTag, deviceId: r.deviceId, token: r.token, attempts: d?.attempts ?? 0 });
+      if (r.status === "ACCEPTED") outcome.accepted++;
+      else if (r.status === "REJECTED") outcome.rejected++;
+      else targets.push({ passId: pass.id, versionTag: push.versionTag, deviceId: r.deviceId, token: r.token, attempts: r.attempts ?? 0 });
     }
     if (!targets.length) return outcome;
 
